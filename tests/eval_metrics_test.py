@@ -1,0 +1,415 @@
+#!/usr/bin/env python3
+"""Tests of the relevance measures (bench/eval/trec_metrics.py) and the harness around them.
+
+The expected numbers are worked out by hand in the comments, following trec_eval 9.x;
+the harness is exercised with stand-in izdeu binaries, so no C++ build is needed.
+Run: python3 tests/eval_metrics_test.py
+"""
+
+import contextlib
+import io
+import json
+import math
+import os
+import stat
+import sys
+import tempfile
+import textwrap
+import unittest
+from pathlib import Path
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "bench" / "eval"
+sys.path.insert(0, str(EVAL_DIR))
+
+import run_eval  # noqa: E402
+import trec_metrics  # noqa: E402
+
+# Hand-worked example.
+#
+# q1: five judged documents, grades d1=2 d2=1 d3=0 d4=1 d5=2 -> 4 relevant (d1 d2 d4 d5).
+# q2: a=1 b=1 -> 2 relevant.
+# q3: z=1, and the run has no line for q3.
+# q4: only a non-relevant judgment (w=0): no system can score on it.
+# q9 is in the run but not in the qrels.
+QRELS = """\
+q1 0 d1 2
+q1 0 d2 1
+q1 0 d3 0
+q1 0 d4 1
+q1 0 d5 2
+q2 0 a 1
+q2 0 b 1
+q3 0 z 1
+q4 0 w 0
+"""
+
+# The rank column is deliberately misleading: trec_eval ignores it and sorts by score.
+# q1: d3 and d5 tie at 7.5; docno DESCENDING puts d5 (grade 2) before d3 (grade 0).
+#   trec_eval ranking: 1 d1 (2), 2 d5 (2), 3 d3 (0), 4 dX (unjudged), 5 d2 (1); d4 missing.
+# q2: eleven documents, b at rank 2 and a at rank 11, the rest unjudged.
+RUN = """\
+q1 Q0 d3 1 7.5 t
+q1 Q0 d1 2 9.0 t
+q1 Q0 d5 3 7.5 t
+q1 Q0 dX 4 6.0 t
+q1 Q0 d2 5 5.0 t
+q2 Q0 n1 1 20 t
+q2 Q0 b 2 19 t
+q2 Q0 n2 3 18 t
+q2 Q0 n3 4 17 t
+q2 Q0 n4 5 16 t
+q2 Q0 n5 6 15 t
+q2 Q0 n6 7 14 t
+q2 Q0 n7 8 13 t
+q2 Q0 n8 9 12 t
+q2 Q0 n9 10 11 t
+q2 Q0 a 11 10 t
+q9 Q0 d1 1 1.0 t
+"""
+
+# log2(2) = 1, log2(3) = 1.5849625, log2(4) = 2, log2(5) = 2.3219281, log2(6) = 2.5849625
+#
+# q1 nDCG@10
+#   DCG  = 2/log2(2) + 2/log2(3) + 0 + 0 + 1/log2(6) = 2 + 1.2618595 + 0.3868528 = 3.6487123
+#   IDCG = grades 2,2,1,1: 2/1 + 2/log2(3) + 1/log2(4) + 1/log2(5)
+#        = 2 + 1.2618595 + 0.5 + 0.4306766                             = 4.1925361
+#   nDCG = 3.6487123 / 4.1925361 = 0.8703
+#   (with ties broken by ascending docno, d3 would take rank 2: DCG 3.3868528 -> 0.8078)
+# q1 AP@100: relevant at ranks 1, 2, 5 -> (1/1 + 2/2 + 3/5) / 4 relevant = 2.6 / 4 = 0.6500
+#   (ascending tie-break: ranks 1, 3, 5 -> (1 + 0.6667 + 0.6) / 4 = 0.5667)
+# q1 P@10 = 3 / 10 = 0.3000 (five retrieved, still divided by 10)
+# q1 R@100 = 3 / 4 = 0.7500
+#
+# q2 nDCG@10: only b (rank 2) is in the top 10
+#   DCG = 1/log2(3) = 0.6309298;  IDCG = 1 + 1/log2(3) = 1.6309298;  nDCG = 0.3869
+# q2 AP@100 = (1/2 + 2/11) / 2 = (0.5 + 0.1818182) / 2 = 0.3409
+# q2 P@10 = 1 / 10 = 0.1000;  R@100 = 2 / 2 = 1.0000
+#
+# q3: no run lines -> 0 on every measure, but it still counts in the mean.
+# q4: no relevant document -> not averaged (trec_eval -c would count it as 0).
+# q9: not in the qrels -> ignored.
+#
+# Means over q1, q2, q3:
+#   nDCG@10 = (0.8702876 + 0.3868528 + 0) / 3 = 0.4190
+#   MAP@100 = (0.65 + 0.3409091 + 0) / 3      = 0.3303
+#   P@10    = (0.3 + 0.1 + 0) / 3             = 0.1333
+#   R@100   = (0.75 + 1.0 + 0) / 3            = 0.5833
+EXPECTED = {
+    "q1": {"ndcg_cut_10": 0.8703, "map_cut_100": 0.6500, "P_10": 0.3000, "recall_100": 0.7500},
+    "q2": {"ndcg_cut_10": 0.3869, "map_cut_100": 0.3409, "P_10": 0.1000, "recall_100": 1.0000},
+    "q3": {"ndcg_cut_10": 0.0, "map_cut_100": 0.0, "P_10": 0.0, "recall_100": 0.0},
+}
+EXPECTED_MEAN = {"ndcg_cut_10": 0.4190, "map_cut_100": 0.3303, "P_10": 0.1333, "recall_100": 0.5833}
+
+
+def qrels():
+    return trec_metrics.read_qrels(QRELS.splitlines())
+
+
+def run():
+    return trec_metrics.read_run(RUN.splitlines())
+
+
+class HandWorkedExampleTest(unittest.TestCase):
+    def test_per_query_values(self):
+        per_query = trec_metrics.evaluate_per_query(qrels(), run())
+        self.assertEqual(sorted(per_query), ["q1", "q2", "q3"])
+        for qid, expected in EXPECTED.items():
+            for measure, value in expected.items():
+                with self.subTest(qid=qid, measure=measure):
+                    self.assertAlmostEqual(per_query[qid][measure], value, places=4)
+
+    def test_means(self):
+        means = trec_metrics.evaluate(qrels(), run())
+        self.assertEqual(means["num_q"], 3)
+        for measure, value in EXPECTED_MEAN.items():
+            with self.subTest(measure=measure):
+                self.assertAlmostEqual(means[measure], value, places=4)
+
+    def test_exact_ndcg_formula(self):
+        # The same q1 value at full precision, to catch a wrong discount (e.g. log2(rank)).
+        expected = (2 + 2 / math.log2(3) + 1 / math.log2(6)) / (
+            2 + 2 / math.log2(3) + 1 / math.log2(4) + 1 / math.log2(5))
+        value = trec_metrics.evaluate_per_query(qrels(), run())["q1"]["ndcg_cut_10"]
+        self.assertAlmostEqual(value, expected, places=12)
+
+
+class TieBreakingTest(unittest.TestCase):
+    def test_ties_by_docno_descending(self):
+        ranked = trec_metrics.rank_documents(run()["q1"])
+        self.assertEqual(ranked, ["d1", "d5", "d3", "dX", "d2"])
+
+    def test_tie_order_changes_the_scores_as_worked_out(self):
+        # Give d5 and d3 distinct scores in the ascending order: the values of the
+        # ascending tie-break from the comments above, proving the tie decides them.
+        lines = RUN.replace("q1 Q0 d5 3 7.5 t", "q1 Q0 d5 3 7.4 t").splitlines()
+        values = trec_metrics.evaluate_per_query(qrels(), trec_metrics.read_run(lines))["q1"]
+        self.assertAlmostEqual(values["ndcg_cut_10"], 0.8078, places=4)
+        self.assertAlmostEqual(values["map_cut_100"], 0.5667, places=4)
+
+    def test_tie_uses_string_not_numeric_order(self):
+        # strcmp order: "9" > "10" > "1", so descending is 9, 10, 1.
+        ranked = trec_metrics.rank_documents({"1": 1.0, "10": 1.0, "9": 1.0})
+        self.assertEqual(ranked, ["9", "10", "1"])
+
+    def test_rank_column_is_ignored(self):
+        ranked = trec_metrics.rank_documents(
+            trec_metrics.read_run(["q Q0 low 1 0.1 t", "q Q0 high 2 0.9 t"])["q"])
+        self.assertEqual(ranked, ["high", "low"])
+
+
+class AveragingTest(unittest.TestCase):
+    def test_query_without_run_lines_counts_as_zero(self):
+        only_q1 = {"q1": run()["q1"]}
+        means = trec_metrics.evaluate(qrels(), only_q1)
+        self.assertEqual(means["num_q"], 3)
+        self.assertAlmostEqual(means["ndcg_cut_10"], 0.8702876 / 3, places=6)
+
+    def test_empty_run_scores_zero(self):
+        means = trec_metrics.evaluate(qrels(), {})
+        self.assertEqual(means["num_q"], 3)
+        self.assertEqual([means[m] for m in trec_metrics.MEASURES], [0.0] * 4)
+
+    def test_trec_eval_c_counts_queries_without_relevant_docs(self):
+        means = trec_metrics.evaluate(qrels(), run(), include_unanswerable=True)
+        self.assertEqual(means["num_q"], 4)
+        self.assertAlmostEqual(means["ndcg_cut_10"], (0.8702876 + 0.3868528) / 4, places=6)
+
+    def test_no_queries_gives_zero_not_an_error(self):
+        self.assertEqual(trec_metrics.evaluate({}, {})["num_q"], 0)
+
+
+class CutoffTest(unittest.TestCase):
+    def judged_run(self, relevant_rank, length):
+        scores = {f"doc{rank:03d}": float(1000 - rank) for rank in range(1, length + 1)}
+        return {"rel": 1}, {**{k: v for k, v in scores.items() if k != f"doc{relevant_rank:03d}"},
+                            "rel": float(1000 - relevant_rank)}
+
+    def test_relevant_at_rank_100_counts(self):
+        judged, scores = self.judged_run(100, 101)
+        values = trec_metrics.evaluate_query(scores, judged)
+        self.assertAlmostEqual(values["map_cut_100"], 1 / 100)
+        self.assertEqual(values["recall_100"], 1.0)
+        self.assertEqual(values["P_10"], 0.0)
+
+    def test_relevant_at_rank_101_does_not(self):
+        judged, scores = self.judged_run(101, 101)
+        values = trec_metrics.evaluate_query(scores, judged)
+        self.assertEqual(values["map_cut_100"], 0.0)
+        self.assertEqual(values["recall_100"], 0.0)
+
+    def test_ndcg_ideal_is_cut_at_ten(self):
+        # 12 relevant docs of grade 1, the run finds exactly the top 10 of them: nDCG@10 = 1.
+        judged = {f"r{i:02d}": 1 for i in range(12)}
+        scores = {f"r{i:02d}": float(100 - i) for i in range(10)}
+        self.assertAlmostEqual(trec_metrics.evaluate_query(scores, judged)["ndcg_cut_10"], 1.0)
+
+
+class ReadRunTest(unittest.TestCase):
+    def test_tolerates_extra_whitespace(self):
+        messy = [
+            "\n",
+            "# a comment line\n",
+            "  q1\tQ0   d3  1\t7.5   t  \r\n",
+            "q1 Q0\td1 2 9.0 t extra fields are ignored\n",
+            "\t\n",
+            "q1  Q0  d5  3  7.5e0  t\n",
+            "q1 Q0 dX 4 6 t",
+            "   q1 Q0 d2 5 +5.00 t\n",
+        ]
+        self.assertEqual(trec_metrics.read_run(messy), {"q1": run()["q1"]})
+
+    def test_reads_a_path(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "run.txt"
+            path.write_text(RUN, encoding="utf-8")
+            self.assertEqual(trec_metrics.read_run(path), run())
+            self.assertEqual(trec_metrics.read_run(str(path)), run())
+
+    def test_rejects_what_trec_eval_rejects(self):
+        for bad in (["q1 Q0 d1 1 2.0"], ["q1 Q0 d1 1 high t"], ["q1 Q0 d1 1 2 t", "q1 Q0 d1 2 1 t"]):
+            with self.subTest(bad=bad), self.assertRaises(ValueError):
+                trec_metrics.read_run(bad)
+
+    def test_same_docno_in_two_queries_is_fine(self):
+        self.assertEqual(len(trec_metrics.read_run(["a Q0 d 1 1 t", "b Q0 d 1 1 t"])), 2)
+
+
+class ReadQrelsTest(unittest.TestCase):
+    def test_keeps_grades_and_whitespace(self):
+        self.assertEqual(trec_metrics.read_qrels(["  q1\t0  d1 2\r\n", "", "q1 0 d2 0"]),
+                         {"q1": {"d1": 2, "d2": 0}})
+
+    def test_rejects_duplicates_and_bad_grades(self):
+        for bad in (["q 0 d 1", "q 0 d 2"], ["q 0 d x"], ["q 0 d"]):
+            with self.subTest(bad=bad), self.assertRaises(ValueError):
+                trec_metrics.read_qrels(bad)
+
+
+README = """\
+# collections
+
+| folder | language |
+|---|---|
+| `toy` | en |
+
+## Baselines (nDCG@10 / MAP@100)
+
+| collection | Engine A, stock (notes, k1=1) | Engine B | Engine C (other) |
+|---|---|---|---|
+| toy | 0.500 / 0.400 | 0.600 / 0.450 (a note) | 0.600 / 0.500 |
+| other | 0.35 / 0.2 | – | 0.30 / 0.1 |
+"""
+
+
+class BaselineTableTest(unittest.TestCase):
+    def test_stock_is_first_column_and_best_is_highest_ndcg(self):
+        baselines = run_eval.parse_baselines(README)
+        self.assertEqual(sorted(baselines), ["other", "toy"])
+        toy = baselines["toy"]
+        self.assertEqual((toy.stock.system, toy.stock.ndcg, toy.stock.map), ("Engine A, stock", 0.5, 0.4))
+        self.assertEqual((toy.best.system, toy.best.ndcg, toy.best.map), ("Engine B", 0.6, 0.45))
+        self.assertEqual(baselines["other"].stock.decimals, 2)
+
+    def test_reads_the_shared_readme_when_present(self):
+        readme = Path("/work/shared/eval/README.md")
+        if not readme.is_file():
+            self.skipTest("no shared collections here")
+        baselines = run_eval.parse_baselines(readme.read_text(encoding="utf-8"))
+        self.assertIn("cranfield", baselines)
+        self.assertTrue(baselines["cranfield"].stock.system.startswith("Xapian, stock"))
+
+    def test_guard_compares_at_published_precision(self):
+        stock = run_eval.Baseline("stock", 0.350, 0.2, 3)
+        baselines = run_eval.CollectionBaselines(stock, stock)
+
+        def result(ndcg):
+            return run_eval.CollectionResult("c", {"ndcg_cut_10": ndcg}, {}, baselines, 0)
+
+        self.assertEqual(run_eval.guard_failures([result(0.3496)]), [])  # rounds to 0.350
+        self.assertEqual(len(run_eval.guard_failures([result(0.3494)])), 1)
+
+
+class MarkedSectionTest(unittest.TestCase):
+    def test_replaces_between_markers_only(self):
+        text = "# Eval\nbefore\n<!-- eval:begin -->\nold\n<!-- eval:end -->\nafter\n"
+        self.assertEqual(run_eval.replace_marked_section(text, "new table\n"),
+                         "# Eval\nbefore\n<!-- eval:begin -->\nnew table\n<!-- eval:end -->\nafter\n")
+
+    def test_appends_when_there_are_no_markers(self):
+        self.assertEqual(run_eval.replace_marked_section("# Eval\n", "t"),
+                         "# Eval\n\n<!-- eval:begin -->\nt\n<!-- eval:end -->\n")
+        self.assertEqual(run_eval.replace_marked_section("", "t"), "<!-- eval:begin -->\nt\n<!-- eval:end -->\n")
+
+    def test_one_marker_alone_is_an_error(self):
+        with self.assertRaises(run_eval.UsageError):
+            run_eval.replace_marked_section("<!-- eval:end -->\n<!-- eval:begin -->\n", "t")
+
+
+# A stand-in for both izdeu tools: logs its argv, and as izdeu-query answers every
+# query of the batch with its relevant documents ("perfect"), nothing ("empty"), or fails.
+FAKE_TOOL = """\
+#!{python}
+import json, pathlib, sys
+MODE = {mode!r}
+LOG = pathlib.Path({log!r})
+with LOG.open("a") as log:
+    log.write(json.dumps(sys.argv[1:]) + "\\n")
+args = sys.argv[1:]
+if pathlib.Path(sys.argv[0]).name == "izdeu-index":
+    pathlib.Path(args[args.index("--db") + 1]).mkdir(parents=True, exist_ok=True)
+    sys.exit(0)
+if MODE == "fail":
+    print("izdeu-query: database is corrupt", file=sys.stderr)
+    sys.exit(2)
+if MODE == "perfect":
+    qrels = pathlib.Path(args[args.index("--batch") + 1]).with_name("qrels.txt")
+    for number, line in enumerate(qrels.read_text().splitlines()):
+        qid, _, docno, grade = line.split()
+        if int(grade) > 0:
+            print(f"{{qid}} Q0 {{docno}} 1 {{100 - number}} izdeu")
+"""
+
+
+class HarnessTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="eval-harness-test-"))
+        self.addCleanup(lambda: __import__("shutil").rmtree(self.tmp, ignore_errors=True))
+        self.eval_dir = self.tmp / "eval"
+        toy = self.eval_dir / "toy"
+        toy.mkdir(parents=True)
+        (self.eval_dir / "README.md").write_text(README, encoding="utf-8")
+        (toy / "docs.jsonl").write_text('{"id": "d1", "title": "t", "text": "x"}\n', encoding="utf-8")
+        (toy / "queries.tsv").write_text("q1\tfirst\nq2\tsecond\n", encoding="utf-8")
+        (toy / "qrels.txt").write_text("q1 0 d1 1\nq2 0 d2 2\nq2 0 d3 0\n", encoding="utf-8")
+        self.build = self.tmp / "build"
+        self.log = self.tmp / "argv.log"
+
+    def install_tools(self, mode):
+        for relative in ("indexer/izdeu-index", "query/izdeu-query"):
+            path = self.build / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(FAKE_TOOL.format(python=sys.executable, mode=mode, log=str(self.log)))
+            path.chmod(path.stat().st_mode | stat.S_IXUSR)
+
+    def main(self, *extra):
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = run_eval.main(["--eval-dir", str(self.eval_dir), "--build", str(self.build), *extra])
+        return code, stdout.getvalue(), stderr.getvalue()
+
+    def test_missing_binaries_exit_2_and_name_them(self):
+        code, _, stderr = self.main()
+        self.assertEqual(code, 2)
+        self.assertIn("izdeu-index", stderr)
+        self.assertIn("izdeu-query", stderr)
+
+    def test_unknown_collection_is_a_usage_error(self):
+        self.install_tools("perfect")
+        code, _, stderr = self.main("--collections", "nope")
+        self.assertEqual(code, 2)
+        self.assertIn("toy", stderr)
+
+    def test_perfect_run_passes_guard_and_follows_the_cli_contract(self):
+        self.install_tools("perfect")
+        code, stdout, stderr = self.main("--guard", "--query-opt=--stem none", "--query-opt=--k1=1.2")
+        self.assertEqual(code, 0, stderr)
+        self.assertIn("| toy | 1.0000 | 1.0000 | 0.1000 | 1.0000 | 0.600 / 0.450 (Engine B) | +66.7% |", stdout)
+        index_argv, query_argv = [json.loads(line) for line in self.log.read_text().splitlines()]
+        self.assertEqual(index_argv[:1] + index_argv[2:],
+                         ["--db", "--rebuild", "--quiet", str(self.eval_dir / "toy" / "docs.jsonl")])
+        self.assertEqual(query_argv[0], "--db")
+        self.assertEqual(query_argv[2:], ["--batch", str(self.eval_dir / "toy" / "queries.tsv"), "--plain",
+                                          "--format", "trec", "--limit", "100", "--stem", "none", "--k1=1.2"])
+        self.assertFalse(Path(index_argv[1]).exists(), "the temporary database must be removed")
+
+    def test_empty_run_fails_guard_with_exit_1(self):
+        self.install_tools("empty")
+        code, stdout, stderr = self.main("--guard", "--json")
+        self.assertEqual(code, 1)
+        self.assertIn("toy: nDCG@10 0.0000 < Engine A, stock 0.500", stderr)
+        report = json.loads(stdout)
+        self.assertEqual(report["collections"]["toy"]["ndcg_cut_10"], 0.0)
+        self.assertEqual(report["collections"]["toy"]["queries_without_results"], 2)
+        self.assertEqual(sorted(report["collections"]["toy"]["per_query"]), ["q1", "q2"])
+
+    def test_failing_tool_exits_3(self):
+        self.install_tools("fail")
+        code, _, stderr = self.main()
+        self.assertEqual(code, 3)
+        self.assertIn("database is corrupt", stderr)
+
+    def test_write_md_rewrites_only_the_marked_section(self):
+        self.install_tools("perfect")
+        target = self.tmp / "EVALUATION.md"
+        target.write_text("# Evaluation\n\n<!-- eval:begin -->\nold\n<!-- eval:end -->\n\nNotes.\n")
+        code, _, stderr = self.main("--write-md", str(target))
+        self.assertEqual(code, 0, stderr)
+        text = target.read_text()
+        self.assertTrue(text.startswith("# Evaluation\n\n<!-- eval:begin -->\n| collection |"))
+        self.assertTrue(text.endswith("<!-- eval:end -->\n\nNotes.\n"))
+        self.assertNotIn("old", text)
+
+
+if __name__ == "__main__":
+    unittest.main()
