@@ -41,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import trec_metrics  # noqa: E402  (needs the path above when imported from elsewhere)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_EVAL_DIR = Path("/work/shared/eval")
+# The shared collections live beside the checkout (../shared/eval), never inside it.
+DEFAULT_EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
 DEFAULT_BUILD_DIR = REPO_ROOT / "build" / "release"
 INDEX_BINARY = Path("indexer") / "izdeu-index"
 QUERY_BINARY = Path("query") / "izdeu-query"

@@ -1,0 +1,492 @@
+#include "analyzer.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/ubrk.h>
+#include <unicode/uclean.h>
+#include <unicode/unistr.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+#include <unicode/uvernum.h>
+
+#include <stdexcept>
+
+#include "kazakh_stemmer.h"
+#include "schema.h"
+#include "utf8.h"
+
+namespace izdeu {
+
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+// Characters that must never split or pollute a word: soft hyphen, zero-width space/joiners,
+// word joiner, byte order mark, and control characters other than whitespace.
+bool is_ignorable(char32_t c) {
+    if (c == 0xAD || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF) {
+        return true;
+    }
+    if (c < 0x20) return c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f';
+    return c >= 0x7F && c <= 0x9F;
+}
+
+// Typographic apostrophes all mean the ASCII one: Tokayev’s and Tokayev's must index alike.
+bool is_apostrophe(char32_t c) {
+    return c == 0x2019 || c == 0x2018 || c == 0x60 || c == 0x02BC || c == 0x2032 || c == 0xB4;
+}
+
+bool is_hyphen(char16_t c) { return c == u'-' || c == 0x2010 || c == 0x2011; }
+
+bool is_group_separator(char16_t c) { return c == u' ' || c == 0xA0 || c == 0x202F || c == 0x2009; }
+
+bool is_kazakh_only_letter(char32_t c) {
+    switch (c) {
+        case 0x4D9: case 0x4D8:  // ә
+        case 0x493: case 0x492:  // ғ
+        case 0x49B: case 0x49A:  // қ
+        case 0x4A3: case 0x4A2:  // ң
+        case 0x4E9: case 0x4E8:  // ө
+        case 0x4B1: case 0x4B0:  // ұ
+        case 0x4AF: case 0x4AE:  // ү
+        case 0x4BB: case 0x4BA:  // һ
+        case 0x456: case 0x406:  // і
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_cyrillic(char32_t c) { return c >= 0x400 && c <= 0x52F; }
+
+bool is_latin_letter(char32_t c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
+           (c >= 0x1E00 && c <= 0x1EFF);
+}
+
+void append_utf8(std::string& out, char32_t c) {
+    char buf[4];
+    int32_t n = 0;
+    UBool error = false;
+    U8_APPEND(buf, n, 4, static_cast<UChar32>(c), error);
+    if (!error) out.append(buf, static_cast<size_t>(n));
+}
+
+bool is_ascii_digits(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+    }
+    return true;
+}
+
+// "5,000" and "12,500,000" mean 5000 and 12500000; "1,5" (a decimal comma) is left alone.
+bool is_comma_grouped_number(std::string_view s) {
+    size_t comma = s.find(',');
+    if (comma == 0 || comma > 3 || comma == std::string_view::npos) return false;
+    if (!is_ascii_digits(s.substr(0, comma))) return false;
+    while (comma != std::string_view::npos) {
+        size_t next = s.find(',', comma + 1);
+        size_t group_end = next == std::string_view::npos ? s.size() : next;
+        if (group_end - comma - 1 != 3 || !is_ascii_digits(s.substr(comma + 1, 3))) return false;
+        comma = next;
+    }
+    return true;
+}
+
+// "u.s" (from U.S.) and "u.s.a" are acronyms: single letters joined by dots.
+bool is_dotted_acronym(std::string_view s) {
+    if (s.size() < 3) return false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        bool letter = (s[i] >= 'a' && s[i] <= 'z');
+        if (i % 2 == 0 ? !letter : s[i] != '.') return false;
+    }
+    return true;
+}
+
+Script script_of(std::string_view term) {
+    bool digits = true;
+    int32_t i = 0;
+    const auto n = static_cast<int32_t>(term.size());
+    while (i < n) {
+        UChar32 c = next_code_point(term, i);
+        if (c < 0) continue;
+        auto cp = static_cast<char32_t>(c);
+        if (is_latin_letter(cp)) return Script::Latin;
+        if (is_cyrillic(cp)) return Script::Cyrillic;
+        if (!(cp >= '0' && cp <= '9') && cp != '.' && cp != ',') digits = false;
+    }
+    return digits ? Script::Number : Script::Other;
+}
+
+bool has_kazakh_letter(std::string_view term) {
+    int32_t i = 0;
+    const auto n = static_cast<int32_t>(term.size());
+    while (i < n) {
+        UChar32 c = next_code_point(term, i);
+        if (c >= 0 && is_kazakh_only_letter(static_cast<char32_t>(c))) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string_view language_code(Language language) {
+    switch (language) {
+        case Language::English: return "en";
+        case Language::Russian: return "ru";
+        case Language::Kazakh: return "kk";
+        case Language::Undetermined: break;
+    }
+    return "und";
+}
+
+Language language_from_code(std::string_view code) {
+    if (code == "en" || code == "eng" || code == "english") return Language::English;
+    if (code == "ru" || code == "rus" || code == "russian") return Language::Russian;
+    if (code == "kk" || code == "kaz" || code == "kazakh") return Language::Kazakh;
+    return Language::Undetermined;
+}
+
+/// A Xapian stemmer with a bounded memo: news repeats its words, and stemming is costly.
+class Analyzer::StemCache {
+public:
+    explicit StemCache(Xapian::Stem stem) : stem_(std::move(stem)) {}
+
+    const std::string& stem(std::string_view word) {
+        auto it = cache_.find(word);
+        if (it != cache_.end()) return it->second;
+        // Bounded so a long run over a huge vocabulary cannot grow memory without limit.
+        if (cache_.size() >= kMaxEntries) cache_.clear();
+        std::string key(word);
+        std::string value = stem_(key);
+        return cache_.emplace(std::move(key), std::move(value)).first->second;
+    }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    static constexpr size_t kMaxEntries = 500000;
+    Xapian::Stem stem_;
+    std::unordered_map<std::string, std::string, Hash, std::equal_to<>> cache_;
+};
+
+struct Analyzer::Segment {
+    std::uint32_t begin, end;  // UTF-16 indexes into utf16_
+};
+
+Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
+    UErrorCode status = U_ZERO_ERROR;
+    // The root locale, never the process locale: cron runs with LANG=C.
+    breaker_.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    casefold_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    nfd_ = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status) || !breaker_ || !casefold_ || !nfd_) {
+        throw std::runtime_error(std::string("ICU initialisation failed: ") + u_errorName(status));
+    }
+    english_ = std::make_unique<StemCache>(Xapian::Stem("english"));
+    russian_ = std::make_unique<StemCache>(Xapian::Stem("russian"));
+    auto* kazakh = new KazakhStemmer(options_.kazakh_lexicon);
+    kazakh_description_ = kazakh->get_description();
+    kazakh_ = std::make_unique<StemCache>(Xapian::Stem(kazakh));
+}
+
+Analyzer::~Analyzer() = default;
+
+void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
+    utf16_.clear();
+    starts_.clear();
+    ends_.clear();
+    const auto n = static_cast<int32_t>(text.size());
+    int32_t i = 0;
+    while (i < n) {
+        int32_t start = i;
+        UChar32 c = next_code_point(text, i);
+        char32_t cp;
+        if (c < 0) {
+            cp = kReplacement;
+            ++stats.invalid_utf8;
+        } else {
+            cp = static_cast<char32_t>(c);
+        }
+        if (is_ignorable(cp)) continue;
+        if (is_apostrophe(cp)) cp = u'\'';
+        const auto b = static_cast<std::uint32_t>(start);
+        const auto e = static_cast<std::uint32_t>(i);
+        if (cp <= 0xFFFF) {
+            utf16_.push_back(static_cast<char16_t>(cp));
+            starts_.push_back(b);
+            ends_.push_back(e);
+        } else {
+            utf16_.push_back(static_cast<char16_t>(U16_LEAD(cp)));
+            utf16_.push_back(static_cast<char16_t>(U16_TRAIL(cp)));
+            starts_.insert(starts_.end(), 2, b);
+            ends_.insert(ends_.end(), 2, e);
+        }
+    }
+}
+
+bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
+    out.clear();
+    bool ascii = true;
+    for (std::size_t k = begin; k < end; ++k) {
+        if (utf16_[k] >= 0x80) {
+            ascii = false;
+            break;
+        }
+    }
+    if (ascii) {
+        for (std::size_t k = begin; k < end; ++k) {
+            char c = static_cast<char>(utf16_[k]);
+            out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+    } else {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::UnicodeString source(false, utf16_.data() + begin,
+                                        static_cast<int32_t>(end - begin));
+        icu::UnicodeString folded;
+        casefold_->normalize(source, folded, status);
+        if (U_FAILURE(status)) return false;
+        const int32_t len = folded.length();
+        for (int32_t k = 0; k < len;) {
+            UChar32 c = folded.char32At(k);
+            k += U16_LENGTH(c);
+            auto cp = static_cast<char32_t>(c);
+            if (cp == 0x451) cp = 0x435;  // ё matches е in both directions
+            if (cp >= 0x300 && cp <= 0x36F) continue;  // stray combining marks (Latin only remain)
+            if (cp >= 0xC0 && is_latin_letter(cp)) {
+                // Müller is found by Muller: a Latin letter loses its diacritics.
+                auto it = latin_base_.find(cp);
+                if (it == latin_base_.end()) {
+                    icu::UnicodeString decomposition;
+                    char32_t base = cp;
+                    if (nfd_->getDecomposition(static_cast<UChar32>(cp), decomposition) &&
+                        decomposition.length() > 0) {
+                        UChar32 first = decomposition.char32At(0);
+                        if (first < 0x80) base = static_cast<char32_t>(first);
+                    }
+                    it = latin_base_.emplace(cp, base).first;
+                }
+                cp = it->second;
+            }
+            append_utf8(out, cp);
+        }
+    }
+    // Possessive: Tokayev's -> tokayev; a bare trailing or leading apostrophe is noise.
+    if (out.size() > 2 && out.compare(out.size() - 2, 2, "'s") == 0 &&
+        script_of(out) == Script::Latin) {
+        out.resize(out.size() - 2);
+    }
+    while (!out.empty() && out.back() == '\'') out.pop_back();
+    while (!out.empty() && out.front() == '\'') out.erase(0, 1);
+    if (is_dotted_acronym(out)) {
+        std::erase(out, '.');
+    } else if (is_comma_grouped_number(out)) {
+        std::erase(out, ',');
+    }
+    return !out.empty();
+}
+
+std::string_view Analyzer::stem_for(std::string_view term, Script script,
+                                    Language document_language, bool& kazakh) {
+    kazakh = false;
+    if (!options_.stemming) return term;
+    if (script == Script::Latin) return english_->stem(term);
+    if (script != Script::Cyrillic) return term;
+    // A Kazakh word must never go through the Russian stemmer (қазақстан -> қазақста).
+    if (document_language == Language::Kazakh || has_kazakh_letter(term)) {
+        kazakh = true;
+        return kazakh_->stem(term);
+    }
+    return russian_->stem(term);
+}
+
+AnalysisStats Analyzer::analyze(std::string_view text, Language document_language,
+                                std::uint32_t first_position, const TokenSink& sink) {
+    AnalysisStats stats;
+    decode(text, stats);
+    stats.next_position = first_position;
+    if (utf16_.empty()) return stats;
+
+    UErrorCode status = U_ZERO_ERROR;
+    UText* ut = utext_openUChars(nullptr, utf16_.data(), static_cast<int64_t>(utf16_.size()),
+                                 &status);
+    breaker_->setText(ut, status);
+    segments_.clear();
+    for (int32_t b = breaker_->first(), e = breaker_->next(); e != icu::BreakIterator::DONE;
+         b = e, e = breaker_->next()) {
+        if (breaker_->getRuleStatus() >= UBRK_WORD_NONE_LIMIT) {
+            segments_.push_back({static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)});
+        }
+    }
+    utext_close(ut);
+
+    std::uint32_t position = first_position;
+    Token token;
+    auto emit = [&](std::string_view term, std::uint32_t begin16, std::uint32_t end16,
+                    std::uint32_t pos, bool alternative) {
+        if (term.size() > schema::kMaxTermBytes - 4) {
+            ++stats.dropped_long;  // a Xapian term cannot hold it; never truncate mid-character
+            return;
+        }
+        token.term = term;
+        token.script = script_of(term);
+        token.stem = stem_for(term, token.script, document_language, token.kazakh);
+        token.position = pos;
+        token.start = starts_[begin16];
+        token.end = ends_[end16 - 1];
+        token.alternative = alternative;
+        sink(token);
+    };
+
+    const std::size_t count = segments_.size();
+    for (std::size_t k = 0; k < count; ++k) {
+        Segment seg = segments_[k];
+        // "5 000" (thin, no-break or plain space between groups of three digits) is 5000.
+        auto digits_only = [&](Segment s) {
+            for (std::uint32_t q = s.begin; q < s.end; ++q) {
+                if (utf16_[q] < u'0' || utf16_[q] > u'9') return false;
+            }
+            return true;
+        };
+        if (seg.end - seg.begin <= 3 && digits_only(seg)) {
+            std::size_t last = k;
+            while (last + 1 < count && segments_[last + 1].begin == segments_[last].end + 1 &&
+                   is_group_separator(utf16_[segments_[last].end]) &&
+                   segments_[last + 1].end - segments_[last + 1].begin == 3 &&
+                   digits_only(segments_[last + 1])) {
+                ++last;
+            }
+            if (last > k) {
+                term_.clear();
+                for (std::size_t q = k; q <= last; ++q) {
+                    for (std::uint32_t u = segments_[q].begin; u < segments_[q].end; ++u) {
+                        term_ += static_cast<char>(utf16_[u]);
+                    }
+                }
+                emit(term_, seg.begin, segments_[last].end, position++, false);
+                k = last;
+                continue;
+            }
+        }
+        // Hyphenated compounds: the parts in order, then the joined form at the first position.
+        std::size_t last = k;
+        while (last + 1 < count && last - k < 8 &&
+               segments_[last + 1].begin == segments_[last].end + 1 &&
+               is_hyphen(utf16_[segments_[last].end])) {
+            ++last;
+        }
+        if (last == k) {
+            if (normalize(seg.begin, seg.end, term_)) emit(term_, seg.begin, seg.end, position++, false);
+            continue;
+        }
+        const std::uint32_t first_part_position = position;
+        joined_.clear();
+        for (std::size_t q = k; q <= last; ++q) {
+            if (normalize(segments_[q].begin, segments_[q].end, term_)) {
+                joined_ += term_;
+                emit(term_, segments_[q].begin, segments_[q].end, position++, false);
+            }
+        }
+        if (!joined_.empty()) {
+            emit(joined_, seg.begin, segments_[last].end, first_part_position, true);
+        }
+        k = last;
+    }
+    stats.next_position = position;
+    return stats;
+}
+
+std::vector<Analyzer::OwnedToken> Analyzer::tokens(std::string_view text,
+                                                   Language document_language) {
+    std::vector<OwnedToken> out;
+    analyze(text, document_language, 1, [&](const Token& t) {
+        out.push_back({std::string(t.term), std::string(t.stem), t.position, t.start, t.end,
+                       t.alternative});
+    });
+    return out;
+}
+
+std::vector<std::string> Analyzer::query_stems(const Token& token) {
+    std::vector<std::string> stems;
+    if (!options_.stemming) return stems;
+    auto add = [&](const std::string& s) {
+        for (const auto& have : stems) {
+            if (have == s) return;
+        }
+        stems.push_back(s);
+    };
+    if (token.script == Script::Latin) {
+        add(english_->stem(token.term));
+    } else if (token.script == Script::Cyrillic) {
+        if (!has_kazakh_letter(token.term)) add(russian_->stem(token.term));
+        add(kazakh_->stem(token.term));
+    }
+    return stems;
+}
+
+std::string Analyzer::keyboard_fold(std::string_view term) {
+    std::string out;
+    out.reserve(term.size());
+    int32_t i = 0;
+    const auto n = static_cast<int32_t>(term.size());
+    while (i < n) {
+        UChar32 c = next_code_point(term, i);
+        if (c < 0) continue;
+        char32_t cp = static_cast<char32_t>(c);
+        switch (cp) {
+            case 0x49B: cp = 0x43A; break;  // қ -> к
+            case 0x4D9: cp = 0x430; break;  // ә -> а
+            case 0x4E9: cp = 0x43E; break;  // ө -> о
+            case 0x4B1: cp = 0x443; break;  // ұ -> у
+            case 0x4AF: cp = 0x443; break;  // ү -> у
+            case 0x493: cp = 0x433; break;  // ғ -> г
+            case 0x4A3: cp = 0x43D; break;  // ң -> н
+            case 0x4BB: cp = 0x445; break;  // һ -> х
+            case 0x456: cp = 0x438; break;  // і -> и
+            default: break;
+        }
+        append_utf8(out, cp);
+    }
+    return out;
+}
+
+Language Analyzer::detect_language(std::string_view text) {
+    std::size_t latin = 0, cyrillic = 0, kazakh = 0;
+    int32_t i = 0;
+    const auto n = static_cast<int32_t>(text.size());
+    while (i < n) {
+        UChar32 c = next_code_point(text, i);
+        if (c < 0) continue;
+        auto cp = static_cast<char32_t>(c);
+        if (is_latin_letter(cp)) {
+            ++latin;
+        } else if (is_cyrillic(cp)) {
+            ++cyrillic;
+            if (is_kazakh_only_letter(cp)) ++kazakh;
+        }
+    }
+    if (cyrillic == 0 && latin == 0) return Language::Undetermined;
+    if (cyrillic > latin) {
+        // Kazakh text has these letters in a few percent of its letters; a Russian article that
+        // names Қазақстан once must stay Russian.
+        return kazakh * 100 >= cyrillic ? Language::Kazakh : Language::Russian;
+    }
+    return Language::English;
+}
+
+std::string Analyzer::fingerprint() const {
+    std::string f = "izdeu-analyzer 1; schema " + std::to_string(schema::kSchemaVersion);
+    f += "; icu " U_ICU_VERSION "; unicode " U_UNICODE_VERSION;
+    f += "; xapian " + std::string(Xapian::version_string());
+    f += "; stemmers ";
+    f += options_.stemming ? "english,russian," + kazakh_description_ : "none";
+    f += options_.keyboard_folding ? "; kazakh-keyboard-folding" : "";
+    return f;
+}
+
+}  // namespace izdeu

@@ -1,0 +1,125 @@
+#pragma once
+// The text analyzer shared by the indexer and the query tool. The same code turns article text
+// into index terms and query text into query terms, so the two agree by construction.
+//
+// Pipeline: UTF-8 decoding (invalid bytes -> U+FFFD, counted; soft hyphens, zero-width and
+// control characters removed; apostrophe variants -> ') -> ICU word breaking (UAX #29, root
+// locale) -> NFKC_Casefold -> filters (ё->е, Latin diacritics, possessive 's, dotted acronyms,
+// digit grouping, hyphenated compounds) -> stemming chosen by script and document language.
+// Every token keeps its byte offsets in the original UTF-8, for snippets.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <xapian.h>
+
+#include <unicode/uversion.h>
+
+U_NAMESPACE_BEGIN
+class BreakIterator;
+class Normalizer2;
+U_NAMESPACE_END
+
+namespace izdeu {
+
+class KazakhLexicon;
+
+enum class Language : std::uint8_t { Undetermined, English, Russian, Kazakh };
+
+/// "en", "ru", "kk" or "und".
+std::string_view language_code(Language language);
+/// Parses a language code ("en", "ru", "kk", "und", also "eng"/"rus"/"kaz"); Undetermined if unknown.
+Language language_from_code(std::string_view code);
+
+enum class Script : std::uint8_t { Other, Latin, Cyrillic, Number };
+
+struct Token {
+    std::string_view term;  ///< normalized surface form (valid until the next token)
+    std::string_view stem;  ///< stem; equal to term when no stemmer applies
+    std::uint32_t position = 0;
+    std::uint32_t start = 0, end = 0;  ///< byte offsets of the token in the original UTF-8
+    Script script = Script::Other;
+    bool kazakh = false;       ///< stemmed as Kazakh (gets a keyboard-folded term)
+    bool alternative = false;  ///< a joined form ("egovernment") at the position of its first part
+};
+
+struct AnalyzerOptions {
+    bool stemming = true;
+    bool keyboard_folding = true;  ///< Kazakh letters typed on a Russian keyboard (қ->к, ...)
+    /// Optional Kazakh word list that guides the Kazakh stemmer.
+    std::shared_ptr<const KazakhLexicon> kazakh_lexicon;
+};
+
+struct AnalysisStats {
+    std::size_t invalid_utf8 = 0;   ///< invalid byte sequences replaced by U+FFFD
+    std::size_t dropped_long = 0;   ///< tokens longer than a Xapian term can be
+    std::uint32_t next_position = 0;
+};
+
+/// One analyzer per thread: ICU break iterators and the stem caches hold state.
+class Analyzer {
+public:
+    explicit Analyzer(AnalyzerOptions options = {});
+    ~Analyzer();
+    Analyzer(const Analyzer&) = delete;
+    Analyzer& operator=(const Analyzer&) = delete;
+
+    using TokenSink = std::function<void(const Token&)>;
+
+    /// Analyzes UTF-8 text; positions start at first_position.
+    AnalysisStats analyze(std::string_view text, Language document_language,
+                          std::uint32_t first_position, const TokenSink& sink);
+
+    /// Convenience for tests: the tokens as owned strings.
+    struct OwnedToken {
+        std::string term, stem;
+        std::uint32_t position, start, end;
+        bool alternative;
+    };
+    std::vector<OwnedToken> tokens(std::string_view text,
+                                   Language document_language = Language::Undetermined);
+
+    /// Every stem the index could hold for a query word whose language is unknown.
+    std::vector<std::string> query_stems(const Token& token);
+
+    /// The keyboard-folded form of a Kazakh stem (қ->к, ә->а, ө->о, ұ/ү->у, ғ->г, ң->н, һ->х, і->и).
+    static std::string keyboard_fold(std::string_view term);
+
+    /// Detects the language of a text from its letters.
+    static Language detect_language(std::string_view text);
+
+    /// Identifies everything that decides which terms are written; stored in the database.
+    std::string fingerprint() const;
+
+    const AnalyzerOptions& options() const { return options_; }
+
+private:
+    struct Segment;
+    class StemCache;
+
+    void decode(std::string_view text, AnalysisStats& stats);
+    bool normalize(std::size_t begin, std::size_t end, std::string& out);
+    std::string_view stem_for(std::string_view term, Script script, Language document_language,
+                              bool& kazakh);
+
+    AnalyzerOptions options_;
+    std::unique_ptr<icu::BreakIterator> breaker_;
+    const icu::Normalizer2* casefold_ = nullptr;
+    const icu::Normalizer2* nfd_ = nullptr;
+    std::unique_ptr<StemCache> english_, russian_, kazakh_;
+    std::string kazakh_description_;
+    // Reused buffers: no per-token heap allocation once they have grown.
+    std::u16string utf16_;
+    std::vector<std::uint32_t> starts_, ends_;
+    std::vector<Segment> segments_;
+    std::string term_, joined_, scratch_;
+    std::u16string norm_in_, norm_out_;
+    std::unordered_map<char32_t, char32_t> latin_base_;
+};
+
+}  // namespace izdeu

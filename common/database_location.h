@@ -1,0 +1,19 @@
+#pragma once
+// Where the database lives when the user names none. Both tools share this rule.
+// The library reads no environment: the CLIs pass what they read.
+
+#include <string>
+#include <vector>
+
+namespace izdeu {
+
+struct EnvironmentView {
+    const char* izdeu_db = nullptr;       ///< $IZDEU_DB
+    const char* xdg_data_home = nullptr;  ///< $XDG_DATA_HOME
+    const char* home = nullptr;           ///< $HOME
+};
+
+/// --db wins, then $IZDEU_DB, then $XDG_DATA_HOME/izdeu/db, then ~/.local/share/izdeu/db.
+std::string default_database_path(const EnvironmentView& env);
+
+}  // namespace izdeu

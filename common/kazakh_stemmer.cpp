@@ -1,0 +1,632 @@
+#include "kazakh_stemmer.h"
+
+// How it works
+// ------------
+// Kazakh stacks endings on the root in a fixed order: root + (verb form) + plural + possessive +
+// case + personal. We peel them from the right. Each step takes the longest ending that
+//   * belongs to a slot that may still come off (a case ending is never taken from the inside of
+//     a plural, and so on), and
+//   * agrees with what would remain: the first consonant of the ending must be the variant that
+//     assimilation picks after the remaining stem's last sound (ғ after vowels, қ after voiceless
+//     consonants, ...), and the ending's vowel must match the remaining stem's last vowel
+//     (back а о ұ ы / front ә ө ү і).
+// The variants are generated from a few dozen templates (see kTemplates) instead of being listed
+// by hand. A pass stops when nothing matches or when the best ending would leave a stem shorter
+// than three letters or without a vowel (then the word is a short root plus endings, and taking a
+// shorter ending instead would only cut the root: елдің must not become елд). Passes repeat until
+// nothing changes, which makes stem(stem(w)) == stem(w) hold by construction.
+//
+// Decisions worth knowing (and what they get wrong)
+// -------------------------------------------------
+// * Harmony is strict for native vowels but lenient for е, и, э, ю, for a soft sign after the
+//   last vowel and for у after a consonant: those mostly come with Russian loanwords (президент,
+//   министр, институт, пароль) whose endings vary, so either series is accepted after them.
+// * Where Kazakh grammars disagree on assimilation (genitive ның/дың after м н ң р, ablative
+//   нан/дан after м н ң) both forms are accepted.
+// * Derivational suffixes stay: -лық/-лік/-дық/-дік/-тық/-тік (мемлекеттік, конституциялық,
+//   қазақстандық are words of their own), -сыз/-сіз (the privative "without": қауіпсіз "safe" must
+//   not become қауіп "danger"; the rare personal ending -сыз is lost with it), -шы/-ші, -ша/-ше.
+//   The past 1st person plural -дық/-дік is therefore not removed either (бардық stays).
+// * Bare 1st/2nd person singular possessives after a vowel (-м, -ң) and the dative -а/-е after
+//   them are not removed: адам, қалам, әлем, жаңа would be cut. -ым/-ім, -ың/-ің after consonants
+//   and -ыма/-іме, -ыңа/-іңе are.
+// * Verbs get light treatment: past -ды/-ді/-ты/-ті (+ -м, -ң, -ңыз), participle
+//   -ған/-ген/-қан/-кен, present -ады/-еді/-амын/-емін/-асың/-есің (not after a cluster closed by a voiced
+//   consonant: хабарлады -> хабарла), intention
+//   -мақ/-мек(шы). Not: present -амыз/-еміз (баламыз is бала+мыз; барамыз -> бара), the verbal noun -у (сайлау, даму are nouns; дамуда -> даму via the
+//   locative), -атын/-етін (it would cut мемлекетін to мемлек), converbs -ып/-іп (кәсіп), negation.
+// * A stem ending in б/ғ/г after a vowel-initial ending was removed goes back to п/қ/к (кітабы ->
+//   кітап, құлағы -> құлақ, жүрегі -> жүрек); г only after a front vowel, since -ог/-аг are
+//   loanwords (диалог). Conversely п/к/қ after a vowel would have been voiced, so such a stem
+//   cannot take a vowel-initial ending (жалақы keeps its ы). Loanwords with a real б (клубы) are
+//   turned into п: a known miss.
+// * бала+сы vs жұмыс+ы: after ы/і the с stays with the stem (жұмысы, мәжілісі, байланысы) unless
+//   the vowel follows ш щ қ к ғ г (басшысы, жалақысы); after е it stays when т д ң р precede
+//   (серіктесі, кеңесі, күресі) and goes otherwise (жүйесі, мәселесі; бизнесі, үлесі are missed).
+//   Agent nouns in -шы/-ші after a consonant or у (басшы, тілші, оқушы) keep their final vowel.
+// * Known misses: nouns that drop a vowel before a possessive (халық/халқы, орын/орны), words that
+//   merely end like an inflected form (тегін -> тек, бүгін -> бүк, ақын -> ақы), short roots
+//   (ел, үй, су: елде, үйге stay as they are), and names that look inflected. A few place names
+//   and words whose cut would hit another word are protected (kProtected); the -стан countries
+//   are among them because -тан is also the ablative.
+// * With a lexicon, the most-stripped of the successive stems (the word included) that the
+//   lexicon knows wins, otherwise the rule result; this is repeated to a fixpoint as well.
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <utility>
+
+namespace izdeu {
+namespace {
+
+// Bump the number whenever a rule changes: the description goes into the index fingerprint.
+constexpr const char* kDescription = "kazakh-light-1";
+constexpr std::size_t kMinStem = 3;
+// Longer tokens are not words (URLs, run-together junk): leave them alone.
+constexpr std::size_t kMaxWord = 64;
+
+using Text = std::u32string;
+using TextView = std::u32string_view;
+
+// ---- UTF-8 -------------------------------------------------------------------------------
+
+bool decode_utf8(std::string_view in, Text& out) {
+    out.clear();
+    out.reserve(in.size());
+    std::size_t i = 0;
+    while (i < in.size()) {
+        const auto lead = static_cast<unsigned char>(in[i]);
+        std::size_t len = 0;
+        char32_t cp = 0;
+        if (lead < 0x80) {
+            len = 1;
+            cp = lead;
+        } else if ((lead & 0xE0) == 0xC0) {
+            len = 2;
+            cp = lead & 0x1Fu;
+        } else if ((lead & 0xF0) == 0xE0) {
+            len = 3;
+            cp = lead & 0x0Fu;
+        } else if ((lead & 0xF8) == 0xF0) {
+            len = 4;
+            cp = lead & 0x07u;
+        } else {
+            return false;
+        }
+        if (in.size() - i < len) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto cont = static_cast<unsigned char>(in[i + k]);
+            if ((cont & 0xC0) != 0x80) return false;
+            cp = static_cast<char32_t>((cp << 6) | (cont & 0x3Fu));
+        }
+        out.push_back(cp);
+        i += len;
+    }
+    return true;
+}
+
+void append_utf8(char32_t cp, std::string& out) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+std::string encode_utf8(TextView text) {
+    std::string out;
+    out.reserve(text.size() * 2);
+    for (char32_t cp : text) append_utf8(cp, out);
+    return out;
+}
+
+// Lower case for the Cyrillic letters of Kazakh and Russian (and ASCII), enough for word lists.
+char32_t to_lower(char32_t c) {
+    if (c >= U'A' && c <= U'Z') return c + 0x20;
+    if (c >= 0x0410 && c <= 0x042F) return c + 0x20;  // А..Я
+    if (c >= 0x0400 && c <= 0x040F) return c + 0x50;  // Ё, І, ...
+    switch (c) {
+        case 0x0492:  // Ғ
+        case 0x049A:  // Қ
+        case 0x04A2:  // Ң
+        case 0x04AE:  // Ү
+        case 0x04B0:  // Ұ
+        case 0x04BA:  // Һ
+        case 0x04D8:  // Ә
+        case 0x04E8:  // Ө
+            return c + 1;
+        default:
+            return c;
+    }
+}
+
+// ---- Letters -----------------------------------------------------------------------------
+
+bool is_vowel(char32_t c) {
+    switch (c) {
+        case U'а': case U'ә': case U'е': case U'ё': case U'и': case U'о': case U'ө': case U'у':
+        case U'ұ': case U'ү': case U'ы': case U'і': case U'э': case U'ю': case U'я':
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Only lower-case Kazakh/Russian Cyrillic words are stemmed; anything else passes through.
+bool is_stem_letter(char32_t c) {
+    if (c >= U'а' && c <= U'я') return true;
+    switch (c) {
+        case U'ё': case U'і': case U'ғ': case U'қ': case U'ң': case U'ү': case U'ұ': case U'һ':
+        case U'ә': case U'ө':
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool has_vowel(TextView s) { return std::any_of(s.begin(), s.end(), is_vowel); }
+
+// What the stem's last sound is, as far as the first consonant of the next ending cares.
+enum Sound : std::uint8_t {
+    kVowel = 1,
+    kSonorant = 2,    // р й у: take л-initial endings like vowels do
+    kLateral = 4,     // л
+    kNasal = 8,       // м н ң
+    kSibilant = 16,   // з ж
+    kVoiceless = 32,  // п к қ т с ш ..., and б в г ғ д, which are voiceless at the end of a word
+    kPossessed = 64,  // ends in ы/і, the 3rd person possessive: takes -н, -на, -нда, -нан
+};
+constexpr std::uint8_t kConsonant = kSonorant | kLateral | kNasal | kSibilant | kVoiceless;
+constexpr std::uint8_t kAnySound = kVowel | kConsonant | kPossessed;
+constexpr std::uint8_t kVoiced = kVowel | kSonorant | kLateral | kNasal | kSibilant;
+
+std::uint8_t final_sound(TextView s) {
+    if (s.empty()) return 0;
+    char32_t c = s.back();
+    if ((c == U'ь' || c == U'ъ') && s.size() >= 2) c = s[s.size() - 2];
+    switch (c) {
+        case U'ы': case U'і':
+            return kVowel | kPossessed;
+        case U'и': case U'ю':  // ій/йу: behave as a vowel or as й
+            return kVowel | kSonorant;
+        case U'р': case U'й': case U'у':
+            return kSonorant;
+        case U'л':
+            return kLateral;
+        case U'м': case U'н': case U'ң':
+            return kNasal;
+        case U'з': case U'ж':
+            return kSibilant;
+        default:
+            return is_vowel(c) ? kVowel : kVoiceless;
+    }
+}
+
+enum class Harmony : std::uint8_t { Any, Back, Front };
+enum class StemVowels : std::uint8_t { None, Back, Front, Either };
+
+// The class of the stem's last vowel, which the next ending's vowel must agree with.
+StemVowels stem_vowels(TextView s) {
+    bool soft = false;
+    for (std::size_t i = s.size(); i-- > 0;) {
+        switch (s[i]) {
+            case U'ь':
+                soft = true;
+                break;
+            case U'у':
+                // After a vowel у is a glide (тау, Мәскеу): the vowel before it counts.
+                if (i > 0 && is_vowel(s[i - 1]) && s[i - 1] != U'у') break;
+                return StemVowels::Either;  // бару/келу, институт
+            case U'а': case U'о': case U'ұ': case U'ы': case U'я': case U'ё':
+                return soft ? StemVowels::Either : StemVowels::Back;
+            case U'ә': case U'ө': case U'ү': case U'і':
+                return soft ? StemVowels::Either : StemVowels::Front;
+            case U'е': case U'и': case U'э': case U'ю':
+                return StemVowels::Either;
+            default:
+                break;
+        }
+    }
+    return StemVowels::None;
+}
+
+bool harmony_agrees(StemVowels stem, Harmony ending) {
+    switch (ending) {
+        case Harmony::Any: return true;
+        case Harmony::Back: return stem == StemVowels::Back || stem == StemVowels::Either;
+        case Harmony::Front: return stem == StemVowels::Front || stem == StemVowels::Either;
+    }
+    return false;
+}
+
+// ---- Endings -----------------------------------------------------------------------------
+
+// Slots, from the outside of the word in: an ending may only be followed (to its left) by one
+// from a later slot.
+enum class Slot : std::uint8_t { Personal, Case, Possessive, Plural, Participle, Finite };
+
+constexpr std::uint8_t bit(Slot s) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(s)); }
+constexpr std::uint8_t kAllSlots = 0x3F;
+
+std::uint8_t slots_after(Slot s) {
+    switch (s) {
+        case Slot::Personal: return kAllSlots & ~bit(Slot::Personal);
+        case Slot::Case: return bit(Slot::Possessive) | bit(Slot::Plural) | bit(Slot::Participle);
+        case Slot::Possessive: return bit(Slot::Plural) | bit(Slot::Participle);
+        case Slot::Plural: return bit(Slot::Participle);
+        case Slot::Participle:
+        case Slot::Finite: return 0;
+    }
+    return 0;
+}
+
+struct Ending {
+    Text text;
+    Slot slot;
+    std::uint8_t after;  // Sound bits the remaining stem may end in
+    Harmony harmony;
+};
+
+// Template letters (ASCII, so they cannot clash with Cyrillic):
+//   harmony:  A -> а/е   Y -> ы/і   Q -> ғ/г   K -> қ/к   (back/front variant)
+//   first consonant, chosen by the stem's last sound (see onsets()):
+//   L plural, N genitive, C accusative, D locative/past, B ablative, G dative/participle,
+//   F attributive -ғы, M instrumental/personal.
+struct Template {
+    TextView pattern;
+    Slot slot;
+    std::uint8_t after;  // for patterns without a first-consonant letter
+};
+
+constexpr std::array kTemplates = {
+    // Personal endings: I am / we are / you are, and the past tense's own persons.
+    Template{U"MYн", Slot::Personal, 0},          // -мын/-бын/-пын
+    Template{U"MYз", Slot::Personal, 0},          // -мыз/-быз/-пыз
+    Template{U"сYң", Slot::Personal, kAnySound},  // -сың
+    Template{U"сYңдAр", Slot::Personal, kAnySound},
+    Template{U"DYм", Slot::Personal, 0},    // бардым
+    Template{U"DYң", Slot::Personal, 0},    // бардың
+    Template{U"DYңYз", Slot::Personal, 0},  // бардыңыз
+    Template{U"AмYн", Slot::Personal, kConsonant},  // барамын
+    Template{U"AсYң", Slot::Personal, kConsonant},  // барасың
+    // Cases. After a 3rd person possessive: -н, -на, -нда, -нан.
+    Template{U"NYң", Slot::Case, 0},                 // genitive
+    Template{U"GA", Slot::Case, 0},                  // dative
+    Template{U"нA", Slot::Case, kPossessed},         // баласына
+    Template{U"YмA", Slot::Case, kConsonant},        // кітабыма
+    Template{U"YңA", Slot::Case, kConsonant},        // кітабыңа
+    Template{U"CY", Slot::Case, 0},                  // accusative
+    Template{U"н", Slot::Case, kPossessed},          // баласын
+    Template{U"DA", Slot::Case, 0},                  // locative
+    Template{U"ндA", Slot::Case, kPossessed},        // баласында
+    Template{U"BAн", Slot::Case, 0},                 // ablative
+    Template{U"нAн", Slot::Case, kPossessed},        // баласынан
+    Template{U"Mен", Slot::Case, 0},                 // instrumental (no harmony)
+    Template{U"Mенен", Slot::Case, 0},
+    Template{U"DAQY", Slot::Case, 0},                // locative attributive: Алматыдағы
+    Template{U"ндAQY", Slot::Case, kPossessed},      // қаласындағы
+    Template{U"FY", Slot::Case, 0},                  // attributive: жылғы, сыртқы
+    // Possessives.
+    Template{U"Yм", Slot::Possessive, kConsonant},
+    Template{U"Yң", Slot::Possessive, kConsonant},
+    Template{U"YңYз", Slot::Possessive, kConsonant},
+    Template{U"ңYз", Slot::Possessive, kVowel},
+    Template{U"Y", Slot::Possessive, kConsonant},
+    Template{U"сY", Slot::Possessive, kVowel},
+    Template{U"YмYз", Slot::Possessive, kConsonant},
+    Template{U"мYз", Slot::Possessive, kVowel},
+    // Plural.
+    Template{U"LAр", Slot::Plural, 0},
+    // Verb forms: the participle takes nominal endings, the finite forms only personal ones.
+    Template{U"GAн", Slot::Participle, 0},      // болған, келген, айтқан
+    Template{U"DY", Slot::Finite, 0},           // past: болды, оқыды
+    Template{U"AдY", Slot::Finite, kConsonant}, // present-future: болады, келеді
+    Template{U"MAK", Slot::Finite, 0},          // intention: бармақ
+    Template{U"MAKшY", Slot::Finite, 0},        // бармақшы
+};
+
+struct Onset {
+    char32_t letter;
+    std::uint8_t after;
+};
+
+// The assimilation rules: which first consonant an ending takes after which sound.
+std::vector<Onset> onsets(char32_t placeholder) {
+    switch (placeholder) {
+        case U'L': return {{U'л', kVowel | kSonorant}, {U'д', kLateral | kNasal | kSibilant},
+                           {U'т', kVoiceless}};
+        case U'N': return {{U'н', kVowel | kNasal | kSonorant},
+                           {U'д', kSonorant | kLateral | kSibilant | kNasal}, {U'т', kVoiceless}};
+        case U'C': return {{U'н', kVowel}, {U'д', kSonorant | kLateral | kNasal | kSibilant},
+                           {U'т', kVoiceless}};
+        case U'D': return {{U'д', kVoiced}, {U'т', kVoiceless}};
+        case U'B': return {{U'д', kVoiced}, {U'н', kNasal}, {U'т', kVoiceless}};
+        case U'G': return {{U'Q', kVoiced}, {U'K', kVoiceless}};
+        case U'F': return {{U'Q', kVoiced & ~kVowel}, {U'K', kVoiceless}};
+        case U'M': return {{U'м', kVowel | kSonorant | kLateral | kNasal}, {U'б', kSibilant},
+                           {U'п', kVoiceless}};
+        default: return {};
+    }
+}
+
+bool is_harmonic(char32_t c) { return c == U'A' || c == U'Y' || c == U'Q' || c == U'K'; }
+
+char32_t resolve(char32_t c, bool back) {
+    switch (c) {
+        case U'A': return back ? U'а' : U'е';
+        case U'Y': return back ? U'ы' : U'і';
+        case U'Q': return back ? U'ғ' : U'г';
+        case U'K': return back ? U'қ' : U'к';
+        default: return c;
+    }
+}
+
+std::vector<Ending> build_endings() {
+    std::vector<Ending> out;
+    for (const Template& t : kTemplates) {
+        std::vector<Onset> alternatives = onsets(t.pattern.front());
+        const bool has_onset = !alternatives.empty();
+        if (!has_onset) alternatives.push_back({t.pattern.front(), t.after});
+        for (const Onset& onset : alternatives) {
+            Text base(t.pattern);
+            base.front() = onset.letter;
+            const bool harmonic = std::any_of(base.begin(), base.end(), is_harmonic);
+            for (const bool back : {true, false}) {
+                Text text = base;
+                for (char32_t& c : text) c = resolve(c, back);
+                const Harmony h = !harmonic ? Harmony::Any : back ? Harmony::Back : Harmony::Front;
+                out.push_back({std::move(text), t.slot, onset.after, h});
+                if (!harmonic) break;
+            }
+        }
+    }
+    return out;
+}
+
+const std::vector<Ending>& endings() {
+    static const std::vector<Ending> table = build_endings();
+    return table;
+}
+
+// Words that look inflected but are not (or whose cut would land on another word).
+constexpr TextView kProtected[] = {
+    U"қазақстан", U"өзбекстан", U"қырғызстан", U"тәжікстан", U"түрікменстан", U"ауғанстан",
+    U"пәкістан", U"үндістан", U"дағыстан", U"татарстан", U"башқұртстан", U"күрдістан",
+    U"түркістан", U"алматы", U"қарағанды", U"қызылорда", U"талдықорған", U"жезқазған",
+    U"өскемен", U"елбасы", U"тағы",
+};
+
+bool is_protected(TextView s) {
+    return std::find(std::begin(kProtected), std::end(kProtected), s) != std::end(kProtected);
+}
+
+// Whether `stem` can take a vowel-initial ending at all.
+bool vowel_ending_fits(TextView stem) {
+    const char32_t last = stem.back();
+    const char32_t before = stem.size() >= 2 ? stem[stem.size() - 2] : U'\0';
+    // Native п/к/қ after a vowel is voiced before a vowel (кітабы), so "Vпы" is not stem + ы.
+    if ((last == U'п' || last == U'к' || last == U'қ') && is_vowel(before)) return false;
+    // Agent nouns: басшы, тілші, оқушы end in ы/і themselves.
+    if (last == U'ш' && (!is_vowel(before) || before == U'у')) return false;
+    return true;
+}
+
+// Verb stems rarely end in a cluster closed by a voiced consonant: in хабарлады, мәлімдеді the
+// -ла/-де belongs to the stem and only -ды/-ді is the ending (хабарла, not хабарл).
+bool verb_stem_fits(TextView stem) {
+    if (stem.size() < 2) return true;
+    const char32_t last = stem.back();
+    const char32_t before = stem[stem.size() - 2];
+    if (is_vowel(before) || is_vowel(last)) return true;
+    switch (last) {  // айт+ады, тарт+ады
+        case U'т': case U'қ': case U'к': case U'п': case U'с': case U'ш':
+            return true;
+        default:
+            return false;
+    }
+}
+
+// For "…Vсы": true when the с belongs to the stem (жұмыс+ы), false for бала+сы.
+bool s_belongs_to_stem(TextView vowel_stem) {
+    const char32_t v = vowel_stem.back();
+    const char32_t before = vowel_stem.size() >= 2 ? vowel_stem[vowel_stem.size() - 2] : U'\0';
+    switch (v) {
+        case U'ы': case U'і':
+            // -ыс/-іс nouns are common (жұмыс, байланыс); ы/і-final nouns mostly end in
+            // -шы, -қы, -ғы (басшы, жалақы).
+            return !(before == U'ш' || before == U'щ' || before == U'қ' || before == U'к' ||
+                     before == U'ғ' || before == U'г');
+        case U'е':
+            return before == U'т' || before == U'д' || before == U'ң' || before == U'р';
+        default:
+            return false;
+    }
+}
+
+// The longest ending of `s` from the allowed slots that agrees with what it leaves.
+const Ending* longest_ending(TextView s, std::uint8_t allowed) {
+    const Ending* best = nullptr;
+    for (const Ending& e : endings()) {
+        if ((allowed & bit(e.slot)) == 0) continue;
+        if (e.text.size() >= s.size()) continue;
+        if (best && e.text.size() <= best->text.size()) continue;
+        if (s.substr(s.size() - e.text.size()) != e.text) continue;
+        const TextView stem = s.substr(0, s.size() - e.text.size());
+        if ((final_sound(stem) & e.after) == 0) continue;
+        if (!harmony_agrees(stem_vowels(stem), e.harmony)) continue;
+        if (is_vowel(e.text.front()) && !vowel_ending_fits(stem)) continue;
+        if (is_vowel(e.text.front()) && (e.slot == Slot::Finite || e.slot == Slot::Personal) &&
+            !verb_stem_fits(stem))
+            continue;
+        best = &e;
+    }
+    return best;
+}
+
+// After a vowel-initial ending came off: кітаб -> кітап, құлағ -> құлақ, жүрег -> жүрек.
+void restore_final_consonant(Text& s) {
+    if (s.size() < 2 || !is_vowel(s[s.size() - 2])) return;
+    const char32_t before = s[s.size() - 2];
+    switch (s.back()) {
+        case U'б':
+            s.back() = U'п';
+            break;
+        case U'ғ':
+            s.back() = U'қ';
+            break;
+        case U'г':
+            // -ог, -аг are loanwords (диалог); native г sits with front vowels.
+            if (before == U'е' || before == U'і' || before == U'ә' || before == U'ө' ||
+                before == U'ү' || before == U'и')
+                s.back() = U'к';
+            break;
+        default:
+            break;
+    }
+}
+
+// One pass of stripping in grammar order; each intermediate stem is appended to `chain`.
+Text strip_pass(Text s, std::vector<Text>* chain) {
+    std::uint8_t allowed = kAllSlots;
+    while (allowed != 0 && !is_protected(s)) {
+        const Ending* e = longest_ending(s, allowed);
+        if (e == nullptr) break;
+        std::size_t cut = e->text.size();
+        if (e->slot == Slot::Possessive && cut == 2 && e->text.front() == U'с' &&
+            s_belongs_to_stem(TextView(s).substr(0, s.size() - 2)))
+            cut = 1;  // жұмыс+ы, not жұмы+сы
+        const TextView stem = TextView(s).substr(0, s.size() - cut);
+        if (stem.size() < kMinStem || !has_vowel(stem)) break;
+        const bool vowel_initial = is_vowel(s[s.size() - cut]);
+        s.resize(s.size() - cut);
+        if (vowel_initial) restore_final_consonant(s);
+        if (chain) chain->push_back(s);
+        allowed = slots_after(e->slot);
+    }
+    return s;
+}
+
+// Passes until nothing changes: the result is a fixpoint, so stemming it again is a no-op.
+Text rule_stem(Text s, std::vector<Text>* chain) {
+    for (;;) {
+        const std::size_t before = s.size();
+        s = strip_pass(std::move(s), chain);
+        if (s.size() == before) return s;
+    }
+}
+
+bool stemmable(const Text& w) {
+    return w.size() <= kMaxWord && std::all_of(w.begin(), w.end(), is_stem_letter);
+}
+
+}  // namespace
+
+// ---- KazakhLexicon -----------------------------------------------------------------------
+
+KazakhLexicon::KazakhLexicon(std::vector<std::string> words) : words_(std::move(words)) {}
+
+std::shared_ptr<const KazakhLexicon> KazakhLexicon::from_words(
+    const std::vector<std::string>& words) {
+    std::vector<std::string> lower;
+    lower.reserve(words.size());
+    Text text;
+    for (const std::string& w : words) {
+        if (w.empty() || !decode_utf8(w, text)) continue;
+        for (char32_t& c : text) c = to_lower(c);
+        lower.push_back(encode_utf8(text));
+    }
+    std::sort(lower.begin(), lower.end());
+    lower.erase(std::unique(lower.begin(), lower.end()), lower.end());
+    lower.shrink_to_fit();
+    return std::shared_ptr<const KazakhLexicon>(new KazakhLexicon(std::move(lower)));
+}
+
+std::shared_ptr<const KazakhLexicon> KazakhLexicon::load(const std::string& path) {
+    try {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return nullptr;
+        std::vector<std::string> words;
+        std::string line;
+        bool first = true;
+        while (std::getline(in, line)) {
+            std::string_view v = line;
+            if (first && v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);
+            // "word/FLAGS", possibly followed by morphological fields; CRLF line ends.
+            v = v.substr(0, std::min(v.find_first_of("/\t \r"), v.size()));
+            const bool count_line =
+                first && !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
+                    return c >= '0' && c <= '9';
+                });
+            first = false;
+            if (v.empty() || count_line || v.front() == '#') continue;
+            words.emplace_back(v);
+        }
+        if (in.bad() || words.empty()) return nullptr;
+        return from_words(words);
+    } catch (...) {
+        return nullptr;  // bad_alloc and friends: run without a lexicon
+    }
+}
+
+bool KazakhLexicon::contains(std::string_view word) const {
+    const auto it = std::lower_bound(words_.begin(), words_.end(), word,
+                                     [](const std::string& a, std::string_view b) { return a < b; });
+    return it != words_.end() && *it == word;
+}
+
+// ---- KazakhStemmer -----------------------------------------------------------------------
+
+KazakhStemmer::KazakhStemmer(std::shared_ptr<const KazakhLexicon> lexicon)
+    : lexicon_(std::move(lexicon)) {}
+
+std::string KazakhStemmer::get_description() const {
+    return lexicon_ ? std::string(kDescription) + "+lexicon" : std::string(kDescription);
+}
+
+std::vector<std::string> KazakhStemmer::candidates(const std::string& word) {
+    Text w;
+    if (!decode_utf8(word, w) || !stemmable(w)) return {word};
+    std::vector<Text> chain{w};
+    rule_stem(std::move(w), &chain);
+    std::vector<std::string> out;
+    out.reserve(chain.size());
+    for (const Text& t : chain) out.push_back(encode_utf8(t));
+    return out;
+}
+
+std::string KazakhStemmer::operator()(const std::string& word) {
+    Text current;
+    if (!decode_utf8(word, current) || !stemmable(current)) return word;
+    if (!lexicon_) return encode_utf8(rule_stem(std::move(current), nullptr));
+
+    // The lexicon picks among the successive stems; repeat until the pick is stable so that
+    // stemming a stem changes nothing here either. Each round picks a shorter string or stops.
+    std::vector<Text> chain;
+    for (;;) {
+        chain.assign(1, current);
+        Text pick = rule_stem(current, &chain);
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+            if (lexicon_->contains(encode_utf8(*it))) {
+                pick = *it;
+                break;
+            }
+        }
+        if (pick == current) return encode_utf8(current);
+        current = std::move(pick);
+    }
+}
+
+}  // namespace izdeu

@@ -1,0 +1,82 @@
+#pragma once
+// The index schema: every term prefix, value slot and metadata key izdeu writes, in one place.
+//
+// A document is one article. Its text (title and body) is indexed as:
+//   - unprefixed terms: the normalized surface word, with positions;
+//   - "Z" + stem, with positions, only where the stem differs from the surface word (a stem equal
+//     to the word is not written twice; queries look for both), so phrases match inflected forms;
+//   - title words also as "S" + word and "ZS" + stem (the title: field), and with a higher wdf
+//     in the unprefixed space so BM25 weighs the title above the body;
+//   - "XK" + keyboard-folded form of Kazakh words (қ→к, ә→а, ...), without positions.
+// Boolean terms: "Q" unique id, "D"/"M"/"Y" date (YYYYMMDD, YYYYMM, YYYY, as omega), "L" language,
+// "XC" credit words, "XF" source file (hash of its path). Values hold the sortable date, the
+// duplicate key used for collapsing, and the view count. The document data is a JSON object with
+// the stored fields the query tool prints (see StoredField).
+//
+// The database records kSchemaVersion and the analyzer fingerprint in its metadata; the query
+// tool refuses a database whose either differs.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace izdeu::schema {
+
+/// Version of the term/value layout; bump on any incompatible change.
+inline constexpr int kSchemaVersion = 1;
+
+inline constexpr std::string_view kStemPrefix = "Z";
+inline constexpr std::string_view kTitlePrefix = "S";
+inline constexpr std::string_view kTitleStemPrefix = "ZS";
+inline constexpr std::string_view kKeyboardFoldPrefix = "XK";
+inline constexpr std::string_view kIdPrefix = "Q";
+inline constexpr std::string_view kDayPrefix = "D";
+inline constexpr std::string_view kMonthPrefix = "M";
+inline constexpr std::string_view kYearPrefix = "Y";
+inline constexpr std::string_view kLanguagePrefix = "L";
+inline constexpr std::string_view kCreditPrefix = "XC";
+inline constexpr std::string_view kSourceFilePrefix = "XF";
+
+/// Value slots.
+enum Slot : Xapian::valueno {
+    kSlotDate = 0,          ///< "YYYYMMDDHHMM" (string order is date order); absent when unknown
+    kSlotDuplicateKey = 1,  ///< hash of the normalized body: copies share it (collapse key)
+    kSlotViews = 2,         ///< Xapian::sortable_serialise(view count)
+};
+
+/// How much more a title word counts than a body word (wdf multiplier).
+inline constexpr Xapian::termcount kTitleWdf = 3;
+/// Position gap between the title and the body, so phrases never span the two.
+inline constexpr Xapian::termpos kTitleBodyGap = 100;
+
+/// Metadata keys.
+inline constexpr std::string_view kMetaSchemaVersion = "izdeu:schema";
+inline constexpr std::string_view kMetaAnalyzer = "izdeu:analyzer";
+/// JSON of the AnalyzerOptions the index was built with, so queries analyze alike.
+inline constexpr std::string_view kMetaAnalyzerOptions = "izdeu:analyzer-options";
+inline constexpr std::string_view kMetaLastRun = "izdeu:last-run";
+inline constexpr std::string_view kMetaFilePrefix = "izdeu:file:";      ///< + path -> FileState
+inline constexpr std::string_view kMetaFailedPrefix = "izdeu:failed:";  ///< + path -> reason
+
+/// Xapian's term length limit is 245 bytes; leave room for prefixes.
+inline constexpr size_t kMaxTermBytes = 240;
+
+/// The boolean id term for an article id (ids too long for a term are hashed).
+std::string id_term(std::string_view id);
+/// The boolean term naming the source file (hashed: paths may exceed the term limit).
+std::string source_file_term(std::string_view path);
+
+/// A stable 64-bit FNV-1a hash, as 16 hex digits.
+std::string hex_hash64(std::string_view bytes);
+
+}  // namespace izdeu::schema
+
+namespace izdeu::schema {
+
+/// Why a database cannot be used with this analyzer, or an empty string when it can.
+/// An empty database without identity is compatible.
+std::string identity_mismatch(const Xapian::Database& db, const std::string& analyzer_fingerprint);
+
+}  // namespace izdeu::schema

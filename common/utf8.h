@@ -1,0 +1,23 @@
+#pragma once
+// UTF-8 stepping over ICU's macros, which trip -Wconversion inside their own expansion.
+
+#include <unicode/utf8.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace izdeu {
+
+/// Decodes the code point at i and advances i; returns a negative value for an invalid sequence.
+inline std::int32_t next_code_point(std::string_view s, std::int32_t& i) {
+    const auto n = static_cast<std::int32_t>(s.size());
+    UChar32 c;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+    U8_NEXT(s.data(), i, n, c);
+#pragma GCC diagnostic pop
+    return c;
+}
+
+}  // namespace izdeu

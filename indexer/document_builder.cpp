@@ -1,0 +1,114 @@
+#include "document_builder.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "schema.h"
+
+namespace izdeu {
+
+namespace {
+
+std::string prefixed(std::string_view prefix, std::string_view term) {
+    std::string t;
+    t.reserve(prefix.size() + term.size());
+    t.append(prefix);
+    t.append(term);
+    return t;
+}
+
+// Words worth suggesting: letters only and at least three bytes.
+bool spelling_worthy(const Token& token) {
+    return !token.alternative && token.term.size() >= 3 &&
+           (token.script == Script::Latin || token.script == Script::Cyrillic) &&
+           token.term.find_first_of("0123456789.'") == std::string_view::npos;
+}
+
+}  // namespace
+
+BuiltDocument build_document(const Article& article, const std::string& source_file,
+                             Analyzer& analyzer) {
+    BuiltDocument built;
+    Xapian::Document& doc = built.document;
+
+    Language language = language_from_code(article.language);
+    if (language == Language::Undetermined) {
+        language = Analyzer::detect_language(article.title + "\n" + article.body);
+    }
+    built.language = language;
+
+    std::vector<std::string> words;
+    auto add_text = [&](const std::string& text, std::uint32_t first_position, bool title) {
+        const Xapian::termcount wdf = title ? schema::kTitleWdf : 1;
+        AnalysisStats stats = analyzer.analyze(text, language, first_position, [&](const Token& t) {
+            doc.add_posting(std::string(t.term), t.position, wdf);
+            const bool stemmed = t.stem != t.term;
+            if (stemmed) doc.add_posting(prefixed(schema::kStemPrefix, t.stem), t.position, wdf);
+            if (title) {
+                doc.add_posting(prefixed(schema::kTitlePrefix, t.term), t.position);
+                if (stemmed) doc.add_posting(prefixed(schema::kTitleStemPrefix, t.stem), t.position);
+            }
+            if (t.kazakh && analyzer.options().keyboard_folding) {
+                std::string folded = Analyzer::keyboard_fold(t.stem);
+                if (folded != t.stem) doc.add_term(prefixed(schema::kKeyboardFoldPrefix, folded), wdf);
+            }
+            if (spelling_worthy(t)) words.emplace_back(t.term);
+        });
+        built.invalid_utf8 += stats.invalid_utf8;
+        return stats.next_position;
+    };
+    std::uint32_t next = add_text(article.title, 1, true);
+    // Duplicate key: the analyzed body, so spacing and punctuation differences do not matter.
+    std::string normalized_body;
+    analyzer.analyze(article.body, language, 0, [&](const Token& t) {
+        if (t.alternative) return;
+        normalized_body.append(t.term);
+        normalized_body += ' ';
+    });
+    add_text(article.body, next + schema::kTitleBodyGap, false);
+    built.duplicate_key = schema::hex_hash64(normalized_body.empty() ? article.title : normalized_body);
+
+    built.id_term = schema::id_term(article.id);
+    doc.add_boolean_term(built.id_term);
+    doc.add_boolean_term(schema::source_file_term(source_file));
+    doc.add_boolean_term(prefixed(schema::kLanguagePrefix, language_code(language)));
+    doc.add_boolean_term(prefixed("XD", built.duplicate_key));
+    doc.add_value(schema::kSlotDuplicateKey, built.duplicate_key);
+    if (article.published) {
+        const std::string sortable = article.published->sortable();
+        doc.add_boolean_term(prefixed(schema::kDayPrefix, sortable.substr(0, 8)));
+        doc.add_boolean_term(prefixed(schema::kMonthPrefix, sortable.substr(0, 6)));
+        doc.add_boolean_term(prefixed(schema::kYearPrefix, sortable.substr(0, 4)));
+        doc.add_value(schema::kSlotDate, sortable);
+    }
+    if (!article.credit.empty()) {
+        analyzer.analyze(article.credit, Language::Undetermined, 0, [&](const Token& t) {
+            doc.add_boolean_term(prefixed(schema::kCreditPrefix, t.term));
+        });
+    }
+    if (article.views) {
+        doc.add_value(schema::kSlotViews,
+                      Xapian::sortable_serialise(static_cast<double>(*article.views)));
+    }
+
+    nlohmann::json data = {
+        {"id", article.id},
+        {"title", article.title},
+        {"lang", std::string(language_code(language))},
+        {"text", article.body},
+    };
+    if (article.published) data["date"] = article.published->iso();
+    if (!article.credit.empty()) data["credit"] = article.credit;
+    if (article.views) data["views"] = *article.views;
+    if (!article.url.empty()) data["url"] = article.url;
+    // Invalid UTF-8 was replaced by U+FFFD in the analyzer; the stored JSON must be valid too.
+    doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    built.spelling_words = std::move(words);
+    return built;
+}
+
+}  // namespace izdeu

@@ -1,0 +1,57 @@
+#pragma once
+// The indexing run: walk the inputs, skip what did not change, parse and analyze on worker
+// threads, write on one thread, commit at checkpoints, delete what disappeared.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer.h"
+#include "source_walker.h"
+
+namespace izdeu {
+
+struct IndexOptions {
+    std::string database;
+    std::vector<std::string> inputs;
+    WalkOptions walk;
+    AnalyzerOptions analyzer;
+    bool rebuild = false;            ///< start from an empty database
+    bool delete_missing = true;      ///< delete documents of files that disappeared
+    bool spelling = true;            ///< build the spelling dictionary
+    unsigned jobs = 2;               ///< worker threads for reading and analysis
+    std::size_t commit_every = 2000; ///< articles between commits
+    double lock_timeout_seconds = 60;
+    std::optional<double> max_runtime_seconds;
+    const std::atomic<bool>* stop_requested = nullptr;  ///< set by a signal handler
+    /// Called for every problem (path or path:line, reason), as it happens.
+    std::function<void(const std::string& where, const std::string& reason)> on_problem;
+    /// Called for notes worth logging (an encoding conversion).
+    std::function<void(const std::string& where, const std::string& note)> on_note;
+    /// Called after each file, for a progress display.
+    std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)> on_progress;
+};
+
+struct IndexSummary {
+    std::size_t added = 0, updated = 0, unchanged = 0, deleted = 0, duplicates = 0, failed = 0;
+    std::size_t files = 0;
+    std::uint64_t bytes = 0;
+    double seconds = 0;
+    bool stopped_early = false;     ///< --max-runtime or a signal: the rest is for the next run
+    std::size_t files_left = 0;
+};
+
+/// Runs one indexing pass. Throws LockedError, DatabaseError or Xapian::Error; per-article
+/// problems are reported through on_problem and counted in failed.
+IndexSummary run_index(const IndexOptions& options);
+
+/// JSON text of a summary (one line).
+std::string summary_json(const IndexSummary& summary);
+
+/// Statistics of a database for `izdeu-index --stats`, as JSON.
+std::string database_stats_json(const std::string& database);
+
+}  // namespace izdeu

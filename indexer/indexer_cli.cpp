@@ -1,0 +1,249 @@
+#include "indexer_cli.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "errors.h"
+#include "indexer.h"
+#include "kazakh_stemmer.h"
+
+namespace izdeu {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kDefaultLexicon = "/usr/share/hunspell/kk_KZ.dic";
+
+constexpr const char* kExitCodes =
+    "Exit codes:\n"
+    "  0   all done\n"
+    "  1   done, but some articles or files failed (each named on stderr with the reason)\n"
+    "  2   usage error; nothing was written\n"
+    "  3   database or I/O failure; the last commit stays intact\n"
+    "  75  the database is locked by another izdeu-index (after --lock-timeout)\n"
+    "  130, 143  stopped by SIGINT or SIGTERM at a commit point; the next run goes on\n";
+
+/// Parses "90", "90s", "15m", "2h", "1d" into seconds.
+double parse_duration(const std::string& text) {
+    if (text.empty()) throw UsageError("empty duration");
+    size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        throw UsageError("bad duration '" + text + "' (examples: 90, 90s, 15m, 2h)");
+    }
+    std::string unit = text.substr(used);
+    double scale = 1;
+    if (unit.empty() || unit == "s") scale = 1;
+    else if (unit == "m" || unit == "min") scale = 60;
+    else if (unit == "h") scale = 3600;
+    else if (unit == "d") scale = 86400;
+    else throw UsageError("bad duration unit in '" + text + "' (use s, m, h or d)");
+    if (value < 0 || !std::isfinite(value)) throw UsageError("bad duration '" + text + "'");
+    return value * scale;
+}
+
+std::string human_bytes(std::uint64_t bytes) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / 1e6 << " MB";
+    return s.str();
+}
+
+void print_summary_text(std::ostream& out, const IndexSummary& s) {
+    out << "izdeu-index: " << s.added << " added, " << s.updated << " updated, " << s.unchanged
+        << " unchanged, " << s.deleted << " deleted, " << s.duplicates << " duplicates, "
+        << s.failed << " failed; " << human_bytes(s.bytes) << " in " << std::fixed
+        << std::setprecision(2) << s.seconds << " s";
+    if (s.stopped_early) out << "; stopped early, " << s.files_left << " files left for the next run";
+    out << "\n";
+}
+
+}  // namespace
+
+int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                    const CliContext& context) {
+    po::options_description visible("Usage: izdeu-index [OPTIONS] PATH...\n\n"
+                                    "Indexes news articles (.txt in the izdeu article format, .jsonl, and their\n"
+                                    ".gz versions) from files and folders into an izdeu database. Runs are\n"
+                                    "incremental: unchanged files are skipped, changed ones replaced, vanished\n"
+                                    "ones deleted.\n\nOptions");
+    std::string db;
+    std::string summary_format;
+    std::string max_runtime;
+    std::string stats_format;
+    std::string lexicon;
+    IndexOptions options;
+    options.jobs = std::max(1u, std::thread::hardware_concurrency());
+    // clang-format off
+    visible.add_options()
+        ("help,h", "show this help")
+        ("version", "show the version")
+        ("db", po::value(&db), "database folder (default: $IZDEU_DB, else $XDG_DATA_HOME/izdeu/db, else ~/.local/share/izdeu/db)")
+        ("rebuild", po::bool_switch(&options.rebuild), "start from an empty database (needed after an analyzer change)")
+        ("no-delete", po::bool_switch(), "keep documents of files that disappeared")
+        ("include", po::value(&options.walk.include)->composing(), "only files matching this glob (repeatable)")
+        ("exclude", po::value(&options.walk.exclude)->composing(), "skip files and folders matching this glob (repeatable)")
+        ("hidden", po::bool_switch(&options.walk.hidden), "also index hidden files and folders")
+        ("jobs,j", po::value(&options.jobs), "worker threads for parsing and analysis (default: the number of cores)")
+        ("commit-every", po::value(&options.commit_every), "commit after this many articles (default 2000)")
+        ("lock-timeout", po::value(&options.lock_timeout_seconds), "seconds to wait for another indexer's lock (default 60)")
+        ("max-runtime", po::value(&max_runtime), "stop cleanly at a commit point after this long (90s, 15m, 2h)")
+        ("quiet,q", po::bool_switch(), "no progress and no summary unless --summary is given")
+        ("summary", po::value(&summary_format)->implicit_value("text"), "print a summary line: text or json")
+        ("no-spelling", po::bool_switch(), "do not build spelling suggestions data")
+        ("no-stemming", po::bool_switch(), "index without stemming (for evaluation)")
+        ("no-keyboard-folding", po::bool_switch(), "no keyboard-folded Kazakh terms (for evaluation)")
+        ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list guiding the stemmer (default: hunspell-kk's, when installed; 'none' to disable)")
+        ("stats", po::value(&stats_format)->implicit_value("text"), "print database statistics (text or json) and exit");
+    // clang-format on
+    po::options_description hidden_opts;
+    hidden_opts.add_options()("input", po::value(&options.inputs)->composing());
+    po::options_description all;
+    all.add(visible).add(hidden_opts);
+    po::positional_options_description positional;
+    positional.add("input", -1);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+        if (vm.count("help")) {
+            out << visible << "\n" << kExitCodes;
+            return kIndexOk;
+        }
+        if (vm.count("version")) {
+            out << "izdeu-index 0.1.0 (Xapian " << Xapian::version_string() << ")\n";
+            return kIndexOk;
+        }
+        if (db.empty()) db = default_database_path(context.env);
+        options.database = db;
+        if (!stats_format.empty()) {
+            if (stats_format != "text" && stats_format != "json") throw UsageError("--stats takes text or json");
+            if (!std::filesystem::exists(db)) throw DatabaseError("no database at " + db);
+            nlohmann::json stats = nlohmann::json::parse(database_stats_json(db));
+            if (stats_format == "json") {
+                out << stats.dump() << "\n";
+            } else {
+                out << "database:   " << db << "\n"
+                    << "documents:  " << stats["documents"] << "\n"
+                    << "languages:  ";
+                for (auto& [k, v] : stats["languages"].items()) out << k << " " << v << "  ";
+                out << "\n";
+                if (stats.contains("first_date")) {
+                    out << "dates:      " << stats["first_date"].get<std::string>() << " .. "
+                        << stats["last_date"].get<std::string>() << "\n";
+                }
+                out << "size:       " << human_bytes(stats["size_bytes"].get<std::uint64_t>()) << "\n";
+                if (stats.contains("last_run")) out << "last run:   " << stats["last_run"].dump() << "\n";
+                out << "failed:     " << stats["failed_files"].size() << " file(s)\n";
+                for (auto& f : stats["failed_files"]) {
+                    out << "  " << f["path"].get<std::string>() << ": " << f["reason"].get<std::string>() << "\n";
+                }
+            }
+            return kIndexOk;
+        }
+        if (!summary_format.empty() && summary_format != "text" && summary_format != "json") {
+            throw UsageError("--summary takes text or json (write --summary=json)");
+        }
+        if (options.inputs.empty()) throw UsageError("no input: give files or folders to index");
+        if (!max_runtime.empty()) options.max_runtime_seconds = parse_duration(max_runtime);
+        if (options.jobs == 0 || options.jobs > 256) throw UsageError("--jobs must be between 1 and 256");
+        if (options.commit_every == 0) throw UsageError("--commit-every must be at least 1");
+        if (options.lock_timeout_seconds < 0) throw UsageError("--lock-timeout must not be negative");
+    } catch (const po::error& e) {
+        err << "izdeu-index: " << e.what() << " (see --help)\n";
+        return kIndexUsage;
+    } catch (const UsageError& e) {
+        err << "izdeu-index: " << e.what() << " (see --help)\n";
+        return kIndexUsage;
+    } catch (const DatabaseError& e) {
+        err << "izdeu-index: " << e.what() << "\n";
+        return kIndexDatabaseError;
+    } catch (const Xapian::Error& e) {
+        err << "izdeu-index: cannot read database " << db << ": " << e.get_description() << "\n";
+        return kIndexDatabaseError;
+    }
+
+    options.delete_missing = !vm["no-delete"].as<bool>();
+    options.spelling = !vm["no-spelling"].as<bool>();
+    options.analyzer.stemming = !vm["no-stemming"].as<bool>();
+    options.analyzer.keyboard_folding = !vm["no-keyboard-folding"].as<bool>();
+    if (lexicon.empty()) lexicon = kDefaultLexicon;
+    if (lexicon != "none") {
+        options.analyzer.kazakh_lexicon = KazakhLexicon::load(lexicon);
+        if (!options.analyzer.kazakh_lexicon && vm.count("kazakh-lexicon")) {
+            err << "izdeu-index: warning: cannot read Kazakh word list " << lexicon
+                << "; stemming Kazakh by rules alone\n";
+        }
+    }
+    options.stop_requested = context.stop_requested;
+    const bool quiet = vm["quiet"].as<bool>();
+    const bool progress = !quiet && context.stderr_is_terminal;
+    options.on_problem = [&](const std::string& where, const std::string& reason) {
+        if (progress) err << "\r\033[K";
+        err << "izdeu-index: " << where << ": " << reason << "\n";
+    };
+    options.on_note = [&](const std::string& where, const std::string& note) {
+        if (quiet) return;
+        if (progress) err << "\r\033[K";
+        err << "izdeu-index: " << where << ": " << note << "\n";
+    };
+    const auto started = std::chrono::steady_clock::now();
+    if (progress) {
+        options.on_progress = [&, last = std::chrono::steady_clock::time_point()](
+                                  std::size_t done, std::size_t total, std::uint64_t bytes) mutable {
+            auto now = std::chrono::steady_clock::now();
+            if (done != total && now - last < std::chrono::milliseconds(200)) return;
+            last = now;
+            double secs = std::chrono::duration<double>(now - started).count();
+            double rate = secs > 0 ? static_cast<double>(bytes) / 1e6 / secs : 0;
+            double eta = done > 0 ? secs * static_cast<double>(total - done) / static_cast<double>(done) : 0;
+            int width = 30;
+            int filled = total ? static_cast<int>(width * done / total) : width;
+            err << "\r[" << std::string(static_cast<size_t>(filled), '#')
+                << std::string(static_cast<size_t>(width - filled), ' ') << "] " << done << "/" << total
+                << " files, " << std::fixed << std::setprecision(1) << rate << " MB/s, ETA "
+                << static_cast<int>(eta) << " s" << std::flush;
+        };
+    }
+
+    try {
+        IndexSummary summary = run_index(options);
+        if (progress) err << "\r\033[K";
+        if (summary_format == "json") {
+            out << summary_json(summary) << "\n";
+        } else if (summary_format == "text" || (!quiet && context.stderr_is_terminal)) {
+            print_summary_text(summary_format == "text" ? out : err, summary);
+        }
+        if (summary.stopped_early && context.stop_signal && context.stop_signal->load() != 0) {
+            return 128 + context.stop_signal->load();
+        }
+        return summary.failed > 0 ? kIndexSomeFailed : kIndexOk;
+    } catch (const LockedError& e) {
+        err << "izdeu-index: " << e.what() << "\n";
+        return kIndexLocked;
+    } catch (const DatabaseError& e) {
+        err << "izdeu-index: " << e.what() << "\n";
+        return kIndexDatabaseError;
+    } catch (const Xapian::Error& e) {
+        err << "izdeu-index: database " << db << ": " << e.get_description()
+            << " (the last commit is intact)\n";
+        return kIndexDatabaseError;
+    } catch (const std::system_error& e) {
+        err << "izdeu-index: " << e.what() << "\n";
+        return kIndexDatabaseError;
+    }
+}
+
+}  // namespace izdeu

@@ -1,0 +1,375 @@
+#include "query_builder.h"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <unordered_set>
+
+#include "schema.h"
+
+namespace izdeu::query {
+
+namespace {
+
+using Q = Xapian::Query;
+
+std::string prefixed(std::string_view prefix, std::string_view term) {
+    std::string t(prefix);
+    t += term;
+    return t;
+}
+
+// Xapian treats an empty query as matching nothing; operands that analyzed to nothing
+// (punctuation) are left out of the combination instead.
+Q combine(Q::op op, const std::vector<Q>& parts) {
+    std::vector<Q> kept;
+    for (const Q& p : parts) {
+        if (!p.empty()) kept.push_back(p);
+    }
+    if (kept.empty()) return Q();
+    if (kept.size() == 1 && op != Q::OP_PHRASE && op != Q::OP_NEAR) return kept[0];
+    return Q(op, kept.begin(), kept.end());
+}
+
+constexpr std::string_view kStopWords[] = {
+    // English
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",
+    "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these",
+    "those", "as", "which", "what", "who", "whom", "how", "when", "where", "why", "do", "does",
+    "did", "not", "no", "but", "if", "than", "then", "so", "such", "into", "about", "there",
+    "their", "they", "he", "she", "his", "her", "we", "our", "you", "your", "i", "me", "my",
+    "has", "have", "had", "can", "will", "would", "should", "any", "all", "also", "more",
+    // Russian
+    "и", "в", "во", "не", "что", "на", "с", "со", "как", "а", "то", "все", "так", "его", "но",
+    "да", "к", "у", "же", "за", "бы", "по", "ее", "от", "о", "об", "из", "ли", "если", "или",
+    "до", "для", "при", "это", "этот", "эта", "эти", "который", "которая", "которые", "какой",
+    "какая", "какие", "кто", "где", "когда", "чем", "сколько", "был", "была", "были", "было",
+    "он", "она", "они", "их",
+    // Kazakh
+    "және", "мен", "бен", "пен", "да", "де", "та", "те", "бұл", "сол", "осы", "үшін", "туралы",
+    "ол", "қандай", "қай", "кім", "қашан", "қалай", "неше", "ма", "ме", "ба", "бе", "па", "пе",
+    "қанша", "нені"};
+
+}  // namespace
+
+bool is_stop_word(std::string_view term) {
+    return std::find(std::begin(kStopWords), std::end(kStopWords), term) != std::end(kStopWords);
+}
+
+Q QueryBuilder::term_query(const Token& token, bool exact, std::string_view field, BuiltQuery& out) {
+    const bool title = field == "title";
+    const std::string_view surface_prefix = title ? schema::kTitlePrefix : std::string_view();
+    const std::string_view stem_prefix = title ? schema::kTitleStemPrefix : schema::kStemPrefix;
+    std::vector<Q> forms{Q(prefixed(surface_prefix, token.term))};
+    out.highlight.terms.emplace(token.term);
+    if (!exact) {
+        for (const std::string& stem : analyzer_.query_stems(token)) {
+            out.highlight.stems.insert(stem);
+            if (stem == token.term) continue;
+            // Where a word equals its stem, the index holds only the unprefixed word.
+            forms.emplace_back(prefixed(stem_prefix, stem));
+            forms.emplace_back(prefixed(surface_prefix, stem));
+        }
+    }
+    return combine(Q::OP_OR, forms);
+}
+
+Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::string_view field,
+                           BuiltQuery& out) {
+    struct Position {
+        Q query;
+        Q synonym;  // the same forms as OP_SYNONYM, which weighs them as one term
+        Q keyboard;
+        std::uint32_t start, end;
+    };
+    std::vector<Position> positions;
+    std::vector<std::pair<Token, std::string>> alternatives;  // token, owned term
+    std::vector<Q> alternative_queries;
+    analyzer_.analyze(text, Language::Undetermined, 1, [&](const Token& t) {
+        Q forms = term_query(t, exact, field, out);
+        if (t.alternative) {
+            alternative_queries.push_back(forms);
+            return;
+        }
+        Position p{forms, Q(), Q(), t.start, t.end};
+        std::vector<Q> leaves(forms.get_terms_begin(), forms.get_terms_end());
+        std::vector<Q> leaf_queries;
+        for (auto it = forms.get_terms_begin(); it != forms.get_terms_end(); ++it) {
+            leaf_queries.emplace_back(*it);
+        }
+        p.synonym = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end())
+                                            : forms;
+        if (!exact && field.empty() && t.script == Script::Cyrillic &&
+            analyzer_.options().keyboard_folding && ranking_.keyboard_fold_weight > 0) {
+            // Kazakh typed on a Russian keyboard: the folded Kazakh stem, weighted below.
+            for (const std::string& stem : analyzer_.query_stems(t)) {
+                p.keyboard = Q(ranking_.keyboard_fold_weight,
+                               Q(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(stem))));
+            }
+        }
+        positions.push_back(std::move(p));
+    });
+    (void)alternatives;
+    if (positions.empty()) return Q();
+    if (positions.size() == 1) {
+        Q word = positions[0].synonym;
+        if (!positions[0].keyboard.empty()) word = Q(Q::OP_OR, word, positions[0].keyboard);
+        return word;
+    }
+    std::vector<Q> parts;
+    for (const Position& p : positions) parts.push_back(p.query);
+    Q sequence(Q::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+    if (phrase || alternative_queries.empty()) return sequence;
+    // A hyphenated word: its parts as a phrase, or its joined form (e-government, egovernment).
+    alternative_queries.insert(alternative_queries.begin(), sequence);
+    return combine(Q::OP_OR, alternative_queries);
+}
+
+Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& out) {
+    std::vector<Q> word_queries;
+    std::vector<Q> positional;  // one per content word, for proximity boosts
+    std::vector<std::string> content;
+    std::size_t analyzed_words = 0;
+    for (const std::string& w : words) {
+        // Stop words are dropped from a bag of words (never from phrases), unless nothing else
+        // is left.
+        bool all_stop = true;
+        bool any = false;
+        analyzer_.analyze(w, Language::Undetermined, 1, [&](const Token& t) {
+            any = true;
+            if (!is_stop_word(t.term)) all_stop = false;
+        });
+        if (!any) continue;
+        ++analyzed_words;
+        if (ranking_.stop_words && all_stop) continue;
+        content.push_back(w);
+    }
+    if (content.empty() && analyzed_words > 0) {
+        // Only stop words: search them rather than nothing ("The Who").
+        for (const std::string& w : words) content.push_back(w);
+    }
+    for (const std::string& w : content) {
+        Q q = text_query(w, false, false, "", out);
+        if (q.empty()) continue;
+        word_queries.push_back(q);
+        // Positional operand: the plain OR of forms for a single-token word.
+        BuiltQuery scratch;
+        std::vector<Q> leaves;
+        analyzer_.analyze(w, Language::Undetermined, 1, [&](const Token& t) {
+            if (!t.alternative) leaves.push_back(term_query(t, false, "", scratch));
+        });
+        if (leaves.size() == 1) positional.push_back(leaves[0]);
+    }
+    Q base = combine(Q::OP_OR, word_queries);
+    if (base.empty()) return base;
+    const std::size_t n = positional.size();
+    if (n < 2 || n != word_queries.size() || n > 8) return base;
+    std::vector<Q> boosts;
+    const auto window = static_cast<Xapian::termcount>(n + (words.size() - content.size()));
+    if (ranking_.phrase_boost > 0) {
+        boosts.emplace_back(ranking_.phrase_boost,
+                            Q(Q::OP_PHRASE, positional.begin(), positional.end(), window));
+    }
+    if (ranking_.near_boost > 0) {
+        boosts.emplace_back(ranking_.near_boost,
+                            Q(Q::OP_NEAR, positional.begin(), positional.end(),
+                              static_cast<Xapian::termcount>(std::max<std::size_t>(2 * n, 8))));
+    }
+    if (ranking_.all_words_boost > 0) {
+        boosts.emplace_back(ranking_.all_words_boost, Q(Q::OP_AND, word_queries.begin(), word_queries.end()));
+    }
+    if (boosts.empty()) return base;
+    return Q(Q::OP_AND_MAYBE, base, combine(Q::OP_OR, boosts));
+}
+
+Q QueryBuilder::field_query(const Node& node, BuiltQuery& out, int depth) {
+    const std::string& field = node.text;
+    if (node.children.empty()) return Q();
+    const Node& child = node.children[0];
+    if (field == "title") return node_query(child, "title", out, depth + 1);
+
+    // lang:, credit: and id: are filters: they match or not, and add no weight.
+    auto leaf = [&](const Node& value) -> Q {
+        if (field == "lang") {
+            Language language = language_from_code(value.text);
+            if (language == Language::Undetermined && value.text != "und") {
+                throw QueryError("unknown language '" + value.text + "' at column " +
+                                 std::to_string(value.column) + " (use en, ru, kk or und)");
+            }
+            return Q(prefixed(schema::kLanguagePrefix, language_code(language)));
+        }
+        if (field == "credit") {
+            std::vector<Q> terms;
+            analyzer_.analyze(value.text, Language::Undetermined, 1, [&](const Token& t) {
+                if (!t.alternative) terms.emplace_back(prefixed(schema::kCreditPrefix, t.term));
+            });
+            if (terms.empty()) {
+                throw QueryError("credit: needs a name at column " + std::to_string(value.column));
+            }
+            return combine(Q::OP_AND, terms);
+        }
+        if (field == "id") return Q(schema::id_term(value.text));
+        throw QueryError("unknown field '" + field + "'");
+    };
+    std::function<Q(const Node&, int)> walk = [&](const Node& n, int d) -> Q {
+        if (d > 200) throw QueryError("query nested too deeply");
+        switch (n.kind) {
+            case NodeKind::Word:
+            case NodeKind::Phrase:
+                return leaf(n);
+            case NodeKind::And:
+            case NodeKind::Or: {
+                std::vector<Q> parts;
+                for (const Node& c : n.children) parts.push_back(walk(c, d + 1));
+                return combine(n.kind == NodeKind::And ? Q::OP_AND : Q::OP_OR, parts);
+            }
+            default:
+                throw QueryError(field + ": takes a value or a group of values combined with AND/OR (column " +
+                                 std::to_string(n.column) + ")");
+        }
+    };
+    return Q(0.0, walk(child, depth + 1));
+}
+
+Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery& out, int depth) {
+    if (depth > 200) throw QueryError("query nested too deeply");
+    switch (node.kind) {
+        case NodeKind::Word:
+            out.words.push_back(node.text);
+            return text_query(node.text, false, false, field, out);
+        case NodeKind::Phrase:
+            return text_query(node.text, node.exact, true, field, out);
+        case NodeKind::Wildcard: {
+            std::string prefix;
+            std::size_t count = 0;
+            analyzer_.analyze(node.text, Language::Undetermined, 1, [&](const Token& t) {
+                if (t.alternative) return;
+                ++count;
+                prefix = t.term;
+            });
+            if (count != 1) {
+                throw QueryError("wildcard '" + node.text + "*' at column " + std::to_string(node.column) +
+                                 " must start with one word");
+            }
+            out.highlight.terms.insert(prefix);  // snippets highlight the prefix's own word
+            const std::string_view p = field == "title" ? schema::kTitlePrefix : std::string_view();
+            return Q(Q::OP_WILDCARD, prefixed(p, prefix), limits_.max_wildcard_expansion,
+                     Q::WILDCARD_LIMIT_ERROR);
+        }
+        case NodeKind::And:
+        case NodeKind::Or: {
+            std::vector<Q> parts;
+            for (const Node& c : node.children) parts.push_back(node_query(c, field, out, depth + 1));
+            return combine(node.kind == NodeKind::And ? Q::OP_AND : Q::OP_OR, parts);
+        }
+        case NodeKind::AndNot: {
+            if (node.children.empty()) return Q();
+            Q left = node_query(node.children[0], field, out, depth + 1);
+            std::vector<Q> excluded;
+            BuiltQuery ignored;  // excluded words are not highlighted
+            for (std::size_t i = 1; i < node.children.size(); ++i) {
+                excluded.push_back(node_query(node.children[i], field, ignored, depth + 1));
+            }
+            Q right = combine(Q::OP_OR, excluded);
+            if (left.empty()) return Q();
+            if (right.empty()) return left;
+            return Q(Q::OP_AND_NOT, left, right);
+        }
+        case NodeKind::AndMaybe: {
+            if (node.children.size() < 2) {
+                return node.children.empty() ? Q() : node_query(node.children[0], field, out, depth + 1);
+            }
+            Q required = node_query(node.children[0], field, out, depth + 1);
+            Q optional = node_query(node.children[1], field, out, depth + 1);
+            if (required.empty()) return optional;
+            if (optional.empty()) return required;
+            return Q(Q::OP_AND_MAYBE, required, optional);
+        }
+        case NodeKind::Near: {
+            // Xapian's NEAR takes only terms (or ORs of terms): a phrase operand is spread
+            // into its words, and the phrase itself is required beside it.
+            std::vector<Q> operands, phrases;
+            Xapian::termcount extra = 0;
+            for (const Node& c : node.children) {
+                BuiltQuery& o = out;
+                std::vector<Q> words;
+                analyzer_.analyze(c.text, Language::Undetermined, 1, [&](const Token& t) {
+                    if (!t.alternative) words.push_back(term_query(t, c.exact, field, o));
+                });
+                if (words.empty()) continue;
+                if (words.size() > 1) {
+                    phrases.emplace_back(0.0, Q(Q::OP_PHRASE, words.begin(), words.end(),
+                                                static_cast<Xapian::termcount>(words.size())));
+                    extra += static_cast<Xapian::termcount>(words.size() - 1);
+                }
+                operands.insert(operands.end(), words.begin(), words.end());
+            }
+            if (operands.size() < 2) return combine(Q::OP_OR, operands);
+            Q near(Q::OP_NEAR, operands.begin(), operands.end(), node.window + extra);
+            phrases.insert(phrases.begin(), near);
+            return combine(Q::OP_AND, phrases);
+        }
+        case NodeKind::Field:
+            return field_query(node, out, depth);
+        case NodeKind::DateRange: {
+            const std::string from = node.from.empty() ? "" : node.from + "0000";
+            const std::string to = node.to.empty() ? "" : node.to + "2359";
+            if (from.empty() && to.empty()) return Q(0.0, Q::MatchAll);
+            if (from.empty()) return Q(Q::OP_VALUE_LE, schema::kSlotDate, to);
+            if (to.empty()) return Q(Q::OP_VALUE_GE, schema::kSlotDate, from);
+            return Q(Q::OP_VALUE_RANGE, schema::kSlotDate, from, to);
+        }
+        case NodeKind::MatchAll:
+            return Q(0.0, Q::MatchAll);
+    }
+    return Q();
+}
+
+BuiltQuery QueryBuilder::build(const Node& root) {
+    BuiltQuery out;
+    // A plain list of words gets the bag-of-words treatment: stop words and proximity boosts.
+    std::vector<std::string> words;
+    auto plain_words = [&](const Node& n) {
+        if (n.kind == NodeKind::Word) {
+            words.push_back(n.text);
+            return true;
+        }
+        if (n.kind != NodeKind::Or) return false;
+        for (const Node& c : n.children) {
+            if (c.kind != NodeKind::Word) return false;
+            words.push_back(c.text);
+        }
+        return true;
+    };
+    if (plain_words(root)) {
+        out.words = words;
+        out.query = bag_of_words(words, out);
+    } else {
+        out.query = node_query(root, "", out, 0);
+    }
+    if (out.query.empty()) throw QueryError("the query has only stop words or punctuation");
+    return out;
+}
+
+BuiltQuery QueryBuilder::build_plain(std::string_view text) {
+    // Split on whitespace only; the analyzer does the rest, as for a typed word.
+    std::vector<std::string> words;
+    std::string current;
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (!current.empty()) words.push_back(std::move(current));
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    if (!current.empty()) words.push_back(std::move(current));
+    if (words.size() > 10000) throw QueryError("query has too many words (limit 10000)");
+    BuiltQuery out;
+    out.words = words;
+    out.query = bag_of_words(words, out);
+    if (out.query.empty()) throw QueryError("the query has only stop words or punctuation");
+    return out;
+}
+
+}  // namespace izdeu::query

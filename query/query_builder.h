@@ -1,0 +1,74 @@
+#pragma once
+// Turns a parsed query (query_ast.h) into a Xapian query, analyzing every word with the same
+// Analyzer the index was built with: symmetry by construction.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "query_ast.h"
+#include "snippet.h"
+
+namespace izdeu::query {
+
+/// A query that parses but cannot be run as asked (only stop words, a bad language...).
+struct QueryError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct RankingOptions {
+    double bm25_k1 = 1.2;
+    double bm25_b = 0.75;
+    double phrase_boost = 1.0;   ///< weight of the whole query as a phrase (several words)
+    double near_boost = 0.5;     ///< weight of all words within a window
+    double all_words_boost = 0.5;  ///< weight of documents having every word
+    double keyboard_fold_weight = 0.3;  ///< Kazakh typed on a Russian keyboard, below exact
+    double exact_form_boost = 0.0;  ///< extra weight for the surface form over other inflections
+    bool stop_words = true;      ///< drop query-time stop words from bag-of-words queries
+};
+
+struct BuildLimits {
+    Xapian::termcount max_wildcard_expansion = 1000;
+};
+
+struct BuiltQuery {
+    Xapian::Query query;
+    HighlightSet highlight;
+    std::vector<std::string> words;  ///< the query's words as typed, for spelling suggestions
+};
+
+class QueryBuilder {
+public:
+    QueryBuilder(Analyzer& analyzer, RankingOptions ranking, BuildLimits limits = {})
+        : analyzer_(analyzer), ranking_(ranking), limits_(limits) {}
+
+    /// Builds from a parsed query. Throws QueryError.
+    BuiltQuery build(const Node& root);
+    /// Builds from plain text: words only, no syntax (--plain, pasted text, evaluation).
+    BuiltQuery build_plain(std::string_view text);
+
+private:
+    struct Word {
+        std::vector<Xapian::Query> positions;  // one subquery per position (a phrase if > 1)
+        Xapian::Query alternative;             // joined form of a hyphenated word, if any
+    };
+    Xapian::Query node_query(const Node& node, std::string_view field, BuiltQuery& out, int depth);
+    Xapian::Query text_query(std::string_view text, bool exact, bool phrase, std::string_view field,
+                             BuiltQuery& out);
+    Xapian::Query term_query(const Token& token, bool exact, std::string_view field, BuiltQuery& out);
+    Xapian::Query bag_of_words(const std::vector<std::string>& words, BuiltQuery& out);
+    Xapian::Query field_query(const Node& node, BuiltQuery& out, int depth);
+
+    Analyzer& analyzer_;
+    RankingOptions ranking_;
+    BuildLimits limits_;
+};
+
+/// Whether a folded word is a query-time stop word (English, Russian, Kazakh function words).
+bool is_stop_word(std::string_view term);
+
+}  // namespace izdeu::query

@@ -1,0 +1,239 @@
+#include "query_cli.h"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <xapian.h>
+
+#include "errors.h"
+#include "query_builder.h"
+#include "query_parser.h"
+#include "result_printer.h"
+#include "searcher.h"
+
+namespace izdeu::query {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kDefaultLexicon = "/usr/share/hunspell/kk_KZ.dic";
+
+constexpr const char* kExitCodes =
+    "Exit codes:\n"
+    "  0  something matched\n"
+    "  1  nothing matched\n"
+    "  2  usage or query error (the message points at the column)\n"
+    "  3  database missing, unreadable, or made by an incompatible analyzer\n";
+
+constexpr const char* kGrammar =
+    "Query syntax:\n"
+    "  court ombudsman          either word; documents with both, close together, rank first\n"
+    "  \"constitutional court\"   a phrase, also in inflected forms (\"Конституционный суд\")\n"
+    "  =\"exact phrase\"          surface forms only\n"
+    "  a AND b, a OR b, a NOT b, +required -excluded, ( ... )\n"
+    "  court NEAR/5 reform      within 5 words; const*   trailing wildcard\n"
+    "  title:word  lang:kk  credit:Akorda  id:en/001.txt\n"
+    "  date:2023-08-29  date:2023-08..2023-09  date:..2023  date:7d..   (also --since 7d)\n";
+
+/// Parses the --since value (7d, 2w, 3m, 1y, or a date) through the query grammar itself.
+Node since_filter(const std::string& since, const ParseOptions& options) {
+    Node n = parse_query("date:" + since + (since.find("..") == std::string::npos ? ".." : ""), options);
+    if (n.kind != NodeKind::DateRange) throw UsageError("--since takes 7d, 2w, 3m, 1y or a date");
+    return n;
+}
+
+}  // namespace
+
+int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                  const QueryCliContext& context) {
+    po::options_description visible("Usage: izdeu-query [OPTIONS] QUERY...\n\n"
+                                    "Searches an izdeu database and prints ranked hits with snippets.\n\nOptions");
+    std::vector<std::string> dbs, query_words;
+    std::string format = "text", sort = "relevance", color = "auto", batch, since, lexicon = kDefaultLexicon;
+    SearchOptions search;
+    // clang-format off
+    visible.add_options()
+        ("help,h", "show this help")
+        ("version", "show the version")
+        ("db", po::value(&dbs)->composing(), "database folder or stub file; repeat to search several as one")
+        ("limit,n", po::value(&search.limit)->default_value(10), "number of hits")
+        ("offset", po::value(&search.offset)->default_value(0), "skip this many hits")
+        ("format,f", po::value(&format), "text, json (one object per hit per line) or trec")
+        ("plain", po::bool_switch(), "read the query as words only, no syntax (for pasted text)")
+        ("sort", po::value(&sort), "relevance (default) or date (newest first)")
+        ("since", po::value(&since), "only articles from this period: 7d, 2w, 3m, 1y or YYYY-MM-DD")
+        ("no-collapse", po::bool_switch(), "show every copy of syndicated duplicates")
+        ("count", po::bool_switch(), "print the estimated number of matches only")
+        ("explain", po::bool_switch(&search.explain), "show which terms matched each hit and their weight")
+        ("batch", po::value(&batch), "read query-id<TAB>query lines from FILE ('-' for stdin)")
+        ("color", po::value(&color), "auto, always or never (NO_COLOR is respected)")
+        ("no-snippets", po::bool_switch(), "do not compute snippets")
+        ("time-limit", po::value(&search.time_limit_seconds), "seconds a query may run (default 10)")
+        ("bm25-k1", po::value(&search.ranking.bm25_k1), "BM25 k1 (term frequency saturation)")
+        ("bm25-b", po::value(&search.ranking.bm25_b), "BM25 b (length normalisation)")
+        ("phrase-boost", po::value(&search.ranking.phrase_boost), "weight of the words as a phrase")
+        ("near-boost", po::value(&search.ranking.near_boost), "weight of the words close together")
+        ("all-words-boost", po::value(&search.ranking.all_words_boost), "weight of having every word")
+        ("keyboard-weight", po::value(&search.ranking.keyboard_fold_weight), "weight of keyboard-folded Kazakh forms")
+        ("no-stop-words", po::bool_switch(), "keep stop words in word lists")
+        ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, as given to izdeu-index");
+    // clang-format on
+    po::options_description hidden_opts;
+    hidden_opts.add_options()("query", po::value(&query_words)->composing());
+    po::options_description all;
+    all.add(visible).add(hidden_opts);
+    po::positional_options_description positional;
+    positional.add("query", -1);
+
+    ParseOptions parse_options;
+    parse_options.today_year = context.today_year;
+    parse_options.today_month = context.today_month;
+    parse_options.today_day = context.today_day;
+
+    OutputFormat output = OutputFormat::Text;
+    bool plain = false, count_only = false, use_color = false;
+    std::optional<Node> since_node;
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+        if (vm.count("help")) {
+            out << visible << "\n" << kGrammar << "\n" << kExitCodes;
+            return kHits;
+        }
+        if (vm.count("version")) {
+            out << "izdeu-query 0.1.0 (Xapian " << Xapian::version_string() << ")\n";
+            return kHits;
+        }
+        if (format == "json") output = OutputFormat::Json;
+        else if (format == "trec") output = OutputFormat::Trec;
+        else if (format != "text") throw UsageError("--format takes text, json or trec");
+        if (sort == "date") search.sort = SortOrder::Date;
+        else if (sort != "relevance") throw UsageError("--sort takes relevance or date");
+        if (color == "always") use_color = true;
+        else if (color == "auto") use_color = context.stdout_is_terminal && (context.no_color == nullptr || !*context.no_color);
+        else if (color != "never") throw UsageError("--color takes auto, always or never");
+        if (output != OutputFormat::Text) use_color = false;
+        if (search.limit > 100000) throw UsageError("--limit must be at most 100000");
+        if (search.ranking.bm25_k1 < 0 || search.ranking.bm25_b < 0 || search.ranking.bm25_b > 1) {
+            throw UsageError("BM25 parameters: k1 >= 0 and 0 <= b <= 1");
+        }
+        plain = vm["plain"].as<bool>();
+        count_only = vm["count"].as<bool>();
+        search.collapse = !vm["no-collapse"].as<bool>();
+        search.snippets = !vm["no-snippets"].as<bool>() && output != OutputFormat::Trec;
+        search.ranking.stop_words = !vm["no-stop-words"].as<bool>();
+        if (batch.empty() && query_words.empty()) throw UsageError("no query given");
+        if (!batch.empty() && !query_words.empty()) throw UsageError("give either a QUERY or --batch, not both");
+        if (!since.empty()) since_node = since_filter(since, parse_options);
+    } catch (const po::error& e) {
+        err << "izdeu-query: " << e.what() << " (see --help)\n";
+        return kUsageOrQueryError;
+    } catch (const UsageError& e) {
+        err << "izdeu-query: " << e.what() << " (see --help)\n";
+        return kUsageOrQueryError;
+    } catch (const ParseError& e) {
+        err << "izdeu-query: --since: " << e.what() << "\n";
+        return kUsageOrQueryError;
+    }
+    if (dbs.empty()) dbs.push_back(default_database_path(context.env));
+
+    std::unique_ptr<Searcher> searcher;
+    try {
+        searcher = std::make_unique<Searcher>(dbs, lexicon);
+    } catch (const DatabaseError& e) {
+        err << "izdeu-query: " << e.what() << "\n";
+        return kDatabaseError;
+    }
+    std::unique_ptr<ResultPrinter> printer = make_printer(output, out, use_color);
+    QueryBuilder builder(searcher->analyzer(), search.ranking);
+
+    // Runs one query; returns the number of hits, or -1 after reporting an error.
+    auto run_one = [&](const std::string& text, const std::string& query_id) -> long {
+        try {
+            BuiltQuery built;
+            if (plain) {
+                built = builder.build_plain(text);
+            } else {
+                built = builder.build(parse_query(text, parse_options));
+            }
+            if (since_node) {
+                BuiltQuery filter = builder.build(*since_node);
+                built.query = Xapian::Query(Xapian::Query::OP_FILTER, built.query, filter.query);
+            }
+            if (count_only) {
+                Xapian::doccount n = searcher->count(built);
+                printer->print_count(n, query_id);
+                return static_cast<long>(n);
+            }
+            SearchResult result = searcher->search(built, search);
+            printer->print(result, query_id);
+            if (result.hits.empty() && output == OutputFormat::Text && batch.empty()) {
+                err << "izdeu-query: no matches\n";
+            }
+            return static_cast<long>(result.hits.size());
+        } catch (const ParseError& e) {
+            err << "izdeu-query: " << (query_id.empty() ? "" : "query " + query_id + ": ") << e.what() << "\n";
+        } catch (const QueryError& e) {
+            err << "izdeu-query: " << (query_id.empty() ? "" : "query " + query_id + ": ") << e.what() << "\n";
+        } catch (const Xapian::WildcardError& e) {
+            err << "izdeu-query: wildcard matches too many words (limit 1000); make the prefix longer\n";
+        } catch (const Xapian::Error& e) {
+            err << "izdeu-query: " << e.get_description() << "\n";
+        }
+        return -1;
+    };
+
+    try {
+        if (batch.empty()) {
+            std::string text;
+            for (const std::string& w : query_words) {
+                if (!text.empty()) text += ' ';
+                text += w;
+            }
+            long n = run_one(text, "");
+            out.flush();
+            if (n < 0) return kUsageOrQueryError;
+            return n > 0 ? kHits : kNoHits;
+        }
+        std::ifstream file;
+        std::istream* in = &std::cin;
+        if (batch != "-") {
+            file.open(batch);
+            if (!file) {
+                err << "izdeu-query: cannot read " << batch << "\n";
+                return kUsageOrQueryError;
+            }
+            in = &file;
+        }
+        std::string line;
+        bool any_hit = false, any_error = false;
+        std::size_t line_no = 0;
+        while (std::getline(*in, line)) {
+            ++line_no;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.empty()) continue;
+            const size_t tab = line.find('\t');
+            if (tab == std::string::npos) {
+                err << "izdeu-query: " << batch << ":" << line_no << ": expected query-id<TAB>query\n";
+                any_error = true;
+                continue;
+            }
+            long n = run_one(line.substr(tab + 1), line.substr(0, tab));
+            if (n < 0) any_error = true;
+            if (n > 0) any_hit = true;
+            if (!out) break;  // a closed pipe: stop quietly
+        }
+        out.flush();
+        if (any_error) return kUsageOrQueryError;
+        return any_hit ? kHits : kNoHits;
+    } catch (const Xapian::Error& e) {
+        err << "izdeu-query: database error: " << e.get_description() << "\n";
+        return kDatabaseError;
+    }
+}
+
+}  // namespace izdeu::query

@@ -1,0 +1,115 @@
+#include "result_printer.h"
+
+#include <iomanip>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+namespace izdeu::query {
+
+namespace {
+
+class TextPrinter : public ResultPrinter {
+public:
+    TextPrinter(std::ostream& out, bool color) : out_(out), color_(color) {}
+
+    void print(const SearchResult& result, const std::string&) override {
+        const char* bold = color_ ? "\033[1m" : "";
+        const char* dim = color_ ? "\033[2m" : "";
+        const char* reset = color_ ? "\033[0m" : "";
+        for (const Hit& h : result.hits) {
+            out_ << bold << h.rank << ". " << (h.title.empty() ? "(untitled)" : h.title) << reset << "\n";
+            out_ << "   " << dim << (h.date.empty() ? "no date" : h.date.substr(0, 10));
+            if (!h.credit.empty()) out_ << " · " << h.credit;
+            out_ << " · " << h.lang << " · " << h.id << " · score " << std::fixed << std::setprecision(2)
+                 << h.score;
+            if (h.duplicates > 0) out_ << " · +" << h.duplicates << " duplicate" << (h.duplicates > 1 ? "s" : "");
+            out_ << reset << "\n";
+            if (!h.snippet.text.empty()) {
+                out_ << "   " << (color_ ? mark_snippet(h.snippet, "\033[1;31m", "\033[0m")
+                                        : mark_snippet(h.snippet, "[", "]"))
+                     << "\n";
+            }
+            for (const TermContribution& c : h.explanation) {
+                out_ << "     " << c.term << " " << std::setprecision(3) << c.weight << "\n";
+            }
+            out_ << "\n";
+        }
+        if (!result.suggestion.empty()) out_ << "Did you mean: " << result.suggestion << "?\n";
+    }
+
+    void print_count(Xapian::doccount count, const std::string&) override { out_ << count << "\n"; }
+
+private:
+    std::ostream& out_;
+    bool color_;
+};
+
+class JsonPrinter : public ResultPrinter {
+public:
+    explicit JsonPrinter(std::ostream& out) : out_(out) {}
+
+    void print(const SearchResult& result, const std::string& query_id) override {
+        for (const Hit& h : result.hits) {
+            nlohmann::json j = {{"rank", h.rank},     {"score", h.score},   {"id", h.id},
+                                {"title", h.title},   {"date", h.date},     {"lang", h.lang},
+                                {"credit", h.credit}, {"snippet", h.snippet.text},
+                                {"duplicates", h.duplicates}};
+            nlohmann::json spans = nlohmann::json::array();
+            for (const auto& [s, e] : h.snippet.highlights) spans.push_back({s, e});
+            j["highlights"] = spans;
+            if (!h.url.empty()) j["url"] = h.url;
+            if (!query_id.empty()) j["query"] = query_id;
+            if (!h.explanation.empty()) {
+                nlohmann::json terms = nlohmann::json::object();
+                for (const TermContribution& c : h.explanation) terms[c.term] = c.weight;
+                j["explain"] = terms;
+            }
+            out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        }
+        if (!result.suggestion.empty()) {
+            out_ << nlohmann::json{{"did_you_mean", result.suggestion}}.dump() << "\n";
+        }
+    }
+
+    void print_count(Xapian::doccount count, const std::string& query_id) override {
+        nlohmann::json j = {{"count", count}};
+        if (!query_id.empty()) j["query"] = query_id;
+        out_ << j.dump() << "\n";
+    }
+
+private:
+    std::ostream& out_;
+};
+
+class TrecPrinter : public ResultPrinter {
+public:
+    explicit TrecPrinter(std::ostream& out) : out_(out) {}
+
+    void print(const SearchResult& result, const std::string& query_id) override {
+        for (const Hit& h : result.hits) {
+            out_ << (query_id.empty() ? "1" : query_id) << " Q0 " << h.id << " " << h.rank << " "
+                 << std::fixed << std::setprecision(6) << h.score << " izdeu\n";
+        }
+    }
+
+    void print_count(Xapian::doccount count, const std::string& query_id) override {
+        out_ << query_id << " " << count << "\n";
+    }
+
+private:
+    std::ostream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<ResultPrinter> make_printer(OutputFormat format, std::ostream& out, bool color) {
+    switch (format) {
+        case OutputFormat::Json: return std::make_unique<JsonPrinter>(out);
+        case OutputFormat::Trec: return std::make_unique<TrecPrinter>(out);
+        case OutputFormat::Text: break;
+    }
+    return std::make_unique<TextPrinter>(out, color);
+}
+
+}  // namespace izdeu::query

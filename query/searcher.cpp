@@ -1,0 +1,151 @@
+#include "searcher.h"
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+#include "kazakh_stemmer.h"
+#include "schema.h"
+
+namespace izdeu::query {
+
+namespace {
+
+AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::string& lexicon_path) {
+    AnalyzerOptions options;
+    const std::string stored = db.get_metadata(std::string(schema::kMetaAnalyzerOptions));
+    nlohmann::json j = nlohmann::json::parse(stored.empty() ? "{}" : stored, nullptr, false);
+    if (j.is_object()) {
+        options.stemming = j.value("stemming", true);
+        options.keyboard_folding = j.value("keyboard_folding", true);
+        if (j.value("kazakh_lexicon", false)) {
+            options.kazakh_lexicon = KazakhLexicon::load(lexicon_path);
+        }
+    }
+    return options;
+}
+
+}  // namespace
+
+Searcher::Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path)
+    : paths_(databases) {
+    try {
+        for (const std::string& path : databases) db_.add_database(Xapian::Database(path));
+        analyzer_ = std::make_unique<Analyzer>(stored_analyzer_options(db_, kazakh_lexicon_path));
+        if (std::string why = schema::identity_mismatch(db_, analyzer_->fingerprint()); !why.empty()) {
+            throw DatabaseError(why + "; re-index with izdeu-index --rebuild");
+        }
+    } catch (const Xapian::DatabaseNotFoundError& e) {
+        throw DatabaseError("no izdeu database at " + (databases.empty() ? "" : databases.front()) +
+                            " (index articles with izdeu-index first)");
+    } catch (const Xapian::Error& e) {
+        throw DatabaseError("cannot open database: " + e.get_description());
+    }
+}
+
+SearchResult Searcher::search(const BuiltQuery& query, const SearchOptions& options) {
+    // The indexer may commit while we read; Xapian then asks us to reopen.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return search_once(query, options);
+        } catch (const Xapian::DatabaseModifiedError&) {
+            if (attempt >= 5) throw;
+            db_.reopen();
+        }
+    }
+}
+
+Xapian::doccount Searcher::count(const BuiltQuery& query) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            Xapian::Enquire enquire(db_);
+            enquire.set_query(query.query);
+            Xapian::MSet mset = enquire.get_mset(0, 0, db_.get_doccount());
+            return mset.get_matches_estimated();
+        } catch (const Xapian::DatabaseModifiedError&) {
+            if (attempt >= 5) throw;
+            db_.reopen();
+        }
+    }
+}
+
+SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions& options) {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query.query);
+    const RankingOptions& r = options.ranking;
+    enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+    if (options.collapse) enquire.set_collapse_key(schema::kSlotDuplicateKey);
+    if (options.sort == SortOrder::Date) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
+    if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
+
+    Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, 100);
+    SearchResult result;
+    result.estimated = mset.get_matches_estimated();
+    std::size_t rank = options.offset;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        Hit hit;
+        hit.docid = *it;
+        hit.rank = ++rank;
+        hit.score = it.get_weight();
+        hit.duplicates = options.collapse ? it.get_collapse_count() : 0;
+        Xapian::Document doc = it.get_document();
+        nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+        if (data.is_object()) {
+            hit.id = data.value("id", "");
+            hit.title = data.value("title", "");
+            hit.date = data.value("date", "");
+            hit.lang = data.value("lang", "");
+            hit.credit = data.value("credit", "");
+            hit.url = data.value("url", "");
+            hit.text = data.value("text", "");
+        }
+        if (options.snippets) {
+            hit.snippet = make_snippet(hit.text.empty() ? hit.title : hit.text,
+                                       language_from_code(hit.lang), query.highlight, *analyzer_);
+        }
+        if (options.explain) {
+            // Each term's own BM25 weight for this document: the same scheme, one term at a
+            // time, filtered to this document by its id term.
+            Xapian::Enquire single(db_);
+            single.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+            const std::string id_term = schema::id_term(hit.id);
+            for (auto t = query.query.get_unique_terms_begin(); t != query.query.get_unique_terms_end(); ++t) {
+                single.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(*t), Xapian::Query(id_term)));
+                Xapian::MSet one = single.get_mset(0, 1);
+                if (!one.empty() && one.begin().get_weight() > 0) {
+                    hit.explanation.push_back({*t, one.begin().get_weight()});
+                }
+            }
+        }
+        result.hits.push_back(std::move(hit));
+    }
+    if (options.suggest && result.hits.size() < 3 && options.offset == 0) result.suggestion = suggest(query);
+    return result;
+}
+
+std::string Searcher::suggest(const BuiltQuery& query) {
+    bool changed = false;
+    std::string suggestion;
+    for (const std::string& word : query.words) {
+        std::string folded;
+        std::size_t tokens = 0;
+        analyzer_->analyze(word, Language::Undetermined, 1, [&](const Token& t) {
+            if (!t.alternative) {
+                folded = t.term;
+                ++tokens;
+            }
+        });
+        std::string replacement = word;
+        if (tokens == 1 && db_.get_termfreq(folded) == 0) {
+            std::string better = db_.get_spelling_suggestion(folded, 2);
+            if (!better.empty() && better != folded) {
+                replacement = better;
+                changed = true;
+            }
+        }
+        if (!suggestion.empty()) suggestion += ' ';
+        suggestion += replacement;
+    }
+    return changed ? suggestion : std::string();
+}
+
+}  // namespace izdeu::query

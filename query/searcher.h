@@ -1,0 +1,75 @@
+#pragma once
+// Opens one or several izdeu databases as one and runs built queries against them.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "query_builder.h"
+
+namespace izdeu::query {
+
+enum class SortOrder { Relevance, Date };
+
+struct SearchOptions {
+    Xapian::doccount offset = 0;
+    Xapian::doccount limit = 10;
+    SortOrder sort = SortOrder::Relevance;
+    bool collapse = true;
+    bool snippets = true;
+    bool explain = false;
+    bool suggest = true;
+    double time_limit_seconds = 10;  ///< Xapian's match time limit: hostile queries end
+    RankingOptions ranking;
+};
+
+struct TermContribution {
+    std::string term;
+    double weight;
+};
+
+struct Hit {
+    Xapian::docid docid = 0;
+    std::size_t rank = 0;
+    double score = 0;
+    std::string id, title, date, lang, credit, url, text;
+    Xapian::doccount duplicates = 0;  ///< other copies collapsed into this hit
+    Snippet snippet;
+    std::vector<TermContribution> explanation;
+};
+
+struct SearchResult {
+    std::vector<Hit> hits;
+    Xapian::doccount estimated = 0;
+    std::string suggestion;  ///< "Did you mean" query text, empty when none
+};
+
+/// Opens databases (folders or stub files), checks they were made by a compatible analyzer,
+/// and builds the matching Analyzer from the options stored in the first.
+class Searcher {
+public:
+    /// Throws DatabaseError.
+    Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path);
+
+    Analyzer& analyzer() { return *analyzer_; }
+
+    /// Runs a query; reopens and retries when the indexer commits meanwhile.
+    SearchResult search(const BuiltQuery& query, const SearchOptions& options);
+
+    /// Estimated number of matches.
+    Xapian::doccount count(const BuiltQuery& query);
+
+private:
+    SearchResult search_once(const BuiltQuery& query, const SearchOptions& options);
+    std::string suggest(const BuiltQuery& query);
+
+    std::vector<std::string> paths_;
+    Xapian::Database db_;
+    std::unique_ptr<Analyzer> analyzer_;
+};
+
+}  // namespace izdeu::query

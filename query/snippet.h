@@ -1,0 +1,36 @@
+#pragma once
+// Snippets: the best passage of the stored text around the matched words. The text is
+// re-analyzed with the same analyzer, so stemmed matches (courts for court, судом for суд) are
+// highlighted too, by their byte offsets.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "analyzer.h"
+
+namespace izdeu {
+
+/// What the query looks for: surface terms and stems (as the analyzer writes them).
+struct HighlightSet {
+    std::unordered_set<std::string> terms;
+    std::unordered_set<std::string> stems;
+    bool empty() const { return terms.empty() && stems.empty(); }
+};
+
+struct Snippet {
+    std::string text;  ///< the passage, cut at word boundaries, with "…" where cut
+    std::vector<std::pair<std::size_t, std::size_t>> highlights;  ///< byte ranges in text
+};
+
+/// Picks the passage of about target_chars characters with the most distinct matched words.
+Snippet make_snippet(std::string_view text, Language language, const HighlightSet& wanted,
+                     Analyzer& analyzer, std::size_t target_chars = 200);
+
+/// The snippet with highlights wrapped in open/close markers.
+std::string mark_snippet(const Snippet& snippet, std::string_view open, std::string_view close);
+
+}  // namespace izdeu

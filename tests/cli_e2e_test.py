@@ -1,0 +1,449 @@
+#!/usr/bin/env python3
+"""End-to-end tests: index real files with izdeu-index and query them with izdeu-query, through
+the binaries, as a user or a cron job would. Run by ctest; also runnable by hand:
+
+    python3 tests/cli_e2e_test.py --bin-dir build/release --source-dir .
+"""
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ARGS = None
+
+
+def bin_path(name):
+    sub = "indexer" if name == "izdeu-index" else "query"
+    return os.path.join(ARGS.bin_dir, sub, name)
+
+
+def run(cmd, env=None, timeout=120, input_text=None):
+    full_env = dict(os.environ)
+    full_env.pop("IZDEU_DB", None)
+    full_env["LANG"] = "C"  # cron's locale: nothing may depend on it
+    full_env["LC_ALL"] = "C"
+    if env:
+        full_env.update(env)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=full_env,
+                          input=input_text, errors="replace")
+
+
+ARTICLE = """{title}
+
+{title}
+Photo: {credit} {date} 10:00 {views}
+
+{body}
+
+Telegram Subscribe to our Telegram channel and be the first to know the news!
+"""
+
+
+def article(title, body, credit="Akorda", date="01.02.2024", views=100):
+    return ARTICLE.format(title=title, body=body, credit=credit, date=date, views=views)
+
+
+class Workspace:
+    """A temporary corpus folder and database."""
+
+    def __init__(self):
+        self.root = tempfile.mkdtemp(prefix="izdeu-e2e-")
+        self.corpus = os.path.join(self.root, "corpus")
+        self.db = os.path.join(self.root, "db")
+        os.makedirs(self.corpus)
+
+    def write(self, rel, content, mode="w", encoding="utf-8"):
+        path = os.path.join(self.corpus, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if "b" in mode:
+            with open(path, mode) as f:
+                f.write(content)
+        else:
+            with open(path, mode, encoding=encoding, newline="") as f:
+                f.write(content)
+        return path
+
+    def index(self, *extra, paths=None):
+        cmd = [bin_path("izdeu-index"), "--db", self.db, "--summary=json", *extra]
+        cmd += paths if paths is not None else [self.corpus]
+        return run(cmd)
+
+    def summary(self, result):
+        lines = [l for l in result.stdout.splitlines() if l.startswith("{")]
+        assert lines, "no JSON summary in: " + result.stdout + result.stderr
+        return json.loads(lines[-1])
+
+    def query(self, *args):
+        return run([bin_path("izdeu-query"), "--db", self.db, *args])
+
+    def json_hits(self, *args):
+        r = self.query("--format", "json", *args)
+        return [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{") and '"rank"' in l], r
+
+    def cleanup(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class SampleCorpusTest(unittest.TestCase):
+    """The project's own corpus/ through both tools."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ws = Workspace()
+        r = run([bin_path("izdeu-index"), "--db", cls.ws.db, "--summary=json",
+                 os.path.join(ARGS.source_dir, "corpus")])
+        cls.index_result = r
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ws.cleanup()
+
+    def test_corpus_indexes_cleanly(self):
+        r = self.index_result
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = json.loads(r.stdout.strip().splitlines()[-1])
+        self.assertGreaterEqual(s["added"], 40)
+        self.assertEqual(s["failed"], 0)
+
+    def test_constitutional_court_phrase_ranks_a_court_article_first(self):
+        hits, r = self.ws.json_hits('"Constitutional Court"')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreaterEqual(len(hits), 3)
+        self.assertIn("Constitutional Court", hits[0]["title"] + hits[0]["snippet"])
+        for h in hits:
+            for key in ("rank", "score", "id", "title", "date", "lang", "credit", "snippet", "duplicates"):
+                self.assertIn(key, h)
+
+    def test_russian_query_finds_inflected_forms(self):
+        hits, r = self.ws.json_hits("Конституционный суд")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(any(h["lang"] == "ru" for h in hits))
+        self.assertEqual(hits[0]["lang"], "ru")
+
+    def test_kazakh_query(self):
+        hits, r = self.ws.json_hits("Конституциялық сот")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(hits[0]["lang"], "kk")
+
+    def test_footer_is_not_indexed(self):
+        r = self.ws.query("Telegram")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("no matches", r.stderr)
+
+    def test_text_output_has_plain_markers_when_piped(self):
+        r = self.ws.query("ombudsman")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1. ", r.stdout)
+        self.assertRegex(r.stdout, r"\[[Oo]mbudsm[a-z]*\]")
+        self.assertNotIn("\033[", r.stdout)
+
+    def test_color_always_uses_ansi(self):
+        r = self.ws.query("--color", "always", "ombudsman")
+        self.assertIn("\033[1;31m", r.stdout)
+
+    def test_trec_format(self):
+        r = self.ws.query("--format", "trec", "--limit", "3", "court")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(len(lines), 3)
+        for i, line in enumerate(lines, 1):
+            qid, q0, docid, rank, score, tag = line.split()
+            self.assertEqual((qid, q0, int(rank), tag), ("1", "Q0", i, "izdeu"))
+            float(score)
+
+    def test_batch_mode(self):
+        path = os.path.join(self.ws.root, "queries.tsv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("q1\tConstitutional Court\nq2\tсуд\nq3\tTelegram\n")
+        r = self.ws.query("--batch", path, "--plain", "--format", "trec", "--limit", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        qids = {l.split()[0] for l in r.stdout.splitlines()}
+        self.assertEqual(qids, {"q1", "q2"})
+
+    def test_count(self):
+        r = self.ws.query("--count", "court")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(int(r.stdout.strip()), 3)
+
+    def test_sort_by_date(self):
+        hits, r = self.ws.json_hits("--sort", "date", "--limit", "20", "court")
+        dates = [h["date"] for h in hits if h["date"]]
+        self.assertEqual(dates, sorted(dates, reverse=True))
+
+    def test_limit_and_offset(self):
+        all_hits, _ = self.ws.json_hits("--limit", "6", "court")
+        page, _ = self.ws.json_hits("--limit", "3", "--offset", "3", "court")
+        self.assertEqual([h["id"] for h in page], [h["id"] for h in all_hits[3:6]])
+
+    def test_duplicates_collapse(self):
+        hits, _ = self.ws.json_hits("--limit", "50", "syndicated OR copy OR duplicate")
+        collapsed = {h["id"]: h["duplicates"] for h in hits}
+        all_hits, _ = self.ws.json_hits("--limit", "50", "--no-collapse", "syndicated OR copy OR duplicate")
+        self.assertGreaterEqual(len(all_hits), len(hits))
+
+    def test_explain(self):
+        r = self.ws.query("--explain", "--limit", "1", "ombudsman")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"ombudsman \d")
+
+    def test_lang_and_date_filters(self):
+        hits, r = self.ws.json_hits("--limit", "100", "lang:ru date:2023")
+        self.assertTrue(hits, r.stderr)
+        for h in hits:
+            self.assertEqual(h["lang"], "ru")
+            self.assertTrue(h["date"].startswith("2023"))
+
+    def test_query_error_points_at_column(self):
+        r = self.ws.query('court "unbalanced')
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("column 7", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+
+    def test_only_punctuation(self):
+        r = self.ws.query("!!!")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("only stop words or punctuation", r.stderr)
+
+    def test_wildcard_too_broad_is_bounded(self):
+        r = self.ws.query("a*")
+        self.assertIn(r.returncode, (0, 1, 2))
+
+    def test_did_you_mean(self):
+        r = self.ws.query("constitutionl")
+        self.assertIn("Did you mean: constitutional", r.stdout)
+        hits, r = self.ws.json_hits("constitutionl")
+        self.assertIn('"did_you_mean"', r.stdout)
+
+    def test_stats(self):
+        r = run([bin_path("izdeu-index"), "--db", self.ws.db, "--stats=json"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        stats = json.loads(r.stdout)
+        self.assertGreaterEqual(stats["documents"], 40)
+        self.assertEqual(set(stats["languages"]), {"en", "ru", "kk"})
+        self.assertTrue(stats["first_date"].startswith("2023"))
+
+    def test_broken_pipe_is_quiet(self):
+        p = subprocess.Popen(f"'{bin_path('izdeu-query')}' --db '{self.ws.db}' --limit 100 court | head -1",
+                             shell=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(err, "")
+
+
+class ExitCodeTest(unittest.TestCase):
+    def setUp(self):
+        self.ws = Workspace()
+
+    def tearDown(self):
+        self.ws.cleanup()
+
+    def test_missing_database_is_exit_3(self):
+        r = self.ws.query("court")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("no izdeu database", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+
+    def test_usage_errors_are_exit_2(self):
+        self.assertEqual(self.ws.query().returncode, 2)
+        self.assertEqual(self.ws.query("--format", "xml", "x").returncode, 2)
+        self.assertEqual(run([bin_path("izdeu-index"), "--db", self.ws.db]).returncode, 2)
+        self.assertEqual(run([bin_path("izdeu-index"), "--bogus"]).returncode, 2)
+        self.assertFalse(os.path.exists(self.ws.db))
+
+    def test_environment_and_default_location(self):
+        self.ws.write("a.txt", article("Ombudsman report", "The ombudsman published a report."))
+        env = {"IZDEU_DB": self.ws.db}
+        r = run([bin_path("izdeu-index"), "--quiet", self.ws.corpus], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout + r.stderr, "")  # silent on success, for cron
+        r = run([bin_path("izdeu-query"), "ombudsman"], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        home = os.path.join(self.ws.root, "home")
+        r = run([bin_path("izdeu-index"), "--quiet", self.ws.corpus], env={"HOME": home, "XDG_DATA_HOME": ""})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isdir(os.path.join(home, ".local/share/izdeu/db")))
+
+    def test_incompatible_database_is_refused(self):
+        self.ws.write("a.txt", article("Ombudsman report", "The ombudsman published a report."))
+        self.assertEqual(self.ws.index("--no-stemming").returncode, 0)
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("--rebuild", r.stderr)
+        r = self.ws.index("--rebuild")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.query("ombudsman").returncode, 0)
+
+
+class IncrementalIndexingTest(unittest.TestCase):
+    def setUp(self):
+        self.ws = Workspace()
+        self.ws.write("en/one.txt", article("Ombudsman meets citizens", "The ombudsman met citizens in Astana."))
+        self.ws.write("en/two.txt", article("Budget adopted", "The Senate adopted the budget for 2024."))
+        self.ws.write("ru/three.txt", article("Суд рассмотрел дело", "Районный суд рассмотрел дело о земле.",
+                                              credit="Tengrinews"))
+
+    def tearDown(self):
+        self.ws.cleanup()
+
+    def test_first_run_and_no_change_rerun(self):
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual((s["added"], s["failed"]), (3, 0))
+        before = {f: os.stat(os.path.join(self.ws.db, f)).st_mtime_ns for f in os.listdir(self.ws.db)}
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 0)
+        s = self.ws.summary(r)
+        self.assertEqual((s["added"], s["updated"], s["unchanged"], s["deleted"]), (0, 0, 3, 0))
+
+    def test_touched_file_with_same_content_is_not_reindexed(self):
+        self.ws.index()
+        path = os.path.join(self.ws.corpus, "en/one.txt")
+        os.utime(path, (time.time() + 10, time.time() + 10))
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual((s["added"], s["updated"], s["unchanged"]), (0, 0, 3))
+
+    def test_edited_file_is_updated(self):
+        self.ws.index()
+        self.ws.write("en/two.txt", article("Budget adopted", "The Senate adopted the zebra budget."))
+        os.utime(os.path.join(self.ws.corpus, "en/two.txt"), (time.time() + 5, time.time() + 5))
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual((s["added"], s["updated"]), (0, 1))
+        hits, _ = self.ws.json_hits("zebra")
+        self.assertEqual([h["id"] for h in hits], ["en/two.txt"])
+        self.assertEqual(self.ws.query("--count", "budget").stdout.strip(), "1")
+
+    def test_deleted_file_is_removed_unless_no_delete(self):
+        self.ws.index()
+        os.remove(os.path.join(self.ws.corpus, "en/one.txt"))
+        s = self.ws.summary(self.ws.index("--no-delete"))
+        self.assertEqual(s["deleted"], 0)
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual(s["deleted"], 1)
+        self.assertEqual(self.ws.query("ombudsman").returncode, 1)
+
+    def test_jsonl_edit_and_removed_line(self):
+        lines = [{"id": "a", "title": "Alpha", "text": "first ombudsman story"},
+                 {"id": "b", "title": "Beta", "text": "second story about courts"},
+                 {"id": "c", "title": "Gamma", "text": "third story", "lang": "en", "date": "2023-05-01"}]
+        self.ws.write("feed.jsonl", "\n".join(json.dumps(l) for l in lines) + "\n")
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual(s["added"], 6)  # 3 txt + 3 jsonl
+        lines[1]["text"] = "second story about a kangaroo"
+        del lines[2]
+        self.ws.write("feed.jsonl", "\n".join(json.dumps(l) for l in lines) + "\n")
+        os.utime(os.path.join(self.ws.corpus, "feed.jsonl"), (time.time() + 5, time.time() + 5))
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual(s["deleted"], 1)
+        hits, _ = self.ws.json_hits("kangaroo")
+        self.assertEqual([h["id"] for h in hits], ["b"])
+        self.assertEqual(self.ws.query("id:c").returncode, 1)
+
+    def test_gzip_inputs(self):
+        with gzip.open(os.path.join(self.ws.corpus, "packed.txt.gz"), "wt", encoding="utf-8") as f:
+            f.write(article("Packed article", "A compressed platypus article."))
+        with gzip.open(os.path.join(self.ws.corpus, "feed.jsonl.gz"), "wt", encoding="utf-8") as f:
+            f.write(json.dumps({"id": "z1", "title": "Zipped", "text": "a wombat in a jsonl"}) + "\n")
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.query("platypus").returncode, 0)
+        self.assertEqual(self.ws.query("wombat").returncode, 0)
+
+    def test_legacy_russian_encodings(self):
+        text = article("Новости суда", "Конституционный суд рассмотрел жалобу гражданина о пенсии.",
+                       credit="Tengrinews")
+        self.ws.write("ru/cp1251.txt", text, encoding="cp1251")
+        self.ws.write("ru/koi8.txt", text.replace("пенсии", "налогах"), encoding="koi8_r")
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("converted from windows-1251", r.stderr)
+        self.assertIn("converted from KOI8-R", r.stderr)
+        hits, _ = self.ws.json_hits("пенсия")
+        self.assertEqual([h["id"] for h in hits], ["ru/cp1251.txt"])
+        hits, _ = self.ws.json_hits("налог")
+        self.assertEqual([h["id"] for h in hits], ["ru/koi8.txt"])
+        self.assertEqual(hits[0]["title"], "Новости суда")
+
+    def test_utf16_article(self):
+        self.ws.write("en/utf16.txt", article("Wide text", "A utf sixteen echidna."), encoding="utf-16")
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.query("echidna").returncode, 0)
+
+    def test_binary_file_is_skipped_and_named(self):
+        self.ws.write("en/picture.txt", bytes(range(256)) * 10, mode="wb")
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("picture.txt", r.stderr)
+        self.assertIn("binary", r.stderr)
+        s = self.ws.summary(r)
+        self.assertEqual((s["added"], s["failed"]), (3, 1))
+        # Remembered, and retried on the next run.
+        stats = json.loads(run([bin_path("izdeu-index"), "--db", self.ws.db, "--stats=json"]).stdout)
+        self.assertEqual(len(stats["failed_files"]), 1)
+        self.assertEqual(self.ws.index().returncode, 1)
+
+    def test_locked_database_exits_75(self):
+        self.ws.index()
+        holder = subprocess.Popen([os.path.join(ARGS.bin_dir, "tests", "izdeu_lock_holder"), self.ws.db],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(holder.stdout.readline().strip(), "locked")
+            start = time.time()
+            r = self.ws.index("--lock-timeout", "1")
+            self.assertEqual(r.returncode, 75, r.stderr)
+            self.assertIn("another izdeu-index", r.stderr)
+            self.assertLess(time.time() - start, 30)
+        finally:
+            holder.kill()
+            holder.wait()
+        self.assertEqual(self.ws.index().returncode, 0)
+
+    def test_max_runtime_resumes_next_run(self):
+        r = self.ws.index("--max-runtime", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = self.ws.summary(r)
+        self.assertTrue(s.get("stopped_early"))
+        self.assertEqual(s["added"], 0)
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual(s["added"], 3)
+
+    def test_summary_counts_duplicates(self):
+        body = "Syndicated text about the ombudsman and the court."
+        self.ws.write("en/copy1.txt", article("Copy one", body, credit="Kazinform"))
+        self.ws.write("en/copy2.txt", article("Copy two", body, credit="El.kz"))
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual(s["duplicates"], 1)
+        hits, _ = self.ws.json_hits("syndicated")
+        self.assertEqual(len(hits), 1)
+        self.assertEqual(hits[0]["duplicates"], 1)
+        hits, _ = self.ws.json_hits("--no-collapse", "syndicated")
+        self.assertEqual(len(hits), 2)
+
+    def test_bad_jsonl_lines_are_reported_and_the_rest_indexed(self):
+        self.ws.write("feed.jsonl", '{"id": "ok1", "text": "fine aardvark"}\nnot json\n{"text": "no id"}\n'
+                                    '{"id": 5, "text": "numeric id aardvark"}\n{"id": "t", "title": 7}\n')
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("feed.jsonl:2: not a JSON object", r.stderr)
+        self.assertIn("feed.jsonl:3: missing \"id\"", r.stderr)
+        self.assertIn("feed.jsonl:5", r.stderr)
+        self.assertEqual(self.ws.query("--count", "aardvark").stdout.strip(), "2")
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin-dir", required=True)
+    parser.add_argument("--source-dir", required=True)
+    ARGS, rest = parser.parse_known_args()
+    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+// Query -> which documents match, over a small document set built with the real indexing code.
+// Each row is one normalization or grammar rule seen from the user's side.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "query_builder.h"
+#include "query_parser.h"
+#include "searcher.h"
+#include "test_support.h"
+
+using namespace izdeu;
+using namespace izdeu::query;
+
+namespace {
+
+const std::vector<testing::SimpleArticle> kDocuments = {
+    {"curly", "Tokayev’s visit to Turkistan", "The President’s delegation arrived on Monday.", "", "2023-08-29"},
+    {"straight", "President Tokayev's speech", "He addressed the Mazhilis deputies.", "", "2023-09-01"},
+    {"yolki", "Новогодние ёлки в парках", "В парках Алматы установили ёлки и гирлянды.", "", "2023-12-20"},
+    {"elka", "Главная елка страны", "На площади зажгли елку, объемы освещения выросли.", "", "2023-12-25"},
+    {"muller", "German expert visits Astana", "Thomas Müller spoke about water policy.", "", "2024-01-10"},
+    {"kassym", "Decree signed", "Kassym-Jomart Tokayev signed the e-government decree on COVID-19 for 2022-2023.", "", "2024-02-02"},
+    {"usa", "Delegations meet", "Talks with the U.S. and U.S.A. delegations continued.", "", "2024-03-03"},
+    {"numbers", "Volunteers", "About 5,000 people and 12 500 volunteers gathered on 29.08.2023 in the square.", "", "2023-08-30"},
+    {"court_ru", "Решение Конституционного суда", "Судьи Конституционного суда рассмотрели обращение граждан.", "", "2024-04-04"},
+    {"court_en", "Constitutional Court rules", "The Constitutional Court reviewed the appeal of the citizens.", "", "2024-04-05"},
+    {"apart_en", "Reform and the district court", "A constitutional amendment was discussed while the district court was closed.", "", "2024-04-06"},
+    {"kk", "Қазақстанның Конституциялық соты", "Қазақстан азаматтары Конституциялық сотқа өтініш берді. Мектептерімізде сабақ басталды.", "", "2024-05-05"},
+    {"hidden_chars", "Invisible characters", "The gov\u00ADernment and inter\u200Bnational part\u200Bners met; control\x01char too.", "", "2024-06-06"},
+    {"email", "Digital services", "The egovernment portal and the e-government services are popular.", "", "2024-06-07"},
+};
+
+struct MatchCase {
+    const char* query;
+    const char* expected;  // ids that must match, comma-separated, in any order ("" = none)
+};
+
+// What the user types, and what must come back.
+const MatchCase kCases[] = {
+    // apostrophes: one character, and the possessive is found by the bare name
+    {"Tokayev", "curly,straight,kassym"},
+    {"Tokayev’s", "curly,straight,kassym"},
+    {"Tokayev's", "curly,straight,kassym"},
+    {"Tokayev`s", "curly,straight,kassym"},
+    {"title:Tokayev", "curly,straight"},
+    // ё and е in both directions
+    {"ёлки", "yolki,elka"},
+    {"елки", "yolki,elka"},
+    {"ёлка", "yolki,elka"},
+    {"елка", "yolki,elka"},
+    {"объёмы", "elka"},
+    // Latin diacritics
+    {"Müller", "muller"},
+    {"Muller", "muller"},
+    {"MULLER", "muller"},
+    // hyphenated words: whole form, parts as a phrase, joined
+    {"Kassym-Jomart", "kassym"},
+    {"\"Kassym Jomart\"", "kassym"},
+    {"kassymjomart", "kassym"},
+    {"Jomart", "kassym"},
+    {"e-government", "kassym,email"},
+    {"egovernment", "kassym,email"},
+    {"\"e government\"", "kassym,email"},
+    {"COVID-19", "kassym"},
+    {"covid19", "kassym"},
+    {"covid", "kassym"},
+    {"2022-2023", "kassym"},
+    {"\"2022 2023\"", "kassym"},
+    // acronyms and numbers
+    {"US", "usa"},
+    {"USA", "usa"},
+    {"U.S.", "usa"},
+    {"5000", "numbers"},
+    {"5,000", "numbers"},
+    {"12500", "numbers"},
+    {"29.08.2023", "numbers"},
+    // invisible characters never split or pollute a word
+    {"government", "hidden_chars"},
+    {"international", "hidden_chars"},
+    {"partners", "hidden_chars"},
+    {"controlchar", "hidden_chars"},
+    // stemming at query time, whatever the capitalisation
+    {"courts", "court_en,apart_en"},
+    {"COURTS", "court_en,apart_en"},
+    {"citizen", "court_en"},
+    {"суд", "court_ru"},
+    {"Суда", "court_ru"},
+    {"конституционный", "court_ru"},
+    // phrases match inflected forms; exact phrases only surface forms
+    {"\"constitutional courts\"", "court_en"},
+    {"\"Constitutional Court\"", "court_en"},
+    {"\"Конституционный суд\"", "court_ru"},
+    {"=\"Конституционный суд\"", ""},
+    {"=\"Конституционного суда\"", "court_ru"},
+    {"=\"constitutional courts\"", ""},
+    {"\"court constitutional\"", ""},
+    // Kazakh: exact forms, never damaged by the Russian stemmer
+    {"Қазақстан", "kk"},
+    {"қазақстанның", "kk"},
+    {"Конституциялық", "kk"},
+    // boolean operators, fields, NEAR, wildcards, dates
+    {"Tokayev AND decree", "kassym"},
+    {"Tokayev NOT decree", "curly,straight"},
+    {"Tokayev -decree", "curly,straight"},
+    {"+Tokayev +speech", "straight"},
+    {"(ёлки OR Müller) AND парк*", "yolki"},
+    {"constitutional NEAR/2 court", "court_en"},
+    {"constitutional NEAR/12 court", "court_en,apart_en"},
+    {"deleg*", "curly,usa"},
+    {"lang:ru", "yolki,elka,court_ru"},
+    {"lang:kk", "kk"},
+    {"court date:2024-04-05", "court_en"},
+    {"court date:2024-04-06..", "apart_en"},
+    {"Tokayev date:..2023-08", "curly"},
+    {"Tokayev date:2023", "curly,straight"},
+    {"id:muller", "muller"},
+    {"Telegram", ""},
+};
+
+std::string ids_of(const SearchResult& r) {
+    std::vector<std::string> ids;
+    for (const Hit& h : r.hits) ids.push_back(h.id);
+    std::sort(ids.begin(), ids.end());
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
+    return out;
+}
+
+std::string sorted_ids(const std::string& csv) {
+    std::vector<std::string> ids;
+    size_t start = 0;
+    while (start < csv.size()) {
+        size_t comma = csv.find(',', start);
+        if (comma == std::string::npos) comma = csv.size();
+        ids.push_back(csv.substr(start, comma - start));
+        start = comma + 1;
+    }
+    std::sort(ids.begin(), ids.end());
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Queries match the documents a reader expects", "[matching]") {
+    testing::TempDir dir;
+    testing::build_database(dir.str("db"), kDocuments);
+    Searcher searcher({dir.str("db")}, "");
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{});
+    ParseOptions parse_options{2024, 6, 30};
+    SearchOptions options;
+    options.limit = 50;
+    options.collapse = false;
+    options.suggest = false;
+    for (const MatchCase& c : kCases) {
+        INFO("query: " << c.query);
+        BuiltQuery built = builder.build(parse_query(c.query, parse_options));
+        INFO("xapian: " << built.query.get_description());
+        CHECK(ids_of(searcher.search(built, options)) == sorted_ids(c.expected));
+    }
+}
+
+TEST_CASE("A query of stop words or punctuation says so", "[matching]") {
+    testing::TempDir dir;
+    testing::build_database(dir.str("db"), kDocuments);
+    Searcher searcher({dir.str("db")}, "");
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{});
+    ParseOptions parse_options{2024, 6, 30};
+    CHECK_THROWS_WITH(builder.build(parse_query("!!! ,,, —", parse_options)),
+                      Catch::Contains("only stop words or punctuation"));
+    CHECK_THROWS_WITH(builder.build_plain("... ?"), Catch::Contains("only stop words or punctuation"));
+    // Stop words alone are searched rather than refused.
+    CHECK_NOTHROW(builder.build_plain("the of"));
+}
+
+TEST_CASE("Unquoted Constitutional Court ranks the court article above words apart", "[matching][ranking]") {
+    testing::TempDir dir;
+    testing::build_database(dir.str("db"), kDocuments);
+    Searcher searcher({dir.str("db")}, "");
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{});
+    SearchOptions options;
+    options.suggest = false;
+    SearchResult r = searcher.search(builder.build_plain("Constitutional Court"), options);
+    REQUIRE(r.hits.size() >= 2);
+    CHECK(r.hits[0].id == "court_en");
+    CHECK(r.hits[1].id == "apart_en");
+}

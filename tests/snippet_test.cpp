@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include "snippet.h"
+#include "text_encoding.h"
+
+using namespace izdeu;
+
+namespace {
+
+HighlightSet wanted(std::initializer_list<const char*> terms, std::initializer_list<const char*> stems) {
+    HighlightSet h;
+    for (const char* t : terms) h.terms.insert(t);
+    for (const char* s : stems) h.stems.insert(s);
+    return h;
+}
+
+// A snippet cut inside a UTF-8 character would not be valid UTF-8.
+bool valid_utf8_boundaries(const std::string& s) { return is_valid_utf8(s); }
+
+}  // namespace
+
+TEST_CASE("Snippets highlight stemmed matches", "[snippet]") {
+    Analyzer analyzer;
+    struct Case {
+        const char* text;
+        Language language;
+        HighlightSet want;
+        const char* marked;
+    };
+    const Case cases[] = {
+        {"The courts ruled. The Constitutional Court agreed.", Language::English,
+         wanted({"court"}, {"court"}), "The [courts] ruled. The Constitutional [Court] agreed."},
+        {"Судьи Конституционного суда рассмотрели дело судом.", Language::Russian,
+         wanted({"суд"}, {"суд"}), "Судьи Конституционного [суда] рассмотрели дело [судом]."},
+        {"Kassym-Jomart Tokayev met them.", Language::English, wanted({"kassymjomart"}, {}),
+         "[Kassym-Jomart] Tokayev met them."},
+        {"Tokayev’s speech", Language::English, wanted({"tokayev"}, {"tokayev"}), "[Tokayev’s] speech"},
+        {"Қазақстан азаматтары сотқа барды.", Language::Kazakh, wanted({"қазақстан"}, {}),
+         "[Қазақстан] азаматтары сотқа барды."},
+    };
+    for (const Case& c : cases) {
+        INFO(c.text);
+        Snippet s = make_snippet(c.text, c.language, c.want, analyzer);
+        CHECK(mark_snippet(s, "[", "]") == c.marked);
+    }
+}
+
+TEST_CASE("Snippets pick the passage with the matches and cut at word boundaries", "[snippet]") {
+    Analyzer analyzer;
+    std::string text;
+    for (int i = 0; i < 40; ++i) text += "Неважный текст про погоду и дороги. ";
+    text += "Здесь Конституционный суд принял решение о жалобе граждан. ";
+    for (int i = 0; i < 40; ++i) text += "Ещё немного слов про спорт и музыку. ";
+    Snippet s = make_snippet(text, Language::Russian, wanted({"суд", "конституционный"}, {"суд"}), analyzer);
+    std::string marked = mark_snippet(s, "<", ">");
+    INFO(marked);
+    CHECK(marked.find("<Конституционный> <суд>") != std::string::npos);
+    CHECK(s.text.rfind("…", 0) == 0);                       // cut at the front
+    CHECK(s.text.size() >= 3);
+    CHECK(s.text.compare(s.text.size() - 3, 3, "…") == 0);  // and at the back
+    CHECK(valid_utf8_boundaries(s.text));
+    // Roughly 200 characters, never a torn word: every character count stays near the target.
+    std::size_t chars = 0;
+    for (unsigned char c : s.text) chars += (c & 0xC0) != 0x80;
+    CHECK(chars <= 230);
+    CHECK(chars >= 120);
+}
+
+TEST_CASE("A text without matches gives its beginning", "[snippet]") {
+    Analyzer analyzer;
+    Snippet s = make_snippet("Short text only.", Language::English, wanted({"absent"}, {}), analyzer);
+    CHECK(s.text == "Short text only.");
+    CHECK(s.highlights.empty());
+}
