@@ -19,38 +19,45 @@
 // Decisions worth knowing (and what they get wrong)
 // -------------------------------------------------
 // * Harmony is strict for native vowels but lenient for е, и, э, ю, for a soft sign after the
-//   last vowel and for у after a consonant: those mostly come with Russian loanwords (президент,
-//   министр, институт, пароль) whose endings vary, so either series is accepted after them.
+//   last vowel, for у after a consonant and for a back word ending in к/г: those mostly come with
+//   Russian loanwords (президент, министр, институт, пароль, банк) whose endings vary, so either
+//   series is accepted after them.
 // * Where Kazakh grammars disagree on assimilation (genitive ның/дың after м н ң р, ablative
 //   нан/дан after м н ң) both forms are accepted.
 // * Derivational suffixes stay: -лық/-лік/-дық/-дік/-тық/-тік (мемлекеттік, конституциялық,
 //   қазақстандық are words of their own), -сыз/-сіз (the privative "without": қауіпсіз "safe" must
-//   not become қауіп "danger"; the rare personal ending -сыз is lost with it), -шы/-ші, -ша/-ше.
-//   The past 1st person plural -дық/-дік is therefore not removed either (бардық stays).
+//   not become қауіп "danger"; the rare personal ending -сыз is lost with it), -шы/-ші, -ша/-ше,
+//   -лы/-лі. So the past 1st person plural -дық/-дік stays too (бардық).
 // * Bare 1st/2nd person singular possessives after a vowel (-м, -ң) and the dative -а/-е after
 //   them are not removed: адам, қалам, әлем, жаңа would be cut. -ым/-ім, -ың/-ің after consonants
 //   and -ыма/-іме, -ыңа/-іңе are.
 // * Verbs get light treatment: past -ды/-ді/-ты/-ті (+ -м, -ң, -ңыз), participle
-//   -ған/-ген/-қан/-кен, present -ады/-еді/-амын/-емін/-асың/-есің (not after a cluster closed by a voiced
-//   consonant: хабарлады -> хабарла), intention
-//   -мақ/-мек(шы). Not: present -амыз/-еміз (баламыз is бала+мыз; барамыз -> бара), the verbal noun -у (сайлау, даму are nouns; дамуда -> даму via the
-//   locative), -атын/-етін (it would cut мемлекетін to мемлек), converbs -ып/-іп (кәсіп), negation.
+//   -ған/-ген/-қан/-кен, present -ады/-еді/-амын/-емін/-асың/-есің, intention -мақшы/-мекші.
+//   A vowel-initial verb ending is not taken after a cluster closed by a voiced consonant
+//   (хабарлады -> хабарла, not хабарл). Left alone: present -амыз/-еміз (баламыз is бала+мыз, so
+//   барамыз -> бара), bare -мақ/-мек (салмақ, тармақ), the verbal noun -у (сайлау, даму are
+//   nouns; дамуда -> даму through the locative), -атын/-етін (it would cut мемлекетін to
+//   мемлек), converbs -ып/-іп (кәсіп), negation. жасады -> жас (not жаса) is a known miss.
 // * A stem ending in б/ғ/г after a vowel-initial ending was removed goes back to п/қ/к (кітабы ->
 //   кітап, құлағы -> құлақ, жүрегі -> жүрек); г only after a front vowel, since -ог/-аг are
 //   loanwords (диалог). Conversely п/к/қ after a vowel would have been voiced, so such a stem
 //   cannot take a vowel-initial ending (жалақы keeps its ы). Loanwords with a real б (клубы) are
-//   turned into п: a known miss.
-// * бала+сы vs жұмыс+ы: after ы/і the с stays with the stem (жұмысы, мәжілісі, байланысы) unless
-//   the vowel follows ш щ қ к ғ г (басшысы, жалақысы); after е it stays when т д ң р precede
-//   (серіктесі, кеңесі, күресі) and goes otherwise (жүйесі, мәселесі; бизнесі, үлесі are missed).
-//   Agent nouns in -шы/-ші after a consonant or у (басшы, тілші, оқушы) keep their final vowel.
-// * Known misses: nouns that drop a vowel before a possessive (халық/халқы, орын/орны), words that
-//   merely end like an inflected form (тегін -> тек, бүгін -> бүк, ақын -> ақы), short roots
-//   (ел, үй, су: елде, үйге stay as they are), and names that look inflected. A few place names
-//   and words whose cut would hit another word are protected (kProtected); the -стан countries
-//   are among them because -тан is also the ablative.
-// * With a lexicon, the most-stripped of the successive stems (the word included) that the
-//   lexicon knows wins, otherwise the rule result; this is repeated to a fixpoint as well.
+//   turned into п: a known miss. A handful of nouns that drop a vowel get it back (халқы ->
+//   халық, kDroppedVowel).
+// * бала+сы vs жұмыс+ы, бала+ны vs жиын+ы: after ы/і the consonant stays with the stem (жұмысы,
+//   мәжілісі, жиыны) unless the vowel follows ш щ қ к ғ г (басшысы, жалақысы, басшыны); after е
+//   the с stays when т д ң р precede (серіктесі, кеңесі, күресі). Otherwise the vowel-final stem
+//   wins: жүйесі, мәселесі, баланы are right, бизнесі -> бизне, үлесі -> үле, ауданы -> ауда are
+//   misses (ауданында still gives аудан). Agent nouns in -шы/-ші after a consonant or у
+//   (басшы, тілші, оқушы) keep their final vowel.
+// * Other known misses: words that merely end like an inflected form (тегін -> тек, бүгін ->
+//   бүк, жалпы -> жалп, білім -> біл, мәлімдеді -> мәл), loanwords ending in a cluster (фонды ->
+//   фон), short roots (ел, үй, су: елде, үйге stay as they are), and names that look inflected.
+//   Place names and words whose cut would hit another word are protected (kProtected); the
+//   -стан countries are there because -тан is also the ablative.
+// * With a lexicon, the shortest candidate it knows wins among the word, each successive stem
+//   and each step's runner-up reading (ауданы -> аудан, бизнесі -> бизнес); otherwise the rule
+//   stem. This is repeated to a fixpoint as well.
 
 #include <algorithm>
 #include <array>
@@ -231,7 +238,9 @@ StemVowels stem_vowels(TextView s) {
                 if (i > 0 && is_vowel(s[i - 1]) && s[i - 1] != U'у') break;
                 return StemVowels::Either;  // бару/келу, институт
             case U'а': case U'о': case U'ұ': case U'ы': case U'я': case U'ё':
-                return soft ? StemVowels::Either : StemVowels::Back;
+                // A back word ending in к/г is a loanword (банк, диалог): both series occur.
+                return soft || s.back() == U'к' || s.back() == U'г' ? StemVowels::Either
+                                                                     : StemVowels::Back;
             case U'ә': case U'ө': case U'ү': case U'і':
                 return soft ? StemVowels::Either : StemVowels::Front;
             case U'е': case U'и': case U'э': case U'ю':
@@ -334,8 +343,7 @@ constexpr std::array kTemplates = {
     Template{U"GAн", Slot::Participle, 0},      // болған, келген, айтқан
     Template{U"DY", Slot::Finite, 0},           // past: болды, оқыды
     Template{U"AдY", Slot::Finite, kConsonant}, // present-future: болады, келеді
-    Template{U"MAK", Slot::Finite, 0},          // intention: бармақ
-    Template{U"MAKшY", Slot::Finite, 0},        // бармақшы
+    Template{U"MAKшY", Slot::Finite, 0},        // intention: бармақшы (bare -мақ: салмақ, тармақ)
 };
 
 struct Onset {
@@ -406,7 +414,14 @@ constexpr TextView kProtected[] = {
     U"қазақстан", U"өзбекстан", U"қырғызстан", U"тәжікстан", U"түрікменстан", U"ауғанстан",
     U"пәкістан", U"үндістан", U"дағыстан", U"татарстан", U"башқұртстан", U"күрдістан",
     U"түркістан", U"алматы", U"қарағанды", U"қызылорда", U"талдықорған", U"жезқазған",
-    U"өскемен", U"елбасы", U"тағы",
+    U"өскемен", U"елбасы", U"елорда", U"тағы", U"маусым", U"шілде", U"команда", U"олимпиада",
+    U"канада", U"пропаганда", U"легенда", U"бригада", U"орын", U"мұрын", U"ерін", U"белгі",
+};
+
+// Nouns that drop their last vowel before a vowel-initial ending (халық -> халқы).
+constexpr std::pair<TextView, TextView> kDroppedVowel[] = {
+    {U"халқ", U"халық"}, {U"нарқ", U"нарық"}, {U"орн", U"орын"}, {U"мұрн", U"мұрын"},
+    {U"ерн", U"ерін"},   {U"ауз", U"ауыз"},   {U"қалп", U"қалып"},
 };
 
 bool is_protected(TextView s) {
@@ -439,38 +454,53 @@ bool verb_stem_fits(TextView stem) {
     }
 }
 
-// For "…Vсы": true when the с belongs to the stem (жұмыс+ы), false for бала+сы.
-bool s_belongs_to_stem(TextView vowel_stem) {
+// For "…V+сы" and "…V+ны": true when the consonant belongs to the stem (жұмыс+ы, жиын+ы) rather
+// than to the ending (бала+сы, бала+ны).
+bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
     const char32_t v = vowel_stem.back();
     const char32_t before = vowel_stem.size() >= 2 ? vowel_stem[vowel_stem.size() - 2] : U'\0';
     switch (v) {
         case U'ы': case U'і':
-            // -ыс/-іс nouns are common (жұмыс, байланыс); ы/і-final nouns mostly end in
-            // -шы, -қы, -ғы (басшы, жалақы).
+            // -ыс/-іс and -ын/-ін nouns are common (жұмыс, байланыс, жиын); ы/і-final nouns mostly
+            // end in -шы, -қы, -ғы (басшы, жалақы).
             return !(before == U'ш' || before == U'щ' || before == U'қ' || before == U'к' ||
                      before == U'ғ' || before == U'г');
         case U'е':
-            return before == U'т' || before == U'д' || before == U'ң' || before == U'р';
+            return consonant == U'с' &&
+                   (before == U'т' || before == U'д' || before == U'ң' || before == U'р');
         default:
             return false;
     }
 }
 
-// The longest ending of `s` from the allowed slots that agrees with what it leaves.
-const Ending* longest_ending(TextView s, std::uint8_t allowed) {
+// Whether a stem ending in ы/і can be a 3rd person possessive form (so take -н, -нда, ...):
+// бала+сы, кітаб+ы yes; жиы+н, ақы+н no.
+bool possessive_plausible(TextView stem) {
+    if (stem.size() < 2) return false;
+    const TextView base = stem.substr(0, stem.size() - 1);
+    if (is_vowel(base.back())) return false;
+    if (base.back() == U'с' && base.size() >= 2 && is_vowel(base[base.size() - 2])) return true;
+    return vowel_ending_fits(base);
+}
+
+// The longest ending of `s`, shorter than `below` letters, from the allowed slots that agrees
+// with what it leaves.
+const Ending* longest_ending(TextView s, std::uint8_t allowed, std::size_t below) {
     const Ending* best = nullptr;
     for (const Ending& e : endings()) {
         if ((allowed & bit(e.slot)) == 0) continue;
-        if (e.text.size() >= s.size()) continue;
+        if (e.text.size() >= s.size() || e.text.size() >= below) continue;
         if (best && e.text.size() <= best->text.size()) continue;
         if (s.substr(s.size() - e.text.size()) != e.text) continue;
         const TextView stem = s.substr(0, s.size() - e.text.size());
         if ((final_sound(stem) & e.after) == 0) continue;
         if (!harmony_agrees(stem_vowels(stem), e.harmony)) continue;
-        if (is_vowel(e.text.front()) && !vowel_ending_fits(stem)) continue;
-        if (is_vowel(e.text.front()) && (e.slot == Slot::Finite || e.slot == Slot::Personal) &&
+        const bool vowel_initial = is_vowel(e.text.front());
+        if (vowel_initial && !vowel_ending_fits(stem)) continue;
+        if (vowel_initial && (e.slot == Slot::Finite || e.slot == Slot::Personal) &&
             !verb_stem_fits(stem))
             continue;
+        if (e.after == kPossessed && !possessive_plausible(stem)) continue;
         best = &e;
     }
     return best;
@@ -498,23 +528,55 @@ void restore_final_consonant(Text& s) {
     }
 }
 
-// One pass of stripping in grammar order; each intermediate stem is appended to `chain`.
+// After a vowel-initial ending came off: consonant voicing and dropped vowels are undone.
+void restore_stem(Text& s) {
+    for (const auto& [dropped, full] : kDroppedVowel) {
+        if (s == dropped) {
+            s = full;
+            return;
+        }
+    }
+    restore_final_consonant(s);
+}
+
+bool long_enough(TextView stem) { return stem.size() >= kMinStem && has_vowel(stem); }
+
+// `s` without its last `cut` letters, with the stem restored if the ending began with a vowel.
+Text cut_off(const Text& s, std::size_t cut) {
+    Text stem = s.substr(0, s.size() - cut);
+    if (is_vowel(s[s.size() - cut])) restore_stem(stem);
+    return stem;
+}
+
+// One pass of stripping in grammar order. Each intermediate stem is appended to `chain`, and so
+// is the runner-up reading of each step (for the lexicon to choose from).
 Text strip_pass(Text s, std::vector<Text>* chain) {
     std::uint8_t allowed = kAllSlots;
     while (allowed != 0 && !is_protected(s)) {
-        const Ending* e = longest_ending(s, allowed);
+        const Ending* e = longest_ending(s, allowed, s.size());
         if (e == nullptr) break;
         std::size_t cut = e->text.size();
-        if (e->slot == Slot::Possessive && cut == 2 && e->text.front() == U'с' &&
-            s_belongs_to_stem(TextView(s).substr(0, s.size() - 2)))
-            cut = 1;  // жұмыс+ы, not жұмы+сы
-        const TextView stem = TextView(s).substr(0, s.size() - cut);
-        if (stem.size() < kMinStem || !has_vowel(stem)) break;
-        const bool vowel_initial = is_vowel(s[s.size() - cut]);
-        s.resize(s.size() - cut);
-        if (vowel_initial) restore_final_consonant(s);
+        std::size_t other_cut = 0;  // the runner-up reading, 0 if none
+        Slot slot = e->slot;
+        const bool consonant_vowel =
+            cut == 2 && (e->text[1] == U'ы' || e->text[1] == U'і') &&
+            ((slot == Slot::Possessive && e->text[0] == U'с') ||
+             (slot == Slot::Case && e->text[0] == U'н'));
+        if (consonant_vowel &&
+            consonant_belongs_to_stem(TextView(s).substr(0, s.size() - 2), e->text[0])) {
+            cut = 1;  // жұмыс+ы, not жұмы+сы; жиын+ы, not жиы+ны
+            other_cut = 2;
+            slot = Slot::Possessive;
+        } else if (chain) {
+            const Ending* runner_up = longest_ending(s, allowed, cut);
+            if (runner_up) other_cut = runner_up->text.size();
+        }
+        if (!long_enough(TextView(s).substr(0, s.size() - cut))) break;
+        if (chain && other_cut != 0 && long_enough(TextView(s).substr(0, s.size() - other_cut)))
+            chain->push_back(cut_off(s, other_cut));
+        s = cut_off(s, cut);
         if (chain) chain->push_back(s);
-        allowed = slots_after(e->slot);
+        allowed = slots_after(slot);
     }
     return s;
 }
@@ -612,21 +674,25 @@ std::string KazakhStemmer::operator()(const std::string& word) {
     if (!decode_utf8(word, current) || !stemmable(current)) return word;
     if (!lexicon_) return encode_utf8(rule_stem(std::move(current), nullptr));
 
-    // The lexicon picks among the successive stems; repeat until the pick is stable so that
-    // stemming a stem changes nothing here either. Each round picks a shorter string or stops.
+    // The lexicon picks the shortest known candidate (on a tie the more stripped one), else the
+    // rule stem wins. Repeat until the pick is stable so that stemming a stem changes nothing
+    // here either. Each round picks a shorter string, or one as long after a restoration
+    // (халқы -> халық); the cap only guards against a cycle no rule is known to make.
     std::vector<Text> chain;
-    for (;;) {
+    for (int round = 0; round < 16; ++round) {
         chain.assign(1, current);
         Text pick = rule_stem(current, &chain);
-        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-            if (lexicon_->contains(encode_utf8(*it))) {
-                pick = *it;
-                break;
-            }
+        const Text* known = nullptr;
+        for (const Text& candidate : chain) {
+            if ((known == nullptr || candidate.size() <= known->size()) &&
+                lexicon_->contains(encode_utf8(candidate)))
+                known = &candidate;
         }
-        if (pick == current) return encode_utf8(current);
+        if (known) pick = *known;
+        if (pick == current) break;
         current = std::move(pick);
     }
+    return encode_utf8(current);
 }
 
 }  // namespace izdeu

@@ -51,7 +51,7 @@ public:
     /// "kazakh-light-N" (+ "+lexicon"); goes into the index fingerprint.
     std::string get_description() const override;
 
-    /// The word and each successive rule stem, least to most stripped (no lexicon involved).
+    /// The word, each successive rule stem and each step's runner-up reading (no lexicon).
     static std::vector<std::string> candidates(const std::string& word);
 
 private:

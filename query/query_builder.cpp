@@ -65,10 +65,10 @@ Q QueryBuilder::term_query(const Token& token, bool exact, std::string_view fiel
     if (!exact) {
         for (const std::string& stem : analyzer_.query_stems(token)) {
             out.highlight.stems.insert(stem);
-            if (stem == token.term) continue;
-            // Where a word equals its stem, the index holds only the unprefixed word.
+            // Inflected words in the index carry Z+stem; a word equal to its stem is only
+            // written unprefixed, so the stem is looked up both ways.
             forms.emplace_back(prefixed(stem_prefix, stem));
-            forms.emplace_back(prefixed(surface_prefix, stem));
+            if (stem != token.term) forms.emplace_back(prefixed(surface_prefix, stem));
         }
     }
     return combine(Q::OP_OR, forms);

@@ -426,12 +426,12 @@ class IncrementalIndexingTest(unittest.TestCase):
 
     def test_bad_jsonl_lines_are_reported_and_the_rest_indexed(self):
         self.ws.write("feed.jsonl", '{"id": "ok1", "text": "fine aardvark"}\nnot json\n{"text": "no id"}\n'
-                                    '{"id": 5, "text": "numeric id aardvark"}\n{"id": "t", "title": 7}\n')
+                                    '{"id": 5, "text": "numeric id aardvark"}\n{"id": "t", "title": ["not", "a", "string"]}\n')
         r = self.ws.index()
         self.assertEqual(r.returncode, 1)
         self.assertIn("feed.jsonl:2: not a JSON object", r.stderr)
         self.assertIn("feed.jsonl:3: missing \"id\"", r.stderr)
-        self.assertIn("feed.jsonl:5", r.stderr)
+        self.assertIn("feed.jsonl:5: a field has the wrong type", r.stderr)
         self.assertEqual(self.ws.query("--count", "aardvark").stdout.strip(), "2")
 
 
