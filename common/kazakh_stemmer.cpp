@@ -70,7 +70,7 @@ namespace izdeu {
 namespace {
 
 // Bump the number whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "kazakh-light-1";
+constexpr const char* kDescription = "kazakh-light-2";
 constexpr std::size_t kMinStem = 3;
 // Longer tokens are not words (URLs, run-together junk): leave them alone.
 constexpr std::size_t kMaxWord = 64;
@@ -103,10 +103,12 @@ bool decode_utf8(std::string_view in, Text& out) {
         } else {
             return false;
         }
-        if (in.size() - i < len) return false;
+        if (in.size() - i < len)
+            return false;
         for (std::size_t k = 1; k < len; ++k) {
             const auto cont = static_cast<unsigned char>(in[i + k]);
-            if ((cont & 0xC0) != 0x80) return false;
+            if ((cont & 0xC0) != 0x80)
+                return false;
             cp = static_cast<char32_t>((cp << 6) | (cont & 0x3Fu));
         }
         out.push_back(cp);
@@ -136,15 +138,19 @@ void append_utf8(char32_t cp, std::string& out) {
 std::string encode_utf8(TextView text) {
     std::string out;
     out.reserve(text.size() * 2);
-    for (char32_t cp : text) append_utf8(cp, out);
+    for (char32_t cp : text)
+        append_utf8(cp, out);
     return out;
 }
 
 // Lower case for the Cyrillic letters of Kazakh and Russian (and ASCII), enough for word lists.
 char32_t to_lower(char32_t c) {
-    if (c >= U'A' && c <= U'Z') return c + 0x20;
-    if (c >= 0x0410 && c <= 0x042F) return c + 0x20;  // А..Я
-    if (c >= 0x0400 && c <= 0x040F) return c + 0x50;  // Ё, І, ...
+    if (c >= U'A' && c <= U'Z')
+        return c + 0x20;
+    if (c >= 0x0410 && c <= 0x042F)
+        return c + 0x20;  // А..Я
+    if (c >= 0x0400 && c <= 0x040F)
+        return c + 0x50;  // Ё, І, ...
     switch (c) {
         case 0x0492:  // Ғ
         case 0x049A:  // Қ
@@ -162,37 +168,30 @@ char32_t to_lower(char32_t c) {
 
 // ---- Letters -----------------------------------------------------------------------------
 
+bool one_of(char32_t c, TextView letters) {
+    return letters.find(c) != TextView::npos;
+}
+
 bool is_vowel(char32_t c) {
-    switch (c) {
-        case U'а': case U'ә': case U'е': case U'ё': case U'и': case U'о': case U'ө': case U'у':
-        case U'ұ': case U'ү': case U'ы': case U'і': case U'э': case U'ю': case U'я':
-            return true;
-        default:
-            return false;
-    }
+    return one_of(c, U"аәеёиоөуұүыіэюя");
 }
 
 // Only lower-case Kazakh/Russian Cyrillic words are stemmed; anything else passes through.
 bool is_stem_letter(char32_t c) {
-    if (c >= U'а' && c <= U'я') return true;
-    switch (c) {
-        case U'ё': case U'і': case U'ғ': case U'қ': case U'ң': case U'ү': case U'ұ': case U'һ':
-        case U'ә': case U'ө':
-            return true;
-        default:
-            return false;
-    }
+    return (c >= U'а' && c <= U'я') || one_of(c, U"ёіғқңүұһәө");
 }
 
-bool has_vowel(TextView s) { return std::any_of(s.begin(), s.end(), is_vowel); }
+bool has_vowel(TextView s) {
+    return std::any_of(s.begin(), s.end(), is_vowel);
+}
 
 // What the stem's last sound is, as far as the first consonant of the next ending cares.
 enum Sound : std::uint8_t {
     kVowel = 1,
-    kSonorant = 2,    // р й у: take л-initial endings like vowels do
-    kLateral = 4,     // л
-    kNasal = 8,       // м н ң
-    kSibilant = 16,   // з ж
+    kSonorant = 2,   // р й у: take л-initial endings like vowels do
+    kLateral = 4,    // л
+    kNasal = 8,      // м н ң
+    kSibilant = 16,  // з ж
     kVoiceless = 32,  // п к қ т с ш ..., and б в г ғ д, which are voiceless at the end of a word
     kPossessed = 64,  // ends in ы/і, the 3rd person possessive: takes -н, -на, -нда, -нан
 };
@@ -201,25 +200,24 @@ constexpr std::uint8_t kAnySound = kVowel | kConsonant | kPossessed;
 constexpr std::uint8_t kVoiced = kVowel | kSonorant | kLateral | kNasal | kSibilant;
 
 std::uint8_t final_sound(TextView s) {
-    if (s.empty()) return 0;
+    if (s.empty())
+        return 0;
     char32_t c = s.back();
-    if ((c == U'ь' || c == U'ъ') && s.size() >= 2) c = s[s.size() - 2];
-    switch (c) {
-        case U'ы': case U'і':
-            return kVowel | kPossessed;
-        case U'и': case U'ю':  // ій/йу: behave as a vowel or as й
-            return kVowel | kSonorant;
-        case U'р': case U'й': case U'у':
-            return kSonorant;
-        case U'л':
-            return kLateral;
-        case U'м': case U'н': case U'ң':
-            return kNasal;
-        case U'з': case U'ж':
-            return kSibilant;
-        default:
-            return is_vowel(c) ? kVowel : kVoiceless;
-    }
+    if ((c == U'ь' || c == U'ъ') && s.size() >= 2)
+        c = s[s.size() - 2];
+    if (one_of(c, U"ыі"))
+        return kVowel | kPossessed;
+    if (one_of(c, U"ию"))  // ій/йу: behave as a vowel or as й
+        return kVowel | kSonorant;
+    if (one_of(c, U"рйу"))
+        return kSonorant;
+    if (c == U'л')
+        return kLateral;
+    if (one_of(c, U"мнң"))
+        return kNasal;
+    if (one_of(c, U"зж"))
+        return kSibilant;
+    return is_vowel(c) ? kVowel : kVoiceless;
 }
 
 enum class Harmony : std::uint8_t { Any, Back, Front };
@@ -229,24 +227,21 @@ enum class StemVowels : std::uint8_t { None, Back, Front, Either };
 StemVowels stem_vowels(TextView s) {
     bool soft = false;
     for (std::size_t i = s.size(); i-- > 0;) {
-        switch (s[i]) {
-            case U'ь':
-                soft = true;
-                break;
-            case U'у':
-                // After a vowel у is a glide (тау, Мәскеу): the vowel before it counts.
-                if (i > 0 && is_vowel(s[i - 1]) && s[i - 1] != U'у') break;
+        const char32_t c = s[i];
+        if (c == U'ь') {
+            soft = true;
+        } else if (c == U'у') {
+            // After a vowel у is a glide (тау, Мәскеу): the vowel before it counts.
+            if (i == 0 || !is_vowel(s[i - 1]) || s[i - 1] == U'у')
                 return StemVowels::Either;  // бару/келу, институт
-            case U'а': case U'о': case U'ұ': case U'ы': case U'я': case U'ё':
-                // A back word ending in к/г is a loanword (банк, диалог): both series occur.
-                return soft || s.back() == U'к' || s.back() == U'г' ? StemVowels::Either
-                                                                     : StemVowels::Back;
-            case U'ә': case U'ө': case U'ү': case U'і':
-                return soft ? StemVowels::Either : StemVowels::Front;
-            case U'е': case U'и': case U'э': case U'ю':
-                return StemVowels::Either;
-            default:
-                break;
+        } else if (one_of(c, U"аоұыяё")) {
+            // A back word ending in к/г is a loanword (банк, диалог): both series occur.
+            const bool loan = soft || s.back() == U'к' || s.back() == U'г';
+            return loan ? StemVowels::Either : StemVowels::Back;
+        } else if (one_of(c, U"әөүі")) {
+            return soft ? StemVowels::Either : StemVowels::Front;
+        } else if (one_of(c, U"еиэю")) {
+            return StemVowels::Either;
         }
     }
     return StemVowels::None;
@@ -254,9 +249,12 @@ StemVowels stem_vowels(TextView s) {
 
 bool harmony_agrees(StemVowels stem, Harmony ending) {
     switch (ending) {
-        case Harmony::Any: return true;
-        case Harmony::Back: return stem == StemVowels::Back || stem == StemVowels::Either;
-        case Harmony::Front: return stem == StemVowels::Front || stem == StemVowels::Either;
+        case Harmony::Any:
+            return true;
+        case Harmony::Back:
+            return stem == StemVowels::Back || stem == StemVowels::Either;
+        case Harmony::Front:
+            return stem == StemVowels::Front || stem == StemVowels::Either;
     }
     return false;
 }
@@ -267,17 +265,24 @@ bool harmony_agrees(StemVowels stem, Harmony ending) {
 // from a later slot.
 enum class Slot : std::uint8_t { Personal, Case, Possessive, Plural, Participle, Finite };
 
-constexpr std::uint8_t bit(Slot s) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(s)); }
+constexpr std::uint8_t bit(Slot s) {
+    return static_cast<std::uint8_t>(1u << static_cast<unsigned>(s));
+}
 constexpr std::uint8_t kAllSlots = 0x3F;
 
 std::uint8_t slots_after(Slot s) {
     switch (s) {
-        case Slot::Personal: return kAllSlots & ~bit(Slot::Personal);
-        case Slot::Case: return bit(Slot::Possessive) | bit(Slot::Plural) | bit(Slot::Participle);
-        case Slot::Possessive: return bit(Slot::Plural) | bit(Slot::Participle);
-        case Slot::Plural: return bit(Slot::Participle);
+        case Slot::Personal:
+            return kAllSlots & ~bit(Slot::Personal);
+        case Slot::Case:
+            return bit(Slot::Possessive) | bit(Slot::Plural) | bit(Slot::Participle);
+        case Slot::Possessive:
+            return bit(Slot::Plural) | bit(Slot::Participle);
+        case Slot::Plural:
+            return bit(Slot::Participle);
         case Slot::Participle:
-        case Slot::Finite: return 0;
+        case Slot::Finite:
+            return 0;
     }
     return 0;
 }
@@ -300,51 +305,53 @@ struct Template {
     std::uint8_t after;  // for patterns without a first-consonant letter
 };
 
+// clang-format off
 constexpr std::array kTemplates = {
     // Personal endings: I am / we are / you are, and the past tense's own persons.
-    Template{U"MYн", Slot::Personal, 0},          // -мын/-бын/-пын
-    Template{U"MYз", Slot::Personal, 0},          // -мыз/-быз/-пыз
-    Template{U"сYң", Slot::Personal, kAnySound},  // -сың
-    Template{U"сYңдAр", Slot::Personal, kAnySound},
-    Template{U"DYм", Slot::Personal, 0},    // бардым
-    Template{U"DYң", Slot::Personal, 0},    // бардың
-    Template{U"DYңYз", Slot::Personal, 0},  // бардыңыз
-    Template{U"AмYн", Slot::Personal, kConsonant},  // барамын
-    Template{U"AсYң", Slot::Personal, kConsonant},  // барасың
+    Template{U"MYн",    Slot::Personal,   0},           // -мын/-бын/-пын
+    Template{U"MYз",    Slot::Personal,   0},           // -мыз/-быз/-пыз
+    Template{U"сYң",    Slot::Personal,   kAnySound},   // -сың
+    Template{U"сYңдAр", Slot::Personal,   kAnySound},   // -сыңдар
+    Template{U"DYм",    Slot::Personal,   0},           // бардым
+    Template{U"DYң",    Slot::Personal,   0},           // бардың
+    Template{U"DYңYз",  Slot::Personal,   0},           // бардыңыз
+    Template{U"AмYн",   Slot::Personal,   kConsonant},  // барамын
+    Template{U"AсYң",   Slot::Personal,   kConsonant},  // барасың
     // Cases. After a 3rd person possessive: -н, -на, -нда, -нан.
-    Template{U"NYң", Slot::Case, 0},                 // genitive
-    Template{U"GA", Slot::Case, 0},                  // dative
-    Template{U"нA", Slot::Case, kPossessed},         // баласына
-    Template{U"YмA", Slot::Case, kConsonant},        // кітабыма
-    Template{U"YңA", Slot::Case, kConsonant},        // кітабыңа
-    Template{U"CY", Slot::Case, 0},                  // accusative
-    Template{U"н", Slot::Case, kPossessed},          // баласын
-    Template{U"DA", Slot::Case, 0},                  // locative
-    Template{U"ндA", Slot::Case, kPossessed},        // баласында
-    Template{U"BAн", Slot::Case, 0},                 // ablative
-    Template{U"нAн", Slot::Case, kPossessed},        // баласынан
-    Template{U"Mен", Slot::Case, 0},                 // instrumental (no harmony)
-    Template{U"Mенен", Slot::Case, 0},
-    Template{U"DAQY", Slot::Case, 0},                // locative attributive: Алматыдағы
-    Template{U"ндAQY", Slot::Case, kPossessed},      // қаласындағы
-    Template{U"FY", Slot::Case, 0},                  // attributive: жылғы, сыртқы
+    Template{U"NYң",    Slot::Case,       0},           // genitive
+    Template{U"GA",     Slot::Case,       0},           // dative
+    Template{U"нA",     Slot::Case,       kPossessed},  // баласына
+    Template{U"YмA",    Slot::Case,       kConsonant},  // кітабыма
+    Template{U"YңA",    Slot::Case,       kConsonant},  // кітабыңа
+    Template{U"CY",     Slot::Case,       0},           // accusative
+    Template{U"н",      Slot::Case,       kPossessed},  // баласын
+    Template{U"DA",     Slot::Case,       0},           // locative
+    Template{U"ндA",    Slot::Case,       kPossessed},  // баласында
+    Template{U"BAн",    Slot::Case,       0},           // ablative
+    Template{U"нAн",    Slot::Case,       kPossessed},  // баласынан
+    Template{U"Mен",    Slot::Case,       0},           // instrumental (no harmony)
+    Template{U"Mенен",  Slot::Case,       0},           // instrumental, long form
+    Template{U"DAQY",   Slot::Case,       0},           // locative attributive: Алматыдағы
+    Template{U"ндAQY",  Slot::Case,       kPossessed},  // қаласындағы
+    Template{U"FY",     Slot::Case,       0},           // attributive: жылғы, сыртқы
     // Possessives.
-    Template{U"Yм", Slot::Possessive, kConsonant},
-    Template{U"Yң", Slot::Possessive, kConsonant},
-    Template{U"YңYз", Slot::Possessive, kConsonant},
-    Template{U"ңYз", Slot::Possessive, kVowel},
-    Template{U"Y", Slot::Possessive, kConsonant},
-    Template{U"сY", Slot::Possessive, kVowel},
-    Template{U"YмYз", Slot::Possessive, kConsonant},
-    Template{U"мYз", Slot::Possessive, kVowel},
+    Template{U"Yм",     Slot::Possessive, kConsonant},  // my
+    Template{U"Yң",     Slot::Possessive, kConsonant},  // your
+    Template{U"YңYз",   Slot::Possessive, kConsonant},  // your (polite)
+    Template{U"ңYз",    Slot::Possessive, kVowel},
+    Template{U"Y",      Slot::Possessive, kConsonant},  // his/her/its/their
+    Template{U"сY",     Slot::Possessive, kVowel},
+    Template{U"YмYз",   Slot::Possessive, kConsonant},  // our
+    Template{U"мYз",    Slot::Possessive, kVowel},
     // Plural.
-    Template{U"LAр", Slot::Plural, 0},
+    Template{U"LAр",    Slot::Plural,     0},
     // Verb forms: the participle takes nominal endings, the finite forms only personal ones.
-    Template{U"GAн", Slot::Participle, 0},      // болған, келген, айтқан
-    Template{U"DY", Slot::Finite, 0},           // past: болды, оқыды
-    Template{U"AдY", Slot::Finite, kConsonant}, // present-future: болады, келеді
-    Template{U"MAKшY", Slot::Finite, 0},        // intention: бармақшы (bare -мақ: салмақ, тармақ)
+    Template{U"GAн",    Slot::Participle, 0},           // болған, келген, айтқан
+    Template{U"DY",     Slot::Finite,     0},           // past: болды, оқыды
+    Template{U"AдY",    Slot::Finite,     kConsonant},  // present-future: болады, келеді
+    Template{U"MAKшY",  Slot::Finite,     0},           // intention: бармақшы
 };
+// clang-format on
 
 struct Onset {
     char32_t letter;
@@ -354,31 +361,51 @@ struct Onset {
 // The assimilation rules: which first consonant an ending takes after which sound.
 std::vector<Onset> onsets(char32_t placeholder) {
     switch (placeholder) {
-        case U'L': return {{U'л', kVowel | kSonorant}, {U'д', kLateral | kNasal | kSibilant},
-                           {U'т', kVoiceless}};
-        case U'N': return {{U'н', kVowel | kNasal | kSonorant},
-                           {U'д', kSonorant | kLateral | kSibilant | kNasal}, {U'т', kVoiceless}};
-        case U'C': return {{U'н', kVowel}, {U'д', kSonorant | kLateral | kNasal | kSibilant},
-                           {U'т', kVoiceless}};
-        case U'D': return {{U'д', kVoiced}, {U'т', kVoiceless}};
-        case U'B': return {{U'д', kVoiced}, {U'н', kNasal}, {U'т', kVoiceless}};
-        case U'G': return {{U'Q', kVoiced}, {U'K', kVoiceless}};
-        case U'F': return {{U'Q', kVoiced & ~kVowel}, {U'K', kVoiceless}};
-        case U'M': return {{U'м', kVowel | kSonorant | kLateral | kNasal}, {U'б', kSibilant},
-                           {U'п', kVoiceless}};
-        default: return {};
+        case U'L':
+            return {{U'л', kVowel | kSonorant},
+                    {U'д', kLateral | kNasal | kSibilant},
+                    {U'т', kVoiceless}};
+        case U'N':
+            return {{U'н', kVowel | kNasal | kSonorant},
+                    {U'д', kSonorant | kLateral | kSibilant | kNasal},
+                    {U'т', kVoiceless}};
+        case U'C':
+            return {{U'н', kVowel},
+                    {U'д', kSonorant | kLateral | kNasal | kSibilant},
+                    {U'т', kVoiceless}};
+        case U'D':
+            return {{U'д', kVoiced}, {U'т', kVoiceless}};
+        case U'B':
+            return {{U'д', kVoiced}, {U'н', kNasal}, {U'т', kVoiceless}};
+        case U'G':
+            return {{U'Q', kVoiced}, {U'K', kVoiceless}};
+        case U'F':
+            return {{U'Q', kVoiced & ~kVowel}, {U'K', kVoiceless}};
+        case U'M':
+            return {{U'м', kVowel | kSonorant | kLateral | kNasal},
+                    {U'б', kSibilant},
+                    {U'п', kVoiceless}};
+        default:
+            return {};
     }
 }
 
-bool is_harmonic(char32_t c) { return c == U'A' || c == U'Y' || c == U'Q' || c == U'K'; }
+bool is_harmonic(char32_t c) {
+    return c == U'A' || c == U'Y' || c == U'Q' || c == U'K';
+}
 
 char32_t resolve(char32_t c, bool back) {
     switch (c) {
-        case U'A': return back ? U'а' : U'е';
-        case U'Y': return back ? U'ы' : U'і';
-        case U'Q': return back ? U'ғ' : U'г';
-        case U'K': return back ? U'қ' : U'к';
-        default: return c;
+        case U'A':
+            return back ? U'а' : U'е';
+        case U'Y':
+            return back ? U'ы' : U'і';
+        case U'Q':
+            return back ? U'ғ' : U'г';
+        case U'K':
+            return back ? U'қ' : U'к';
+        default:
+            return c;
     }
 }
 
@@ -387,17 +414,20 @@ std::vector<Ending> build_endings() {
     for (const Template& t : kTemplates) {
         std::vector<Onset> alternatives = onsets(t.pattern.front());
         const bool has_onset = !alternatives.empty();
-        if (!has_onset) alternatives.push_back({t.pattern.front(), t.after});
+        if (!has_onset)
+            alternatives.push_back({t.pattern.front(), t.after});
         for (const Onset& onset : alternatives) {
             Text base(t.pattern);
             base.front() = onset.letter;
             const bool harmonic = std::any_of(base.begin(), base.end(), is_harmonic);
             for (const bool back : {true, false}) {
                 Text text = base;
-                for (char32_t& c : text) c = resolve(c, back);
+                for (char32_t& c : text)
+                    c = resolve(c, back);
                 const Harmony h = !harmonic ? Harmony::Any : back ? Harmony::Back : Harmony::Front;
                 out.push_back({std::move(text), t.slot, onset.after, h});
-                if (!harmonic) break;
+                if (!harmonic)
+                    break;
             }
         }
     }
@@ -411,16 +441,17 @@ const std::vector<Ending>& endings() {
 
 // Words that look inflected but are not (or whose cut would land on another word).
 constexpr TextView kProtected[] = {
-    U"қазақстан", U"өзбекстан", U"қырғызстан", U"тәжікстан", U"түрікменстан", U"ауғанстан",
-    U"пәкістан", U"үндістан", U"дағыстан", U"татарстан", U"башқұртстан", U"күрдістан",
-    U"түркістан", U"алматы", U"қарағанды", U"қызылорда", U"талдықорған", U"жезқазған",
-    U"өскемен", U"елбасы", U"елорда", U"тағы", U"маусым", U"шілде", U"команда", U"олимпиада",
-    U"канада", U"пропаганда", U"легенда", U"бригада", U"орын", U"мұрын", U"ерін", U"белгі",
+    U"қазақстан", U"өзбекстан", U"қырғызстан", U"тәжікстан",  U"түрікменстан", U"ауғанстан",
+    U"пәкістан",  U"үндістан",  U"дағыстан",   U"татарстан",  U"башқұртстан",  U"күрдістан",
+    U"түркістан", U"алматы",    U"қарағанды",  U"қызылорда",  U"талдықорған",  U"жезқазған",
+    U"өскемен",   U"елбасы",    U"елорда",     U"тағы",       U"маусым",       U"шілде",
+    U"команда",   U"олимпиада", U"канада",     U"пропаганда", U"легенда",      U"бригада",
+    U"орын",      U"мұрын",     U"ерін",       U"белгі",
 };
 
 // Nouns that drop their last vowel before a vowel-initial ending (халық -> халқы).
 constexpr std::pair<TextView, TextView> kDroppedVowel[] = {
-    {U"халқ", U"халық"}, {U"нарқ", U"нарық"}, {U"орн", U"орын"}, {U"мұрн", U"мұрын"},
+    {U"халқ", U"халық"}, {U"нарқ", U"нарық"}, {U"орн", U"орын"},   {U"мұрн", U"мұрын"},
     {U"ерн", U"ерін"},   {U"ауз", U"ауыз"},   {U"қалп", U"қалып"},
 };
 
@@ -433,25 +464,24 @@ bool vowel_ending_fits(TextView stem) {
     const char32_t last = stem.back();
     const char32_t before = stem.size() >= 2 ? stem[stem.size() - 2] : U'\0';
     // Native п/к/қ after a vowel is voiced before a vowel (кітабы), so "Vпы" is not stem + ы.
-    if ((last == U'п' || last == U'к' || last == U'қ') && is_vowel(before)) return false;
+    if (one_of(last, U"пкқ") && is_vowel(before))
+        return false;
     // Agent nouns: басшы, тілші, оқушы end in ы/і themselves.
-    if (last == U'ш' && (!is_vowel(before) || before == U'у')) return false;
+    if (last == U'ш' && (!is_vowel(before) || before == U'у'))
+        return false;
     return true;
 }
 
 // Verb stems rarely end in a cluster closed by a voiced consonant: in хабарлады, мәлімдеді the
 // -ла/-де belongs to the stem and only -ды/-ді is the ending (хабарла, not хабарл).
 bool verb_stem_fits(TextView stem) {
-    if (stem.size() < 2) return true;
+    if (stem.size() < 2)
+        return true;
     const char32_t last = stem.back();
     const char32_t before = stem[stem.size() - 2];
-    if (is_vowel(before) || is_vowel(last)) return true;
-    switch (last) {  // айт+ады, тарт+ады
-        case U'т': case U'қ': case U'к': case U'п': case U'с': case U'ш':
-            return true;
-        default:
-            return false;
-    }
+    if (is_vowel(before) || is_vowel(last))
+        return true;
+    return one_of(last, U"тқкпсш");  // айт+ады, тарт+ады
 }
 
 // For "…V+сы" and "…V+ны": true when the consonant belongs to the stem (жұмыс+ы, жиын+ы) rather
@@ -459,27 +489,25 @@ bool verb_stem_fits(TextView stem) {
 bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
     const char32_t v = vowel_stem.back();
     const char32_t before = vowel_stem.size() >= 2 ? vowel_stem[vowel_stem.size() - 2] : U'\0';
-    switch (v) {
-        case U'ы': case U'і':
-            // -ыс/-іс and -ын/-ін nouns are common (жұмыс, байланыс, жиын); ы/і-final nouns mostly
-            // end in -шы, -қы, -ғы (басшы, жалақы).
-            return !(before == U'ш' || before == U'щ' || before == U'қ' || before == U'к' ||
-                     before == U'ғ' || before == U'г');
-        case U'е':
-            return consonant == U'с' &&
-                   (before == U'т' || before == U'д' || before == U'ң' || before == U'р');
-        default:
-            return false;
-    }
+    // -ыс/-іс and -ын/-ін nouns are common (жұмыс, байланыс, жиын); ы/і-final nouns mostly end
+    // in -шы, -қы, -ғы (басшы, жалақы).
+    if (v == U'ы' || v == U'і')
+        return !one_of(before, U"шщқкғг");
+    if (v == U'е')
+        return consonant == U'с' && one_of(before, U"тдңр");  // серіктес, кеңес, күрес
+    return false;
 }
 
 // Whether a stem ending in ы/і can be a 3rd person possessive form (so take -н, -нда, ...):
 // бала+сы, кітаб+ы yes; жиы+н, ақы+н no.
 bool possessive_plausible(TextView stem) {
-    if (stem.size() < 2) return false;
+    if (stem.size() < 2)
+        return false;
     const TextView base = stem.substr(0, stem.size() - 1);
-    if (is_vowel(base.back())) return false;
-    if (base.back() == U'с' && base.size() >= 2 && is_vowel(base[base.size() - 2])) return true;
+    if (is_vowel(base.back()))
+        return false;
+    if (base.back() == U'с' && base.size() >= 2 && is_vowel(base[base.size() - 2]))
+        return true;
     return vowel_ending_fits(base);
 }
 
@@ -488,19 +516,27 @@ bool possessive_plausible(TextView stem) {
 const Ending* longest_ending(TextView s, std::uint8_t allowed, std::size_t below) {
     const Ending* best = nullptr;
     for (const Ending& e : endings()) {
-        if ((allowed & bit(e.slot)) == 0) continue;
-        if (e.text.size() >= s.size() || e.text.size() >= below) continue;
-        if (best && e.text.size() <= best->text.size()) continue;
-        if (s.substr(s.size() - e.text.size()) != e.text) continue;
+        if ((allowed & bit(e.slot)) == 0)
+            continue;
+        if (e.text.size() >= s.size() || e.text.size() >= below)
+            continue;
+        if (best && e.text.size() <= best->text.size())
+            continue;
+        if (s.substr(s.size() - e.text.size()) != e.text)
+            continue;
         const TextView stem = s.substr(0, s.size() - e.text.size());
-        if ((final_sound(stem) & e.after) == 0) continue;
-        if (!harmony_agrees(stem_vowels(stem), e.harmony)) continue;
+        if ((final_sound(stem) & e.after) == 0)
+            continue;
+        if (!harmony_agrees(stem_vowels(stem), e.harmony))
+            continue;
         const bool vowel_initial = is_vowel(e.text.front());
-        if (vowel_initial && !vowel_ending_fits(stem)) continue;
+        if (vowel_initial && !vowel_ending_fits(stem))
+            continue;
         if (vowel_initial && (e.slot == Slot::Finite || e.slot == Slot::Personal) &&
             !verb_stem_fits(stem))
             continue;
-        if (e.after == kPossessed && !possessive_plausible(stem)) continue;
+        if (e.after == kPossessed && !possessive_plausible(stem))
+            continue;
         best = &e;
     }
     return best;
@@ -508,24 +544,15 @@ const Ending* longest_ending(TextView s, std::uint8_t allowed, std::size_t below
 
 // After a vowel-initial ending came off: кітаб -> кітап, құлағ -> құлақ, жүрег -> жүрек.
 void restore_final_consonant(Text& s) {
-    if (s.size() < 2 || !is_vowel(s[s.size() - 2])) return;
+    if (s.size() < 2 || !is_vowel(s[s.size() - 2]))
+        return;
     const char32_t before = s[s.size() - 2];
-    switch (s.back()) {
-        case U'б':
-            s.back() = U'п';
-            break;
-        case U'ғ':
-            s.back() = U'қ';
-            break;
-        case U'г':
-            // -ог, -аг are loanwords (диалог); native г sits with front vowels.
-            if (before == U'е' || before == U'і' || before == U'ә' || before == U'ө' ||
-                before == U'ү' || before == U'и')
-                s.back() = U'к';
-            break;
-        default:
-            break;
-    }
+    if (s.back() == U'б')
+        s.back() = U'п';
+    else if (s.back() == U'ғ')
+        s.back() = U'қ';
+    else if (s.back() == U'г' && one_of(before, U"еіәөүи"))
+        s.back() = U'к';  // -ог, -аг are loanwords (диалог); native г sits with front vowels
 }
 
 // After a vowel-initial ending came off: consonant voicing and dropped vowels are undone.
@@ -539,12 +566,15 @@ void restore_stem(Text& s) {
     restore_final_consonant(s);
 }
 
-bool long_enough(TextView stem) { return stem.size() >= kMinStem && has_vowel(stem); }
+bool long_enough(TextView stem) {
+    return stem.size() >= kMinStem && has_vowel(stem);
+}
 
 // `s` without its last `cut` letters, with the stem restored if the ending began with a vowel.
 Text cut_off(const Text& s, std::size_t cut) {
     Text stem = s.substr(0, s.size() - cut);
-    if (is_vowel(s[s.size() - cut])) restore_stem(stem);
+    if (is_vowel(s[s.size() - cut]))
+        restore_stem(stem);
     return stem;
 }
 
@@ -554,14 +584,14 @@ Text strip_pass(Text s, std::vector<Text>* chain) {
     std::uint8_t allowed = kAllSlots;
     while (allowed != 0 && !is_protected(s)) {
         const Ending* e = longest_ending(s, allowed, s.size());
-        if (e == nullptr) break;
+        if (e == nullptr)
+            break;
         std::size_t cut = e->text.size();
         std::size_t other_cut = 0;  // the runner-up reading, 0 if none
         Slot slot = e->slot;
-        const bool consonant_vowel =
-            cut == 2 && (e->text[1] == U'ы' || e->text[1] == U'і') &&
-            ((slot == Slot::Possessive && e->text[0] == U'с') ||
-             (slot == Slot::Case && e->text[0] == U'н'));
+        const bool consonant_vowel = cut == 2 && (e->text[1] == U'ы' || e->text[1] == U'і') &&
+                                     ((slot == Slot::Possessive && e->text[0] == U'с') ||
+                                      (slot == Slot::Case && e->text[0] == U'н'));
         if (consonant_vowel &&
             consonant_belongs_to_stem(TextView(s).substr(0, s.size() - 2), e->text[0])) {
             cut = 1;  // жұмыс+ы, not жұмы+сы; жиын+ы, not жиы+ны
@@ -569,13 +599,16 @@ Text strip_pass(Text s, std::vector<Text>* chain) {
             slot = Slot::Possessive;
         } else if (chain) {
             const Ending* runner_up = longest_ending(s, allowed, cut);
-            if (runner_up) other_cut = runner_up->text.size();
+            if (runner_up)
+                other_cut = runner_up->text.size();
         }
-        if (!long_enough(TextView(s).substr(0, s.size() - cut))) break;
+        if (!long_enough(TextView(s).substr(0, s.size() - cut)))
+            break;
         if (chain && other_cut != 0 && long_enough(TextView(s).substr(0, s.size() - other_cut)))
             chain->push_back(cut_off(s, other_cut));
         s = cut_off(s, cut);
-        if (chain) chain->push_back(s);
+        if (chain)
+            chain->push_back(s);
         allowed = slots_after(slot);
     }
     return s;
@@ -586,7 +619,8 @@ Text rule_stem(Text s, std::vector<Text>* chain) {
     for (;;) {
         const std::size_t before = s.size();
         s = strip_pass(std::move(s), chain);
-        if (s.size() == before) return s;
+        if (s.size() == before)
+            return s;
     }
 }
 
@@ -606,8 +640,10 @@ std::shared_ptr<const KazakhLexicon> KazakhLexicon::from_words(
     lower.reserve(words.size());
     Text text;
     for (const std::string& w : words) {
-        if (w.empty() || !decode_utf8(w, text)) continue;
-        for (char32_t& c : text) c = to_lower(c);
+        if (w.empty() || !decode_utf8(w, text))
+            continue;
+        for (char32_t& c : text)
+            c = to_lower(c);
         lower.push_back(encode_utf8(text));
     }
     std::sort(lower.begin(), lower.end());
@@ -619,24 +655,27 @@ std::shared_ptr<const KazakhLexicon> KazakhLexicon::from_words(
 std::shared_ptr<const KazakhLexicon> KazakhLexicon::load(const std::string& path) {
     try {
         std::ifstream in(path, std::ios::binary);
-        if (!in) return nullptr;
+        if (!in)
+            return nullptr;
         std::vector<std::string> words;
         std::string line;
         bool first = true;
         while (std::getline(in, line)) {
             std::string_view v = line;
-            if (first && v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);
+            if (first && v.substr(0, 3) == "\xEF\xBB\xBF")
+                v.remove_prefix(3);
             // "word/FLAGS", possibly followed by morphological fields; CRLF line ends.
             v = v.substr(0, std::min(v.find_first_of("/\t \r"), v.size()));
             const bool count_line =
-                first && !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
-                    return c >= '0' && c <= '9';
-                });
+                first && !v.empty() &&
+                std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
             first = false;
-            if (v.empty() || count_line || v.front() == '#') continue;
+            if (v.empty() || count_line || v.front() == '#')
+                continue;
             words.emplace_back(v);
         }
-        if (in.bad() || words.empty()) return nullptr;
+        if (in.bad() || words.empty())
+            return nullptr;
         return from_words(words);
     } catch (...) {
         return nullptr;  // bad_alloc and friends: run without a lexicon
@@ -644,8 +683,9 @@ std::shared_ptr<const KazakhLexicon> KazakhLexicon::load(const std::string& path
 }
 
 bool KazakhLexicon::contains(std::string_view word) const {
-    const auto it = std::lower_bound(words_.begin(), words_.end(), word,
-                                     [](const std::string& a, std::string_view b) { return a < b; });
+    const auto it =
+        std::lower_bound(words_.begin(), words_.end(), word,
+                         [](const std::string& a, std::string_view b) { return a < b; });
     return it != words_.end() && *it == word;
 }
 
@@ -660,19 +700,23 @@ std::string KazakhStemmer::get_description() const {
 
 std::vector<std::string> KazakhStemmer::candidates(const std::string& word) {
     Text w;
-    if (!decode_utf8(word, w) || !stemmable(w)) return {word};
+    if (!decode_utf8(word, w) || !stemmable(w))
+        return {word};
     std::vector<Text> chain{w};
     rule_stem(std::move(w), &chain);
     std::vector<std::string> out;
     out.reserve(chain.size());
-    for (const Text& t : chain) out.push_back(encode_utf8(t));
+    for (const Text& t : chain)
+        out.push_back(encode_utf8(t));
     return out;
 }
 
 std::string KazakhStemmer::operator()(const std::string& word) {
     Text current;
-    if (!decode_utf8(word, current) || !stemmable(current)) return word;
-    if (!lexicon_) return encode_utf8(rule_stem(std::move(current), nullptr));
+    if (!decode_utf8(word, current) || !stemmable(current))
+        return word;
+    if (!lexicon_)
+        return encode_utf8(rule_stem(std::move(current), nullptr));
 
     // The lexicon picks the shortest known candidate (on a tie the more stripped one), else the
     // rule stem wins. Repeat until the pick is stable so that stemming a stem changes nothing
@@ -688,8 +732,10 @@ std::string KazakhStemmer::operator()(const std::string& word) {
                 lexicon_->contains(encode_utf8(candidate)))
                 known = &candidate;
         }
-        if (known) pick = *known;
-        if (pick == current) break;
+        if (known)
+            pick = *known;
+        if (pick == current)
+            break;
         current = std::move(pick);
     }
     return encode_utf8(current);

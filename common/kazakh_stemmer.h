@@ -17,7 +17,7 @@ namespace izdeu {
 
 /// Kazakh word list used to choose between candidate stems; optional.
 class KazakhLexicon {
-public:
+  public:
     /// Where Debian's hunspell-kk package puts its dictionary.
     static constexpr const char* kDefaultPath = "/usr/share/hunspell/kk_KZ.dic";
 
@@ -34,7 +34,7 @@ public:
     /// Number of distinct words.
     std::size_t size() const { return words_.size(); }
 
-private:
+  private:
     explicit KazakhLexicon(std::vector<std::string> words);
 
     std::vector<std::string> words_;  // sorted, unique, lower-case
@@ -42,7 +42,7 @@ private:
 
 /// Light rule-based Kazakh suffix stripper.
 class KazakhStemmer : public Xapian::StemImplementation {
-public:
+  public:
     explicit KazakhStemmer(std::shared_ptr<const KazakhLexicon> lexicon = nullptr);
 
     /// The stem of a lower-cased UTF-8 word; the word itself when no rule applies.
@@ -54,7 +54,7 @@ public:
     /// The word, each successive rule stem and each step's runner-up reading (no lexicon).
     static std::vector<std::string> candidates(const std::string& word);
 
-private:
+  private:
     std::shared_ptr<const KazakhLexicon> lexicon_;
 };
 
