@@ -53,6 +53,7 @@ struct AnalyzerOptions {
     bool keyboard_folding = true;  ///< Kazakh letters typed on a Russian keyboard (қ->к, ...)
     /// Optional Kazakh word list that guides the Kazakh stemmer.
     std::shared_ptr<const KazakhLexicon> kazakh_lexicon;
+    std::string kazakh_lexicon_path;  ///< where the lexicon came from, recorded in the database
 };
 
 struct AnalysisStats {

@@ -332,7 +332,7 @@ IndexSummary run_index(const IndexOptions& options) {
     db.set_metadata(std::string(schema::kMetaAnalyzerOptions),
                     nlohmann::json{{"stemming", options.analyzer.stemming},
                                    {"keyboard_folding", options.analyzer.keyboard_folding},
-                                   {"kazakh_lexicon", options.analyzer.kazakh_lexicon != nullptr}}
+                                   {"kazakh_lexicon", options.analyzer.kazakh_lexicon_path}}
                         .dump());
 
     // What the database knows of each file.

@@ -31,24 +31,36 @@ Q combine(Q::op op, const std::vector<Q>& parts) {
     return Q(op, kept.begin(), kept.end());
 }
 
+// Function words of the three languages: they carry little weight in BM25 anyway, but on long
+// natural-language queries they add noise and cost. Dropped from bags of words only.
 constexpr std::string_view kStopWords[] = {
     // English
-    "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",
-    "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these",
-    "those", "as", "which", "what", "who", "whom", "how", "when", "where", "why", "do", "does",
-    "did", "not", "no", "but", "if", "than", "then", "so", "such", "into", "about", "there",
-    "their", "they", "he", "she", "his", "her", "we", "our", "you", "your", "i", "me", "my",
-    "has", "have", "had", "can", "will", "would", "should", "any", "all", "also", "more",
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "been", "before", "being", "below", "between", "both", "but", "by",
+    "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else",
+    "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "neither", "no",
+    "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "otherwise", "our",
+    "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "thus",
+    "to", "too", "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what",
+    "whatever", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why",
+    "will", "with", "within", "without", "would", "yet", "you", "your",
     // Russian
-    "и", "в", "во", "не", "что", "на", "с", "со", "как", "а", "то", "все", "так", "его", "но",
-    "да", "к", "у", "же", "за", "бы", "по", "ее", "от", "о", "об", "из", "ли", "если", "или",
-    "до", "для", "при", "это", "этот", "эта", "эти", "который", "которая", "которые", "какой",
-    "какая", "какие", "кто", "где", "когда", "чем", "сколько", "был", "была", "были", "было",
-    "он", "она", "они", "их",
+    "а", "без", "бы", "был", "была", "были", "было", "быть", "в", "вам", "вас", "во", "вот", "все",
+    "всех", "вы", "где", "да", "для", "до", "его", "ее", "если", "есть", "еще", "же", "за", "и",
+    "из", "или", "им", "их", "к", "как", "какая", "какие", "каким", "каких", "какого", "какой",
+    "когда", "кто", "ли", "между", "мне", "можно", "мы", "на", "над", "не", "него", "нее", "нет",
+    "ни", "но", "о", "об", "он", "она", "они", "оно", "от", "по", "под", "при", "про", "с", "со",
+    "так", "также", "то", "того", "тоже", "только", "у", "уже", "чем", "что", "чтобы", "эта",
+    "эти", "это", "этого", "этот", "я", "который", "которая", "которое", "которые", "сколько",
+    "чего", "чему", "каком", "какую",
     // Kazakh
     "және", "мен", "бен", "пен", "да", "де", "та", "те", "бұл", "сол", "осы", "үшін", "туралы",
-    "ол", "қандай", "қай", "кім", "қашан", "қалай", "неше", "ма", "ме", "ба", "бе", "па", "пе",
-    "қанша", "нені"};
+    "ол", "олар", "қандай", "қай", "кім", "кімнің", "қашан", "қалай", "неше", "нешінші", "не",
+    "неге", "нені", "ненің", "қанша", "ма", "ме", "ба", "бе", "па", "пе", "ғой", "ғана", "қана",
+    "әрі", "немесе", "бірақ", "сондай", "мұнда", "онда", "ал", "еді", "екен", "болып", "деп"};
 
 }  // namespace
 

@@ -21,7 +21,7 @@ struct QueryError : std::runtime_error {
 };
 
 struct RankingOptions {
-    double bm25_k1 = 1.2;
+    double bm25_k1 = 2.0;  ///< measured best on the judged collections (EVALUATION.md)
     double bm25_b = 0.75;
     double phrase_boost = 1.0;   ///< weight of the whole query as a phrase (several words)
     double near_boost = 0.5;     ///< weight of all words within a window
@@ -29,6 +29,10 @@ struct RankingOptions {
     double keyboard_fold_weight = 0.3;  ///< Kazakh typed on a Russian keyboard, below exact
     double exact_form_boost = 0.0;  ///< extra weight for the surface form over other inflections
     bool stop_words = true;      ///< drop query-time stop words from bag-of-words queries
+    /// Pseudo-relevance feedback: expand the query with terms from the top documents.
+    unsigned feedback_documents = 10;
+    unsigned feedback_terms = 20;
+    double feedback_weight = 0.08;
 };
 
 struct BuildLimits {

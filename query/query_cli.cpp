@@ -19,8 +19,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr const char* kDefaultLexicon = "/usr/share/hunspell/kk_KZ.dic";
-
 constexpr const char* kExitCodes =
     "Exit codes:\n"
     "  0  something matched\n"
@@ -52,7 +50,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
     po::options_description visible("Usage: izdeu-query [OPTIONS] QUERY...\n\n"
                                     "Searches an izdeu database and prints ranked hits with snippets.\n\nOptions");
     std::vector<std::string> dbs, query_words;
-    std::string format = "text", sort = "relevance", color = "auto", batch, since, lexicon = kDefaultLexicon;
+    std::string format = "text", sort = "relevance", color = "auto", batch, since, lexicon;
     SearchOptions search;
     // clang-format off
     visible.add_options()
@@ -79,7 +77,10 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("all-words-boost", po::value(&search.ranking.all_words_boost), "weight of having every word")
         ("keyboard-weight", po::value(&search.ranking.keyboard_fold_weight), "weight of keyboard-folded Kazakh forms")
         ("no-stop-words", po::bool_switch(), "keep stop words in word lists")
-        ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, as given to izdeu-index");
+        ("feedback-docs", po::value(&search.ranking.feedback_documents), "pseudo-relevance feedback: top documents used")
+        ("feedback-terms", po::value(&search.ranking.feedback_terms), "pseudo-relevance feedback: terms added")
+        ("feedback-weight", po::value(&search.ranking.feedback_weight), "pseudo-relevance feedback: weight of added terms")
+        ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, when not where izdeu-index found it");
     // clang-format on
     po::options_description hidden_opts;
     hidden_opts.add_options()("query", po::value(&query_words)->composing());

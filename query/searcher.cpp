@@ -17,9 +17,10 @@ AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::s
     if (j.is_object()) {
         options.stemming = j.value("stemming", true);
         options.keyboard_folding = j.value("keyboard_folding", true);
-        if (j.value("kazakh_lexicon", false)) {
-            options.kazakh_lexicon = KazakhLexicon::load(lexicon_path);
-        }
+        // The word list the index was built with, unless the user points elsewhere.
+        const std::string stored_path = j.value("kazakh_lexicon", std::string());
+        const std::string path = lexicon_path.empty() ? stored_path : lexicon_path;
+        if (!stored_path.empty()) options.kazakh_lexicon = KazakhLexicon::load(path);
     }
     return options;
 }
@@ -68,11 +69,50 @@ Xapian::doccount Searcher::count(const BuiltQuery& query) {
     }
 }
 
+namespace {
+
+/// Feedback terms: words and stems of the body and title, never ids, dates or other fields.
+class FeedbackTermDecider : public Xapian::ExpandDecider {
+public:
+    bool operator()(const std::string& term) const override {
+        if (term.empty()) return false;
+        const auto first = static_cast<unsigned char>(term[0]);
+        if (first >= 'A' && first <= 'Z') {
+            return term.size() > 2 && term[0] == 'Z' && term[1] != 'S' &&
+                   !(term[1] >= 'A' && term[1] <= 'Z');
+        }
+        // Bare numbers make poor expansions.
+        return term.find_first_not_of("0123456789.,") != std::string::npos;
+    }
+};
+
+/// The query re-weighted by the best terms of its own top documents (Xapian's ESet).
+Xapian::Query with_feedback(Xapian::Enquire& enquire, const Xapian::Query& query, const RankingOptions& r) {
+    Xapian::MSet top = enquire.get_mset(0, r.feedback_documents);
+    if (top.empty()) return query;
+    Xapian::RSet rset;
+    for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+    FeedbackTermDecider decider;
+    Xapian::ESet eset = enquire.get_eset(r.feedback_terms, rset, &decider);
+    std::vector<Xapian::Query> terms;
+    for (auto it = eset.begin(); it != eset.end(); ++it) terms.emplace_back(*it);
+    if (terms.empty()) return query;
+    Xapian::Query expansion(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    // The expansion re-ranks what the query matched and never adds matches: a user's filters
+    // and counts stay exactly what they typed.
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(r.feedback_weight, expansion));
+}
+
+}  // namespace
+
 SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions& options) {
     Xapian::Enquire enquire(db_);
     enquire.set_query(query.query);
     const RankingOptions& r = options.ranking;
     enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+    if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
+        enquire.set_query(with_feedback(enquire, query.query, r));
+    }
     if (options.collapse) enquire.set_collapse_key(schema::kSlotDuplicateKey);
     if (options.sort == SortOrder::Date) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
     if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
