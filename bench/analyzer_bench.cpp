@@ -1,0 +1,188 @@
+// Analyzer throughput benchmark (issue 3: >= 25 MB/s on one core for analysis alone).
+//
+// usage: izdeu-analyzer-bench [--passes P] [--limit N] [--no-icu] INPUT
+//   INPUT: a folder (walked recursively, *.txt, sorted) or @LISTFILE (one path a line).
+//
+// Every file is read into memory first; then, on one thread, with one izdeu::Analyzer (whose
+// stem caches persist across articles, as in the indexer's worker threads), each pass runs:
+//   analyze   : detect_language(title + body), analyze(title), analyze(body) -- analysis alone
+//   indexer   : parse_article_text + the analyzer calls build_document makes today (title, body
+//               for the duplicate key, body again for postings) -- no Xapian::Document
+//   icu-break : ICU word breaking alone (UTF-8 UText, root locale), for reference
+// and prints one line per mode: key=value, MB/s over the raw file bytes. The best of P passes
+// (default 3) is reported; pass 1 also fills the stem caches, as a long indexer run would.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
+
+#include "analyzer.h"
+#include "article_parser.h"
+
+namespace {
+
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::vector<std::string> list_inputs(const std::string& arg) {
+    std::vector<std::string> out;
+    if (!arg.empty() && arg[0] == '@') {
+        std::ifstream in(arg.substr(1));
+        std::string line;
+        while (std::getline(in, line))
+            if (!line.empty()) out.push_back(line);
+        return out;
+    }
+    for (const auto& e : std::filesystem::recursive_directory_iterator(arg))
+        if (e.is_regular_file() && e.path().extension() == ".txt") out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+struct Doc {
+    std::string raw;
+    std::string_view title, body;
+};
+
+void split(Doc& d) {
+    const std::string_view a = d.raw;
+    const size_t nl = a.find('\n');
+    if (nl == std::string_view::npos) {
+        d.title = a;
+        return;
+    }
+    d.title = a.substr(0, nl);
+    size_t b = nl + 1;
+    while (b < a.size() && a[b] == '\n') ++b;
+    d.body = a.substr(b);
+}
+
+void print(const char* mode, int pass, size_t docs, size_t bytes, size_t tokens, double secs) {
+    std::printf("analyzer_bench mode=%s pass=%d docs=%zu bytes=%zu tokens=%zu secs=%.3f MBps=%.2f\n",
+                mode, pass, docs, bytes, tokens, secs, static_cast<double>(bytes) / 1e6 / secs);
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int passes = 3;
+    size_t limit = 0;
+    bool icu = true;
+    std::string input;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--passes" && i + 1 < argc) passes = std::atoi(argv[++i]);
+        else if (a == "--limit" && i + 1 < argc) limit = std::strtoul(argv[++i], nullptr, 10);
+        else if (a == "--no-icu") icu = false;
+        else if (!a.empty() && a[0] != '-' && input.empty()) input = a;
+        else {
+            std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--no-icu] DIR|@LIST\n", argv[0]);
+            return 2;
+        }
+    }
+    if (input.empty()) {
+        std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--no-icu] DIR|@LIST\n", argv[0]);
+        return 2;
+    }
+    std::vector<std::string> files = list_inputs(input);
+    if (limit && files.size() > limit) files.resize(limit);
+    std::vector<Doc> docs(files.size());
+    size_t bytes = 0;
+    for (size_t i = 0; i < files.size(); ++i) {
+        std::ifstream in(files[i], std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        docs[i].raw = ss.str();
+        split(docs[i]);
+        bytes += docs[i].raw.size();
+    }
+    std::fprintf(stderr, "analyzer_bench: %zu files, %.1f MB in memory\n", docs.size(),
+                 static_cast<double>(bytes) / 1e6);
+
+    izdeu::Analyzer analyzer;
+    size_t sink = 0;
+    double best = 1e30;
+    size_t tokens = 0;
+    for (int p = 1; p <= passes; ++p) {
+        tokens = 0;
+        const double t0 = now_s();
+        for (const Doc& d : docs) {
+            const std::string joined = std::string(d.title) + "\n" + std::string(d.body);
+            const izdeu::Language lang = izdeu::Analyzer::detect_language(joined);
+            auto count = [&](const izdeu::Token& t) {
+                ++tokens;
+                sink += t.stem.size();
+            };
+            const izdeu::AnalysisStats s = analyzer.analyze(d.title, lang, 1, count);
+            analyzer.analyze(d.body, lang, s.next_position + 100, count);
+        }
+        const double secs = now_s() - t0;
+        best = std::min(best, secs);
+        print("analyze", p, docs.size(), bytes, tokens, secs);
+    }
+    print("analyze-best", 0, docs.size(), bytes, tokens, best);
+
+    best = 1e30;
+    for (int p = 1; p <= passes; ++p) {
+        tokens = 0;
+        const double t0 = now_s();
+        for (const Doc& d : docs) {
+            const izdeu::Article article = izdeu::parse_article_text(d.raw);
+            const izdeu::Language lang =
+                izdeu::Analyzer::detect_language(article.title + "\n" + article.body);
+            auto count = [&](const izdeu::Token& t) {
+                ++tokens;
+                sink += t.stem.size();
+            };
+            const izdeu::AnalysisStats s = analyzer.analyze(article.title, lang, 1, count);
+            analyzer.analyze(article.body, lang, 0, count);  // duplicate key
+            analyzer.analyze(article.body, lang, s.next_position + 100, count);
+        }
+        const double secs = now_s() - t0;
+        best = std::min(best, secs);
+        print("indexer", p, docs.size(), bytes, tokens, secs);
+    }
+    print("indexer-best", 0, docs.size(), bytes, tokens, best);
+
+    if (icu) {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::BreakIterator> bi(
+            icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+        if (U_FAILURE(status)) {
+            std::fprintf(stderr, "ICU: %s\n", u_errorName(status));
+            return 3;
+        }
+        best = 1e30;
+        UText* ut = nullptr;
+        for (int p = 1; p <= passes; ++p) {
+            tokens = 0;
+            const double t0 = now_s();
+            for (const Doc& d : docs) {
+                status = U_ZERO_ERROR;
+                ut = utext_openUTF8(ut, d.raw.data(), static_cast<int64_t>(d.raw.size()), &status);
+                bi->setText(ut, status);
+                for (int32_t e = bi->next(); e != icu::BreakIterator::DONE; e = bi->next())
+                    if (bi->getRuleStatus() != UBRK_WORD_NONE) ++tokens;
+            }
+            const double secs = now_s() - t0;
+            best = std::min(best, secs);
+            print("icu-break", p, docs.size(), bytes, tokens, secs);
+        }
+        utext_close(ut);
+        print("icu-break-best", 0, docs.size(), bytes, tokens, best);
+    }
+    return sink == 0xdeadbeef ? 1 : 0;
+}
