@@ -29,7 +29,10 @@ std::string read_gzip(const std::string& path) {
         int n = gzread(gz, buf, sizeof buf);
         if (n < 0) {
             int code = 0;
-            throw ArticleError(std::string("corrupt gzip data: ") + gzerror(gz, &code));
+            // zlib's message starts with the path, which the report already names.
+            std::string message = gzerror(gz, &code);
+            if (message.rfind(path + ": ", 0) == 0) message.erase(0, path.size() + 2);
+            throw ArticleError("corrupt gzip data: " + message);
         }
         if (n == 0) break;
         out.append(buf, static_cast<size_t>(n));

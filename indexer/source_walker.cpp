@@ -79,10 +79,15 @@ struct Walker {
             if (matches_any(options.exclude, name, rel)) continue;
             struct stat st {};
             if (::stat(path.c_str(), &st) != 0) {
+                const int error = errno;
                 struct stat lst {};
-                bool dangling = ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
-                result.problems.push_back(
-                    {path, dangling ? "broken symbolic link" : std::string("cannot stat: ") + std::strerror(errno)});
+                const bool link = ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
+                std::string reason = std::string("cannot stat: ") + std::strerror(error);
+                if (link) {
+                    reason = error == ELOOP ? "symbolic link loop (the link leads back to itself), skipped"
+                                            : "broken symbolic link";
+                }
+                result.problems.push_back({path, reason});
                 continue;
             }
             if (S_ISDIR(st.st_mode)) {
