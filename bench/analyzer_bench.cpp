@@ -1,6 +1,6 @@
 // Analyzer throughput benchmark (issue 3: >= 25 MB/s on one core for analysis alone).
 //
-// usage: izdeu-analyzer-bench [--passes P] [--limit N] [--no-icu] INPUT
+// usage: izdeu-analyzer-bench [--passes P] [--limit N] [--only MODE] INPUT
 //   INPUT: a folder (walked recursively, *.txt, sorted) or @LISTFILE (one path a line).
 //
 // Every file is read into memory first; then, on one thread, with one izdeu::Analyzer (whose
@@ -80,21 +80,21 @@ void print(const char* mode, int pass, size_t docs, size_t bytes, size_t tokens,
 int main(int argc, char** argv) {
     int passes = 3;
     size_t limit = 0;
-    bool icu = true;
+    std::string only;  // analyze, indexer or icu-break; empty = all three
     std::string input;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--passes" && i + 1 < argc) passes = std::atoi(argv[++i]);
         else if (a == "--limit" && i + 1 < argc) limit = std::strtoul(argv[++i], nullptr, 10);
-        else if (a == "--no-icu") icu = false;
+        else if (a == "--only" && i + 1 < argc) only = argv[++i];
         else if (!a.empty() && a[0] != '-' && input.empty()) input = a;
         else {
-            std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--no-icu] DIR|@LIST\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n", argv[0]);
             return 2;
         }
     }
     if (input.empty()) {
-        std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--no-icu] DIR|@LIST\n", argv[0]);
+        std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n", argv[0]);
         return 2;
     }
     std::vector<std::string> files = list_inputs(input);
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     size_t sink = 0;
     double best = 1e30;
     size_t tokens = 0;
-    for (int p = 1; p <= passes; ++p) {
+    for (int p = 1; p <= passes && (only.empty() || only == "analyze"); ++p) {
         tokens = 0;
         const double t0 = now_s();
         for (const Doc& d : docs) {
@@ -133,10 +133,10 @@ int main(int argc, char** argv) {
         best = std::min(best, secs);
         print("analyze", p, docs.size(), bytes, tokens, secs);
     }
-    print("analyze-best", 0, docs.size(), bytes, tokens, best);
+    if (only.empty() || only == "analyze") print("analyze-best", 0, docs.size(), bytes, tokens, best);
 
     best = 1e30;
-    for (int p = 1; p <= passes; ++p) {
+    for (int p = 1; p <= passes && (only.empty() || only == "indexer"); ++p) {
         tokens = 0;
         const double t0 = now_s();
         for (const Doc& d : docs) {
@@ -155,9 +155,9 @@ int main(int argc, char** argv) {
         best = std::min(best, secs);
         print("indexer", p, docs.size(), bytes, tokens, secs);
     }
-    print("indexer-best", 0, docs.size(), bytes, tokens, best);
+    if (only.empty() || only == "indexer") print("indexer-best", 0, docs.size(), bytes, tokens, best);
 
-    if (icu) {
+    if (only.empty() || only == "icu-break") {
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::BreakIterator> bi(
             icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));

@@ -142,7 +142,7 @@ class Ctx:
         self.corpus = os.path.join(self.B, "corpus")
         self.txt = os.path.join(self.corpus, "txt")
         self.jsonl = os.path.join(self.corpus, "corpus.jsonl")
-        self.files_lst = os.path.join(self.corpus, "files.lst")
+        self.files_lst = os.path.join(self.corpus, "files.lst")  # make_corpus.sh may not write it
         self.queries_tsv = os.path.join(self.B, "queries.tsv")
         self.W = os.path.abspath(a.work or os.path.join(self.B, "run"))
         self.peers = os.path.abspath(a.peers)
@@ -161,6 +161,18 @@ class Ctx:
 
     def files(self):
         if self._files is None:
+            if not os.path.exists(self.files_lst):
+                self.files_lst = os.path.join(self.W, "files.lst")
+                if not os.path.exists(self.files_lst):
+                    self.need(self.txt)
+                    fs = []
+                    for d, dirs, names in os.walk(self.txt):
+                        fs += [os.path.join(d, n) for n in names if n.endswith(".txt")]
+                    fs.sort()
+                    with open(self.files_lst + ".tmp", "w") as f:
+                        f.write("".join(x + "\n" for x in fs))
+                    os.replace(self.files_lst + ".tmp", self.files_lst)
+                    log("wrote", self.files_lst, len(fs), "files")
             with open(self.files_lst) as f:
                 self._files = [l.rstrip("\n") for l in f if l.strip()]
         return self._files
@@ -170,6 +182,8 @@ class Ctx:
 
     def save(self, phase, data):
         data["measured_at"] = datetime.datetime.now().isoformat(timespec="seconds")
+        data["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        data["loadavg_at_start"] = getattr(self, "load_start", None)
         data["git_commit"] = self.res.get("snapshot", {}).get("git_commit") if os.path.exists(
             os.path.join(self.W, "bin", "izdeu-index")) and self.index_bin.startswith(self.W) else git_commit()
         data["binary"] = self.index_bin.replace(os.path.expanduser("~"), "~")
@@ -286,7 +300,8 @@ def phase_snapshot(c):
 
 
 def phase_index(c):
-    c.need(c.txt, c.files_lst)
+    c.need(c.txt)
+    c.files()
     live = os.path.join(c.W, "txt")
     db = os.path.join(c.W, "izdeu-db")
     rmtree(live)
@@ -432,8 +447,8 @@ def write_batch(path, items):
             f.write("%s\t%s\n" % (qid, q))
 
 
-def izdeu_batch_cmd(c, db, path):
-    return [c.query_bin, "--db", db, "--batch", path, "--format", "trec", "--limit", "10", "--no-snippets"]
+def izdeu_batch_cmd(c, db, path, extra=()):
+    return [c.query_bin, "--db", db, "--batch", path, "--format", "trec", "--limit", "10", "--no-snippets"] + list(extra)
 
 
 def izdeu_query_block(c, db, tag, sample=200, copies=10, singles=100):
@@ -456,15 +471,16 @@ def izdeu_query_block(c, db, tag, sample=200, copies=10, singles=100):
     # process start + open + one query, for subtracting
     base = [run(izdeu_batch_cmd(c, db, one), ok=(0, 1, 2), rusage=False)["wall"] for _ in range(15)]
     out["one_query_process_ms"] = median(base) * 1e3
-    for name, path in (("default", allb), ("and", andb)):
+    for name, path, extra in (("default", allb, ()), ("and", andb, ()),
+                              ("nofeedback", allb, ("--feedback-docs", "0"))):
         walls, rss, rcs = [], [], set()
         for _ in range(3):
-            r = run(izdeu_batch_cmd(c, db, path), ok=(0, 1, 2), rusage=False)
+            r = run(izdeu_batch_cmd(c, db, path, extra), ok=(0, 1, 2), rusage=False)
             walls.append(r["wall"])
             rcs.add(r["rc"])
             nlines = r["out"].count("\n")
             err = r["err"]
-        rss.append(run(izdeu_batch_cmd(c, db, path), ok=(0, 1, 2)).get("rss_mb", 0))
+        rss.append(run(izdeu_batch_cmd(c, db, path, extra), ok=(0, 1, 2)).get("rss_mb", 0))
         w = median(walls)
         out["batch_" + name] = {"wall_s": w, "mean_ms": (w - median(base)) / len(qs) * 1e3,
                                 "rss_mb": max(rss), "rc": sorted(rcs), "trec_lines": nlines,
@@ -544,7 +560,7 @@ def phase_query(c):
 
 
 def phase_analyzer(c):
-    c.need(c.files_lst)
+    c.files()
     if not os.path.exists(c.analyzer_bin):
         raise SystemExit("missing %s: run --phase setup first" % c.analyzer_bin)
     cmd = [c.analyzer_bin, "--passes", str(c.a.analyzer_passes), "@" + c.files_lst]
@@ -562,7 +578,6 @@ def phase_analyzer(c):
 
 
 def phase_scaling(c):
-    c.need(c.files_lst)
     files = c.files()
     scales = [10, 50] + ([200] if c.a.scale200 else [])
     out = c.res.get("scaling", {}) if c.a.scale200 and not c.a.scale_fresh else {}
@@ -624,7 +639,6 @@ def short(sym):
 
 
 def phase_profile(c):
-    c.need(c.files_lst)
     if not shutil.which("perf"):
         c.save("profile", {"available": False})
         return
@@ -659,9 +673,20 @@ def phase_profile(c):
     incl_rows = []
     for m in re.finditer(r"^\s+([\d.]+)%\s+([\d.]+)%\s+\[.\]\s+(.*?)\s*$", incl, re.M):
         incl_rows.append({"children": float(m.group(1)), "self": float(m.group(2)), "symbol": short(m.group(3))})
-    c.save("profile", {"available": True, "articles": len(files), "wall": r["wall"], "cpu": r.get("cpu"),
-                       "cmd": " ".join(cmd), "self": self_rows[:25], "dso": dso_rows[:12],
-                       "inclusive": incl_rows[:40]})
+    result = {"available": True, "articles": len(files), "wall": r["wall"], "cpu": r.get("cpu"),
+              "cmd": " ".join(cmd), "self": self_rows[:25], "dso": dso_rows[:12], "inclusive": incl_rows[:40]}
+    # the analyzer alone (one thread, text in memory): where its time goes
+    if os.path.exists(c.analyzer_bin):
+        lst = os.path.join(c.W, "profile-files.lst")
+        with open(lst, "w") as f:
+            f.write("".join(x + "\n" for x in files))
+        acmd = ["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-o", data, "--",
+                c.analyzer_bin, "--passes", "1", "--only", "analyze", "@" + lst]
+        log("run", " ".join(acmd))
+        run(acmd)
+        result["analyzer_cmd"] = " ".join(acmd)
+        result["analyzer_self"] = report(["--no-children", "-g", "none", "--sort", "dso,symbol"])[:25]
+    c.save("profile", result)
     rmtree(tree)
     rmtree(db)
 
@@ -688,11 +713,14 @@ def render(res):
     L.append("Machine: %s cores, %s, %s RAM, Linux %s, Xapian %s. Figures are wall times of whole "
              "processes, warm page cache, measured with `/usr/bin/time` (peak RSS = `ru_maxrss`); index "
              "size is `du` of the database folder." % (m.get("nproc"), m.get("cpu"), m.get("mem"),
-                                                        m.get("kernel"), m.get("xapian")))
+                                                        m.get("kernel"), (m.get("xapian") or "?").split()[-1]))
     L.append("")
     stamps = sorted({(k, v.get("measured_at", "?"), v.get("git_commit", "?")) for k, v in res.items()
-                     if isinstance(v, dict) and "measured_at" in v}, key=lambda x: ALL.index(x[0]) if x[0] in ALL else 99)
-    L.append("Phases measured: " + "; ".join("`%s` %s at %s" % (k, t.replace("T", " "), g) for k, t, g in stamps) + ".")
+                     if isinstance(v, dict) and "measured_at" in v and k != "snapshot"}, key=lambda x: ALL.index(x[0]) if x[0] in ALL else 99)
+    L.append("Phases measured (end time, izdeu commit, 1-minute load average at start → end; the "
+             "machine is shared, so other engineers' compiles and tests ran at the same time): " + "; ".join(
+                 "`%s` %s, %s, load %s → %s" % (k, t.replace("T", " ")[5:16], g, (res[k].get("loadavg_at_start") or ["?"])[0],
+                                               (res[k].get("loadavg_at_end") or ["?"])[0]) for k, t, g in stamps) + ".")
     L.append("")
     idx = res.get("index")
     peers = res.get("peers", {})
@@ -780,6 +808,8 @@ def render(res):
         else:
             L.append("| **izdeu** `--batch` (no snippets) | — | — | — | %s ms | whole batch |" % f1(zi["batch_default"]["mean_ms"], 2))
         L.append("| izdeu `--batch`, every word required (`+w`) | — | — | — | %s ms | whole batch |" % f1(zi["batch_and"]["mean_ms"], 2))
+        if "batch_nofeedback" in zi:
+            L.append("| izdeu `--batch --feedback-docs 0` (no pseudo-relevance feedback) | — | — | — | %s ms | whole batch |" % f1(zi["batch_nofeedback"]["mean_ms"], 2))
         for k, label in (("xapian_and", "plain Xapian `xap_search` (AND)"), ("xapian_or", "plain Xapian `xap_search --or`"),
                          ("fts5", "SQLite FTS5 `fts5_bench search` (AND)")):
             if k in q:
@@ -900,6 +930,15 @@ def render(res):
             for x in keep:
                 L.append("| %.1f%% | %.1f%% | `%s` |" % (x["children"], x["self"], x["symbol"][:140].replace("|", "\\|")))
             L.append("")
+        if pr.get("analyzer_self"):
+            L.append("The analyzer alone (`izdeu-analyzer-bench --only analyze`, same articles, one thread), "
+                     "top 10 by self time:")
+            L.append("")
+            L.append("| # | self | library | function |")
+            L.append("|---|---|---|---|")
+            for i, x in enumerate(pr["analyzer_self"][:10], 1):
+                L.append("| %d | %.1f%% | %s | `%s` |" % (i, x["pct"], x["dso"], x["symbol"][:140].replace("|", "\\|")))
+            L.append("")
     return "\n".join(L)
 
 
@@ -978,7 +1017,8 @@ def main():
         fn = globals().get("phase_" + p)
         if not fn:
             raise SystemExit("unknown phase %s" % p)
-        log("=== phase", p)
+        log("=== phase", p, "load average", os.getloadavg())
+        c.load_start = [round(x, 2) for x in os.getloadavg()]
         t0 = time.time()
         fn(c)
         log("=== phase %s done in %.0f s" % (p, time.time() - t0))
