@@ -471,10 +471,10 @@ def izdeu_query_block(c, db, tag, sample=200, copies=10, singles=100):
     # process start + open + one query, for subtracting
     base = [run(izdeu_batch_cmd(c, db, one), ok=(0, 1, 2), rusage=False)["wall"] for _ in range(15)]
     out["one_query_process_ms"] = median(base) * 1e3
-    for name, path, extra in (("default", allb, ()), ("and", andb, ()),
-                              ("nofeedback", allb, ("--feedback-docs", "0"))):
+    variants = (("default", allb, ()), ("and", andb, ()), ("nofeedback", allb, ("--feedback-docs", "0")))
+    for name, path, extra in variants[:1] if c.a.quick else variants:
         walls, rss, rcs = [], [], set()
-        for _ in range(3):
+        for _ in range(2 if c.a.quick else 3):
             r = run(izdeu_batch_cmd(c, db, path, extra), ok=(0, 1, 2), rusage=False)
             walls.append(r["wall"])
             rcs.add(r["rc"])
@@ -969,7 +969,7 @@ jsonl, peers, query, analyzer, scaling, shards, profile, rerun (each under the b
 
 
 def write_md(res, path):
-    body = BEGIN + "\n\n" + render(res) + "\n" + END
+    body = BEGIN + "\n\n" + render(res).replace(os.path.expanduser("~") + "/", "~/") + "\n" + END
     if os.path.exists(path):
         text = open(path, encoding="utf-8").read()
         if BEGIN in text and END in text:
