@@ -5,6 +5,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
+#include <future>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -21,6 +23,7 @@
 #include "errors.h"
 #include "input_reader.h"
 #include "schema.h"
+#include "shard_set.h"
 
 namespace izdeu {
 
@@ -61,30 +64,6 @@ std::optional<FileState> decode_state(const std::string& value) {
 bool under_root(const std::string& path, const std::string& root) {
     return path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
                             path[root.size()] == '/');
-}
-
-Xapian::WritableDatabase open_writable(const IndexOptions& options) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(options.database).parent_path(), ec);
-    const int flags = options.rebuild ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
-    const auto deadline = Clock::now() + std::chrono::duration<double>(options.lock_timeout_seconds);
-    for (;;) {
-        try {
-            return Xapian::WritableDatabase(options.database, flags | Xapian::DB_BACKEND_GLASS);
-        } catch (const Xapian::DatabaseLockError&) {
-            if (Clock::now() >= deadline) {
-                throw LockedError("database " + options.database +
-                                  " is locked: another izdeu-index is running (waited " +
-                                  std::to_string(static_cast<int>(options.lock_timeout_seconds)) + " s)");
-            }
-            if (options.stop_requested && options.stop_requested->load()) {
-                throw LockedError("stopped while waiting for the database lock");
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        } catch (const Xapian::DatabaseOpeningError& e) {
-            throw DatabaseError("cannot open database " + options.database + ": " + e.get_msg());
-        }
-    }
 }
 
 struct Task {
@@ -148,99 +127,242 @@ std::string id_term_of(const Xapian::Database& db, Xapian::docid did) {
     return {};
 }
 
-class Writer {
+/// One thread per shard does all of that shard's Xapian work, so shards are written in
+/// parallel and no Xapian object is ever touched by two threads.
+class ShardWorker {
 public:
-    Writer(Xapian::WritableDatabase& db, const IndexOptions& options, IndexSummary& summary)
-        : db_(db), options_(options), summary_(summary) {}
+    using Op = std::function<void(Xapian::WritableDatabase&)>;
+
+    explicit ShardWorker(Xapian::WritableDatabase& db) : db_(db), thread_([this] { loop(); }) {}
+    ~ShardWorker() { stop(); }
+    ShardWorker(const ShardWorker&) = delete;
+    ShardWorker& operator=(const ShardWorker&) = delete;
+
+    void post(Op op) { push({std::move(op), false}); }
+
+    /// Waits until every posted operation ran; rethrows the first error one raised.
+    void sync() {
+        auto done = std::make_shared<std::promise<void>>();
+        std::future<void> f = done->get_future();
+        push({[done](Xapian::WritableDatabase&) { done->set_value(); }, true});
+        f.wait();
+        std::lock_guard lock(mutex_);
+        if (error_) std::rethrow_exception(error_);
+    }
+
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+            stopping_ = true;
+            not_empty_.notify_one();
+        }
+        thread_.join();
+    }
+
+private:
+    struct Item {
+        Op op;
+        bool marker;  // a sync point: runs even after an error, touches no data
+    };
+    static constexpr std::size_t kCapacity = 256;
+
+    void push(Item item) {
+        std::unique_lock lock(mutex_);
+        not_full_.wait(lock, [&] { return queue_.size() < kCapacity; });
+        queue_.push_back(std::move(item));
+        not_empty_.notify_one();
+    }
+
+    void loop() {
+        for (;;) {
+            Item item;
+            bool failed;
+            {
+                std::unique_lock lock(mutex_);
+                not_empty_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+                if (queue_.empty()) return;
+                item = std::move(queue_.front());
+                queue_.pop_front();
+                not_full_.notify_one();
+                failed = error_ != nullptr;
+            }
+            // After an error nothing more is written; only sync points run, to wake waiters.
+            if (failed && !item.marker) continue;
+            try {
+                item.op(db_);
+            } catch (...) {
+                std::lock_guard lock(mutex_);
+                if (!error_) error_ = std::current_exception();
+            }
+        }
+    }
+
+    Xapian::WritableDatabase& db_;
+    std::mutex mutex_;
+    std::condition_variable not_full_, not_empty_;
+    std::deque<Item> queue_;
+    std::exception_ptr error_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+struct Counters {
+    std::atomic<std::size_t> added{0}, updated{0}, deleted{0}, duplicates{0}, moved{0};
+};
+
+/// Applies finished files to the shards: routes each article, deletes what a file no longer
+/// holds, records file state, and commits at checkpoints with the state shard last, so a crash
+/// between shard commits makes the next run redo those files rather than lose them.
+class IndexWriter {
+public:
+    IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary)
+        : shards_(shards), options_(options), summary_(summary) {
+        grow_workers();
+    }
+    ~IndexWriter() { stop(); }
 
     void apply(const Task& task, TaskResult& r) {
         summary_.bytes += r.bytes;
-        const std::string& path = task.file.path;
+        const std::string path = task.file.path;
         for (const std::string& note : r.notes) note_(path, note);
         if (r.failed) {
             ++summary_.failed;
             problem_(path, r.failure);
             // Kept for --stats and retried next run: no state is saved for a failed file.
-            db_.set_metadata(failed_key(path), r.failure + "\t" + path);
+            set_state_metadata(failed_key(path), r.failure + "\t" + path);
             return;
         }
         for (const ReadProblem& p : r.problems) {
             ++summary_.failed;
             problem_(p.where, p.reason);
         }
-        if (!r.same_content) {
-            std::unordered_set<std::string> ids;
+        if (r.same_content) {
+            ++summary_.unchanged;
+        } else {
+            auto ids = std::make_shared<std::unordered_set<std::string>>();
             for (BuiltDocument& built : r.documents) {
-                ids.insert(built.id_term);
-                write(built);
+                ids->insert(built.id_term);
+                write(std::move(built));
             }
             // Articles that were in an earlier version of this file and are not any more.
             const std::string file_term = schema::source_file_term(path);
-            std::vector<Xapian::docid> stale;
-            for (auto p = db_.postlist_begin(file_term); p != db_.postlist_end(file_term); ++p) {
-                if (!ids.count(id_term_of(db_, *p))) stale.push_back(*p);
+            for (std::size_t s = 0; s < shards_.size(); ++s) {
+                workers_[s]->post([this, file_term, ids](Xapian::WritableDatabase& db) {
+                    std::vector<Xapian::docid> stale;
+                    for (auto p = db.postlist_begin(file_term); p != db.postlist_end(file_term); ++p) {
+                        if (!ids->count(id_term_of(db, *p))) stale.push_back(*p);
+                    }
+                    for (Xapian::docid did : stale) db.delete_document(did);
+                    counters_.deleted += stale.size();
+                });
             }
-            for (Xapian::docid did : stale) {
-                db_.delete_document(did);
-                ++summary_.deleted;
-            }
-        } else {
-            ++summary_.unchanged;
         }
-        if (r.problems.empty()) {
-            db_.set_metadata(failed_key(path), "");
-        } else {
-            db_.set_metadata(failed_key(path), r.problems.front().reason + "\t" + path);
-        }
+        set_state_metadata(failed_key(path),
+                           r.problems.empty() ? std::string() : r.problems.front().reason + "\t" + path);
         FileState state{task.file.size, task.file.mtime_ns, r.content_hash, path};
-        db_.set_metadata(file_state_key(path), encode_state(state));
+        set_state_metadata(file_state_key(path), encode_state(state));
+        ++pending_;
         maybe_commit();
     }
 
     void delete_file(const FileState& state) {
         const std::string file_term = schema::source_file_term(state.path);
-        std::vector<Xapian::docid> docs;
-        for (auto p = db_.postlist_begin(file_term); p != db_.postlist_end(file_term); ++p) {
-            docs.push_back(*p);
+        for (std::size_t s = 0; s < shards_.size(); ++s) {
+            workers_[s]->post([this, file_term](Xapian::WritableDatabase& db) {
+                std::vector<Xapian::docid> docs;
+                for (auto p = db.postlist_begin(file_term); p != db.postlist_end(file_term); ++p) {
+                    docs.push_back(*p);
+                }
+                for (Xapian::docid did : docs) db.delete_document(did);
+                counters_.deleted += docs.size();
+            });
         }
-        for (Xapian::docid did : docs) {
-            db_.delete_document(did);
-            ++summary_.deleted;
-        }
-        db_.set_metadata(file_state_key(state.path), "");
-        db_.set_metadata(failed_key(state.path), "");
+        set_state_metadata(file_state_key(state.path), "");
+        set_state_metadata(failed_key(state.path), "");
         ++pending_;
         maybe_commit();
     }
 
+    void set_state_metadata(const std::string& key, const std::string& value) {
+        workers_[ShardSet::kStateShard]->post(
+            [key, value](Xapian::WritableDatabase& db) { db.set_metadata(key, value); });
+    }
+
+    /// A checkpoint: every other shard first, then the state shard.
     void commit() {
-        for (const auto& [word, count] : spelling_) db_.add_spelling(word, count);
-        spelling_.clear();
-        db_.commit();
+        if (!spelling_.empty()) {
+            auto words = std::make_shared<std::unordered_map<std::string, Xapian::termcount>>(std::move(spelling_));
+            spelling_.clear();
+            workers_[ShardSet::kStateShard]->post([words](Xapian::WritableDatabase& db) {
+                for (const auto& [word, count] : *words) db.add_spelling(word, count);
+            });
+        }
+        for (std::size_t s = 0; s < shards_.size(); ++s) {
+            if (s == ShardSet::kStateShard) continue;
+            workers_[s]->post([](Xapian::WritableDatabase& db) { db.commit(); });
+        }
+        for (std::size_t s = 0; s < shards_.size(); ++s) {
+            if (s != ShardSet::kStateShard) workers_[s]->sync();
+        }
+        workers_[ShardSet::kStateShard]->post([](Xapian::WritableDatabase& db) { db.commit(); });
+        workers_[ShardSet::kStateShard]->sync();
         pending_ = 0;
     }
 
+    /// Stops the shard threads (after commit()); copies the counters into the summary.
+    void stop() {
+        for (auto& w : workers_) w->stop();
+        summary_.added += counters_.added - std::min(counters_.added.load(), counters_.moved.load());
+        summary_.updated += counters_.updated + std::min(counters_.added.load(), counters_.moved.load());
+        summary_.deleted += counters_.deleted;
+        summary_.duplicates += counters_.duplicates;
+        counters_.added = counters_.updated = counters_.deleted = counters_.duplicates = counters_.moved = 0;
+    }
+
 private:
-    void write(BuiltDocument& built) {
-        const std::string dup_term = "XD" + built.duplicate_key;
-        if (db_.get_termfreq(dup_term) > 0) {
-            for (auto p = db_.postlist_begin(dup_term); p != db_.postlist_end(dup_term); ++p) {
-                if (id_term_of(db_, *p) != built.id_term) {
-                    ++summary_.duplicates;
-                    break;
-                }
+    void grow_workers() {
+        while (workers_.size() < shards_.size()) {
+            workers_.push_back(std::make_unique<ShardWorker>(shards_.shard(workers_.size())));
+        }
+    }
+
+    void write(BuiltDocument built) {
+        const std::size_t target = shards_.route(built.id_term, built.document.get_value(schema::kSlotDate));
+        grow_workers();  // a year layout may have gained a shard
+        if (shards_.layout().kind == LayoutKind::Year) {
+            // The article may have lived in another year's shard before its date changed.
+            for (std::size_t s = 0; s < shards_.size(); ++s) {
+                if (s == target) continue;
+                workers_[s]->post([this, id = built.id_term](Xapian::WritableDatabase& db) {
+                    if (db.term_exists(id)) {
+                        db.delete_document(id);
+                        ++counters_.moved;
+                    }
+                });
             }
         }
-        if (db_.term_exists(built.id_term)) {
-            ++summary_.updated;
-        } else {
-            ++summary_.added;
-        }
-        db_.replace_document(built.id_term, built.document);
         if (options_.spelling) {
             for (const std::string& w : built.spelling_words) ++spelling_[w];
         }
-        ++pending_;
+        auto doc = std::make_shared<BuiltDocument>(std::move(built));
+        workers_[target]->post([this, doc](Xapian::WritableDatabase& db) {
+            const std::string dup_term = "XD" + doc->duplicate_key;
+            if (db.get_termfreq(dup_term) > 0) {
+                for (auto p = db.postlist_begin(dup_term); p != db.postlist_end(dup_term); ++p) {
+                    if (id_term_of(db, *p) != doc->id_term) {
+                        ++counters_.duplicates;
+                        break;
+                    }
+                }
+            }
+            if (db.term_exists(doc->id_term)) {
+                ++counters_.updated;
+            } else {
+                ++counters_.added;
+            }
+            db.replace_document(doc->id_term, doc->document);
+        });
     }
 
     void maybe_commit() {
@@ -254,9 +376,11 @@ private:
         if (options_.on_note) options_.on_note(where, note);
     }
 
-    Xapian::WritableDatabase& db_;
+    ShardSet& shards_;
     const IndexOptions& options_;
     IndexSummary& summary_;
+    Counters counters_;
+    std::vector<std::unique_ptr<ShardWorker>> workers_;
     std::unordered_map<std::string, Xapian::termcount> spelling_;
     std::size_t pending_ = 0;
 };
@@ -321,25 +445,36 @@ IndexSummary run_index(const IndexOptions& options) {
     }
     summary.files = walked.files.size();
 
-    Xapian::WritableDatabase db = open_writable(options);
+    ShardSet shards({options.database, options.layout, options.rebuild, options.lock_timeout_seconds,
+                     options.stop_requested});
     const Analyzer identity_probe(options.analyzer);
     const std::string fingerprint = identity_probe.fingerprint();
-    if (std::string why = schema::identity_mismatch(db, fingerprint); !why.empty()) {
-        throw DatabaseError(why + "; re-index with izdeu-index --rebuild");
+    try {
+        if (std::string why = schema::identity_mismatch(shards.shard(ShardSet::kStateShard), fingerprint);
+            !why.empty()) {
+            throw DatabaseError(why + "; re-index with izdeu-index --rebuild");
+        }
+    } catch (const Xapian::Error& e) {
+        throw DatabaseError("cannot read database " + options.database + ": " + e.get_description());
     }
-    db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
-    db.set_metadata(std::string(schema::kMetaAnalyzer), fingerprint);
-    db.set_metadata(std::string(schema::kMetaAnalyzerOptions),
-                    nlohmann::json{{"stemming", options.analyzer.stemming},
-                                   {"keyboard_folding", options.analyzer.keyboard_folding},
-                                   {"kazakh_lexicon", options.analyzer.kazakh_lexicon_path}}
-                        .dump());
+    shards.set_identity({
+        {std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
+        {std::string(schema::kMetaAnalyzer), fingerprint},
+        {std::string(schema::kMetaAnalyzerOptions),
+         nlohmann::json{{"stemming", options.analyzer.stemming},
+                        {"keyboard_folding", options.analyzer.keyboard_folding},
+                        {"kazakh_lexicon", options.analyzer.kazakh_lexicon_path}}
+             .dump()},
+    });
 
-    // What the database knows of each file.
+    // What the database knows of each file (none for a fresh build: everything is read).
     std::unordered_map<std::string, FileState> known;
-    const std::string state_prefix(schema::kMetaFilePrefix);
-    for (auto k = db.metadata_keys_begin(state_prefix); k != db.metadata_keys_end(state_prefix); ++k) {
-        if (auto s = decode_state(db.get_metadata(*k))) known.emplace(s->path, std::move(*s));
+    if (!options.rebuild) {
+        Xapian::WritableDatabase& db = shards.shard(ShardSet::kStateShard);
+        const std::string state_prefix(schema::kMetaFilePrefix);
+        for (auto k = db.metadata_keys_begin(state_prefix); k != db.metadata_keys_end(state_prefix); ++k) {
+            if (auto s = decode_state(db.get_metadata(*k))) known.emplace(s->path, std::move(*s));
+        }
     }
 
     std::vector<Task> tasks;
@@ -350,16 +485,16 @@ IndexSummary run_index(const IndexOptions& options) {
         std::optional<FileState> previous;
         if (it != known.end()) {
             // Same size and mtime: unchanged, and not even read.
-            if (!options.rebuild && it->second.size == f.size && it->second.mtime_ns == f.mtime_ns) {
+            if (it->second.size == f.size && it->second.mtime_ns == f.mtime_ns) {
                 ++summary.unchanged;
                 continue;
             }
-            if (!options.rebuild) previous = it->second;
+            previous = it->second;
         }
         tasks.push_back({std::move(f), std::move(previous)});
     }
 
-    Writer writer(db, options, summary);
+    IndexWriter writer(shards, options, summary);
     const unsigned jobs = std::max(1u, options.jobs);
     ResultQueue queue(std::max<std::size_t>(16, jobs * 8));
     std::atomic<std::size_t> next_task{0};
@@ -421,7 +556,7 @@ IndexSummary run_index(const IndexOptions& options) {
 
     if (summary.stopped_early) {
         summary.files_left = tasks.size() - done;
-    } else if (options.delete_missing) {
+    } else if (options.delete_missing && !options.rebuild) {
         // Files that were under a walked root and are gone now.
         for (const auto& [path, state] : known) {
             if (seen.count(path)) continue;
@@ -435,9 +570,13 @@ IndexSummary run_index(const IndexOptions& options) {
     last_run["finished"] = static_cast<long long>(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
             .count());
-    db.set_metadata(std::string(schema::kMetaLastRun), last_run.dump());
+    last_run["layout"] = shards.layout().name();
+    writer.set_state_metadata(std::string(schema::kMetaLastRun), last_run.dump());
     writer.commit();
-    db.close();
+    writer.stop();
+    // A fresh build replaces the live index only when complete; a stopped one is discarded.
+    if (!(options.rebuild && summary.stopped_early)) shards.publish();
+    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return summary;
 }
 
@@ -475,7 +614,7 @@ std::string database_stats_json(const std::string& database) {
     std::uint64_t bytes = 0;
     std::error_code ec;
     if (std::filesystem::is_directory(database, ec)) {
-        for (const auto& e : std::filesystem::directory_iterator(database, ec)) {
+        for (const auto& e : std::filesystem::recursive_directory_iterator(database, ec)) {
             if (e.is_regular_file(ec)) bytes += e.file_size(ec);
         }
     }
@@ -492,6 +631,7 @@ std::string database_stats_json(const std::string& database) {
     }
     j["failed_files"] = failed;
     j["analyzer"] = db.get_metadata(std::string(schema::kMetaAnalyzer));
+    j["layout"] = db.get_metadata("izdeu:layout").empty() ? "single" : db.get_metadata("izdeu:layout");
     return j.dump();
 }
 

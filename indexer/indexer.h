@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyzer.h"
+#include "shard_set.h"
 #include "source_walker.h"
 
 namespace izdeu {
@@ -19,7 +20,8 @@ struct IndexOptions {
     std::vector<std::string> inputs;
     WalkOptions walk;
     AnalyzerOptions analyzer;
-    bool rebuild = false;            ///< start from an empty database
+    bool rebuild = false;            ///< build a new index beside the live one, then swap it in
+    std::optional<Layout> layout;    ///< --shards N / --shard-by year; nullopt = keep the existing
     bool delete_missing = true;      ///< delete documents of files that disappeared
     bool spelling = true;            ///< build the spelling dictionary
     unsigned jobs = 2;               ///< worker threads for reading and analysis

@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "indexer.h"
 #include "kazakh_stemmer.h"
+#include "shard_set.h"
 
 namespace izdeu {
 
@@ -103,6 +104,9 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("no-stemming", po::bool_switch(), "index without stemming (for evaluation)")
         ("no-keyboard-folding", po::bool_switch(), "no keyboard-folded Kazakh terms (for evaluation)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list guiding the stemmer, e.g. /usr/share/hunspell/kk_KZ.dic (default: none)")
+        ("shards", po::value<unsigned>(), "split the index into N shards written in parallel (with --rebuild or a new index; 1 = one database)")
+        ("shard-by", po::value<std::string>(), "hash (by article id; the default with --shards) or year (one shard per publication year)")
+        ("compact", po::bool_switch(), "compact the index (merge all shards into one with --shards 1) beside the live one, then swap it in")
         ("stats", po::value(&stats_format)->implicit_value("text"), "print database statistics (text or json) and exit");
     // clang-format on
     po::options_description hidden_opts;
@@ -126,6 +130,30 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (db.empty()) db = default_database_path(context.env);
         options.database = db;
+        if (vm.count("shard-by")) {
+            const std::string by = vm["shard-by"].as<std::string>();
+            if (by == "year") {
+                options.layout = Layout{LayoutKind::Year, 0};
+            } else if (by != "hash") {
+                throw UsageError("--shard-by takes hash or year");
+            }
+        }
+        if (vm.count("shards")) {
+            const unsigned n = vm["shards"].as<unsigned>();
+            if (n < 1 || n > 256) throw UsageError("--shards must be between 1 and 256");
+            if (options.layout && options.layout->kind == LayoutKind::Year) {
+                throw UsageError("--shards and --shard-by year do not go together");
+            }
+            options.layout = n == 1 ? Layout{} : Layout{LayoutKind::Hash, n};
+        } else if (vm.count("shard-by") && !options.layout) {
+            throw UsageError("--shard-by hash needs --shards N");
+        }
+        if (vm["compact"].as<bool>()) {
+            const bool into_single = options.layout && options.layout->kind == LayoutKind::Single;
+            compact_index(db, into_single, options.lock_timeout_seconds);
+            if (!vm["quiet"].as<bool>()) err << "izdeu-index: compacted " << db << "\n";
+            return kIndexOk;
+        }
         if (!stats_format.empty()) {
             if (stats_format != "text" && stats_format != "json") throw UsageError("--stats takes text or json");
             if (!std::filesystem::exists(db)) throw DatabaseError("no database at " + db);
@@ -168,6 +196,9 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
     } catch (const DatabaseError& e) {
         err << "izdeu-index: " << e.what() << "\n";
         return kIndexDatabaseError;
+    } catch (const LockedError& e) {
+        err << "izdeu-index: " << e.what() << "\n";
+        return kIndexLocked;
     } catch (const Xapian::Error& e) {
         err << "izdeu-index: cannot read database " << db << ": " << e.get_description() << "\n";
         return kIndexDatabaseError;
@@ -232,6 +263,9 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
     } catch (const LockedError& e) {
         err << "izdeu-index: " << e.what() << "\n";
         return kIndexLocked;
+    } catch (const UsageError& e) {
+        err << "izdeu-index: " << e.what() << "\n";
+        return kIndexUsage;
     } catch (const DatabaseError& e) {
         err << "izdeu-index: " << e.what() << "\n";
         return kIndexDatabaseError;

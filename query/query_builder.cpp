@@ -72,6 +72,7 @@ Q QueryBuilder::term_query(const Token& token, bool exact, std::string_view fiel
     const bool title = field == "title";
     const std::string_view surface_prefix = title ? schema::kTitlePrefix : std::string_view();
     const std::string_view stem_prefix = title ? schema::kTitleStemPrefix : schema::kStemPrefix;
+    out.has_terms = true;
     std::vector<Q> forms{Q(prefixed(surface_prefix, token.term))};
     out.highlight.terms.emplace(token.term);
     if (!exact) {
@@ -175,7 +176,7 @@ Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& 
     Q base = combine(Q::OP_OR, word_queries);
     if (base.empty()) return base;
     const std::size_t n = positional.size();
-    if (n < 2 || n != word_queries.size() || n > 8) return base;
+    if (n < 2 || n != word_queries.size() || n > ranking_.boost_max_words) return base;
     std::vector<Q> boosts;
     const auto window = static_cast<Xapian::termcount>(n + (words.size() - content.size()));
     if (ranking_.phrase_boost > 0) {
@@ -191,7 +192,9 @@ Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& 
         boosts.emplace_back(ranking_.all_words_boost, Q(Q::OP_AND, word_queries.begin(), word_queries.end()));
     }
     if (boosts.empty()) return base;
-    return Q(Q::OP_AND_MAYBE, base, combine(Q::OP_OR, boosts));
+    out.base = base;
+    out.boosts = combine(Q::OP_OR, boosts);
+    return Q(Q::OP_AND_MAYBE, base, out.boosts);
 }
 
 Q QueryBuilder::field_query(const Node& node, BuiltQuery& out, int depth) {
@@ -265,8 +268,24 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
             }
             out.highlight.terms.insert(prefix);  // snippets highlight the prefix's own word
             const std::string_view p = field == "title" ? schema::kTitlePrefix : std::string_view();
-            return Q(Q::OP_WILDCARD, prefixed(p, prefix), limits_.max_wildcard_expansion,
-                     Q::WILDCARD_LIMIT_ERROR);
+            const std::string pattern = prefixed(p, prefix);
+            if (database_ == nullptr) {
+                return Q(Q::OP_WILDCARD, pattern, limits_.max_wildcard_expansion, Q::WILDCARD_LIMIT_ERROR);
+            }
+            std::vector<Q> words;
+            for (auto t = database_->allterms_begin(pattern); t != database_->allterms_end(pattern); ++t) {
+                if (words.size() >= limits_.max_wildcard_expansion) {
+                    throw QueryError("wildcard '" + node.text + "*' at column " + std::to_string(node.column) +
+                                     " matches more than " + std::to_string(limits_.max_wildcard_expansion) +
+                                     " words; make the prefix longer");
+                }
+                words.emplace_back(*t);
+            }
+            out.has_terms = true;
+            // No such word: a term that never exists, so the query matches nothing (an empty
+            // query would read as "only punctuation").
+            if (words.empty()) return Q(std::string(schema::kIdPrefix) + "\x01none");
+            return Q(Q::OP_SYNONYM, words.begin(), words.end());
         }
         case NodeKind::And:
         case NodeKind::Or: {

@@ -25,7 +25,8 @@ struct RankingOptions {
     double bm25_b = 0.75;
     double phrase_boost = 1.0;   ///< weight of the whole query as a phrase (several words)
     double near_boost = 0.5;     ///< weight of all words within a window
-    double all_words_boost = 0.5;  ///< weight of documents having every word
+    double all_words_boost = 5.0;  ///< weight of documents having every word (measured)
+    unsigned boost_max_words = 8;  ///< longer word lists get no proximity boosts (cost)
     double keyboard_fold_weight = 0.3;  ///< Kazakh typed on a Russian keyboard, below exact
     double exact_form_boost = 0.0;  ///< extra weight for the surface form over other inflections
     bool stop_words = true;      ///< drop query-time stop words from bag-of-words queries
@@ -41,14 +42,21 @@ struct BuildLimits {
 
 struct BuiltQuery {
     Xapian::Query query;
+    /// For a bag of words: the words alone, and the proximity boosts that only add weight
+    /// (query is AND_MAYBE(base, boosts)); feedback joins the boosts rather than nesting.
+    Xapian::Query base, boosts;
     HighlightSet highlight;
     std::vector<std::string> words;  ///< the query's words as typed, for spelling suggestions
+    bool has_terms = false;          ///< some word analyzed to a term (else: only punctuation)
 };
 
 class QueryBuilder {
 public:
-    QueryBuilder(Analyzer& analyzer, RankingOptions ranking, BuildLimits limits = {})
-        : analyzer_(analyzer), ranking_(ranking), limits_(limits) {}
+    /// With a database, wildcards are expanded here, over the whole (possibly sharded) index,
+    /// so every shard weighs the same list of words.
+    QueryBuilder(Analyzer& analyzer, RankingOptions ranking, const Xapian::Database* database = nullptr,
+                 BuildLimits limits = {})
+        : analyzer_(analyzer), ranking_(ranking), database_(database), limits_(limits) {}
 
     /// Builds from a parsed query. Throws QueryError.
     BuiltQuery build(const Node& root);
@@ -69,6 +77,7 @@ private:
 
     Analyzer& analyzer_;
     RankingOptions ranking_;
+    const Xapian::Database* database_;
     BuildLimits limits_;
 };
 

@@ -75,12 +75,14 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("phrase-boost", po::value(&search.ranking.phrase_boost), "weight of the words as a phrase")
         ("near-boost", po::value(&search.ranking.near_boost), "weight of the words close together")
         ("all-words-boost", po::value(&search.ranking.all_words_boost), "weight of having every word")
+        ("boost-max-words", po::value(&search.ranking.boost_max_words), "no proximity boosts for more words than this (default 8)")
         ("keyboard-weight", po::value(&search.ranking.keyboard_fold_weight), "weight of keyboard-folded Kazakh forms")
         ("no-stop-words", po::bool_switch(), "keep stop words in word lists")
         ("feedback-docs", po::value(&search.ranking.feedback_documents), "pseudo-relevance feedback: top documents used")
         ("feedback-terms", po::value(&search.ranking.feedback_terms), "pseudo-relevance feedback: terms added")
         ("feedback-weight", po::value(&search.ranking.feedback_weight), "pseudo-relevance feedback: weight of added terms")
-        ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, when not where izdeu-index found it");
+        ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, when not where izdeu-index found it")
+        ("allow-partial", po::bool_switch(), "when a shard (e.g. a remote one) is down, answer from the others with a warning");
     // clang-format on
     po::options_description hidden_opts;
     hidden_opts.add_options()("query", po::value(&query_words)->composing());
@@ -144,13 +146,14 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
 
     std::unique_ptr<Searcher> searcher;
     try {
-        searcher = std::make_unique<Searcher>(dbs, lexicon);
+        searcher = std::make_unique<Searcher>(dbs, lexicon, vm["allow-partial"].as<bool>());
+        for (const std::string& w : searcher->warnings()) err << "izdeu-query: warning: " << w << "\n";
     } catch (const DatabaseError& e) {
         err << "izdeu-query: " << e.what() << "\n";
         return kDatabaseError;
     }
     std::unique_ptr<ResultPrinter> printer = make_printer(output, out, use_color);
-    QueryBuilder builder(searcher->analyzer(), search.ranking);
+    QueryBuilder builder(searcher->analyzer(), search.ranking, &searcher->database());
 
     // Runs one query; returns the number of hits, or -1 after reporting an error.
     auto run_one = [&](const std::string& text, const std::string& query_id) -> long {
@@ -164,6 +167,9 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             if (since_node) {
                 BuiltQuery filter = builder.build(*since_node);
                 built.query = Xapian::Query(Xapian::Query::OP_FILTER, built.query, filter.query);
+                if (!built.base.empty()) {
+                    built.base = Xapian::Query(Xapian::Query::OP_FILTER, built.base, filter.query);
+                }
             }
             if (count_only) {
                 Xapian::doccount n = searcher->count(built);

@@ -1,5 +1,11 @@
 #include "searcher.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <cmath>
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
@@ -27,10 +33,46 @@ AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::s
 
 }  // namespace
 
-Searcher::Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path)
+void Searcher::add(const std::string& path, bool allow_partial) {
+    // A stub (a file, or a folder with XAPIANDB) is opened entry by entry only when some entries
+    // may be missing; otherwise Xapian reads it whole.
+    std::string stub = path;
+    if (std::filesystem::is_directory(path)) stub = path + "/XAPIANDB";
+    if (!allow_partial || !std::filesystem::is_regular_file(stub)) {
+        db_.add_database(Xapian::Database(path));
+        return;
+    }
+    const std::filesystem::path base = std::filesystem::is_directory(path)
+                                           ? std::filesystem::path(path)
+                                           : std::filesystem::path(path).parent_path();
+    std::ifstream in(stub);
+    std::string kind, where;
+    while (in >> kind >> where) {
+        try {
+            if (kind == "remote") {
+                const size_t colon = where.rfind(':');
+                if (colon == std::string::npos) throw DatabaseError("bad remote entry '" + where + "' in " + stub);
+                std::string host = where.substr(0, colon);
+                if (!host.empty() && host[0] == ':') host.erase(0, 1);
+                const auto port = static_cast<unsigned>(std::stoul(where.substr(colon + 1)));
+                db_.add_database(Xapian::Remote::open(host, port, 10000, 5000));
+            } else {
+                const std::filesystem::path p = std::filesystem::path(where).is_absolute() ? std::filesystem::path(where) : base / where;
+                db_.add_database(Xapian::Database(p.string()));
+            }
+        } catch (const Xapian::Error& e) {
+            warnings_.push_back("shard '" + kind + " " + where + "' did not answer (" + e.get_description() +
+                                "); results are from the other shards");
+        }
+    }
+}
+
+Searcher::Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path,
+                   bool allow_partial)
     : paths_(databases) {
     try {
-        for (const std::string& path : databases) db_.add_database(Xapian::Database(path));
+        for (const std::string& path : databases) add(path, allow_partial);
+        if (db_.size() == 0) throw DatabaseError("no shard of the index answered");
         analyzer_ = std::make_unique<Analyzer>(stored_analyzer_options(db_, kazakh_lexicon_path));
         if (std::string why = schema::identity_mismatch(db_, analyzer_->fingerprint()); !why.empty()) {
             throw DatabaseError(why + "; re-index with izdeu-index --rebuild");
@@ -38,6 +80,9 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
     } catch (const Xapian::DatabaseNotFoundError& e) {
         throw DatabaseError("no izdeu database at " + (databases.empty() ? "" : databases.front()) +
                             " (index articles with izdeu-index first)");
+    } catch (const Xapian::NetworkError& e) {
+        throw DatabaseError("a remote shard did not answer: " + e.get_description() +
+                            " (--allow-partial answers from the other shards)");
     } catch (const Xapian::Error& e) {
         throw DatabaseError("cannot open database: " + e.get_description());
     }
@@ -86,21 +131,60 @@ public:
     }
 };
 
-/// The query re-weighted by the best terms of its own top documents (Xapian's ESet).
-Xapian::Query with_feedback(Xapian::Enquire& enquire, const Xapian::Query& query, const RankingOptions& r) {
+/// The query re-weighted by the best terms of its own top documents. Terms are scored from
+/// collection-wide statistics only (Rocchio-style: sum over the feedback documents of the
+/// term's share of the document, times its idf), so a sharded index picks exactly the terms one
+/// database would; Xapian's ESet weighs terms per sub-database.
+Xapian::Query with_feedback(const Xapian::Database& db, Xapian::Enquire& enquire, const BuiltQuery& built,
+                            const RankingOptions& r) {
+    const Xapian::Query& query = built.query;
     Xapian::MSet top = enquire.get_mset(0, r.feedback_documents);
     if (top.empty()) return query;
-    Xapian::RSet rset;
-    for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
     FeedbackTermDecider decider;
-    Xapian::ESet eset = enquire.get_eset(r.feedback_terms, rset, &decider);
+    const double documents = static_cast<double>(db.get_doccount());
+    const double feedback = static_cast<double>(top.size());
+    // How many feedback documents hold each term, and its summed share of their length.
+    std::unordered_map<std::string, std::pair<double, double>> seen;
+    for (auto it = top.begin(); it != top.end(); ++it) {
+        const double length = std::max(1.0, static_cast<double>(db.get_doclength(*it)));
+        for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
+            const std::string term = *t;
+            if (!decider(term)) continue;
+            auto& [docs, share] = seen[term];
+            docs += 1;
+            share += static_cast<double>(t.get_wdf()) / length;
+        }
+    }
+    // Robertson's selection value: the number of feedback documents with the term times its
+    // relevance weight, from collection-wide counts only.
+    std::vector<std::pair<double, std::string>> ranked;
+    ranked.reserve(seen.size());
+    for (auto& [term, stats] : seen) {
+        const double r_t = stats.first;
+        const double n_t = static_cast<double>(db.get_termfreq(term));
+        if (r_t < 2 && feedback > 2) continue;  // one document's quirk
+        const double weight = std::log(((r_t + 0.5) * (documents - n_t - feedback + r_t + 0.5)) /
+                                       ((n_t - r_t + 0.5) * (feedback - r_t + 0.5)));
+        if (weight <= 0) continue;
+        ranked.emplace_back(r_t * weight + stats.second, term);
+    }
+    const std::size_t keep = std::min<std::size_t>(r.feedback_terms, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     std::vector<Xapian::Query> terms;
-    for (auto it = eset.begin(); it != eset.end(); ++it) terms.emplace_back(*it);
+    for (std::size_t i = 0; i < keep; ++i) terms.emplace_back(ranked[i].second);
     if (terms.empty()) return query;
     Xapian::Query expansion(Xapian::Query::OP_OR, terms.begin(), terms.end());
     // The expansion re-ranks what the query matched and never adds matches: a user's filters
     // and counts stay exactly what they typed.
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(r.feedback_weight, expansion));
+    const Xapian::Query scaled(r.feedback_weight, expansion);
+    // One level of optional weight: nesting AND_MAYBE over positional boosts let Xapian's lazy
+    // phrase check credit documents without the phrase (seen as shard-dependent scores).
+    if (!built.base.empty()) {
+        return Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.base,
+                             Xapian::Query(Xapian::Query::OP_OR, built.boosts, scaled));
+    }
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, scaled);
 }
 
 }  // namespace
@@ -111,7 +195,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     const RankingOptions& r = options.ranking;
     enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
     if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
-        enquire.set_query(with_feedback(enquire, query.query, r));
+        enquire.set_query(with_feedback(db_, enquire, query, r));
     }
     if (options.collapse) enquire.set_collapse_key(schema::kSlotDuplicateKey);
     if (options.sort == SortOrder::Date) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);

@@ -52,10 +52,16 @@ struct SearchResult {
 /// and builds the matching Analyzer from the options stored in the first.
 class Searcher {
 public:
-    /// Throws DatabaseError.
-    Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path);
+    /// Throws DatabaseError. With allow_partial, shards that cannot be opened (a remote shard
+    /// that is down) are left out and named in warnings() instead.
+    Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path,
+             bool allow_partial = false);
+
+    /// Shards left out, each a sentence for stderr.
+    const std::vector<std::string>& warnings() const { return warnings_; }
 
     Analyzer& analyzer() { return *analyzer_; }
+    const Xapian::Database& database() const { return db_; }
 
     /// Runs a query; reopens and retries when the indexer commits meanwhile.
     SearchResult search(const BuiltQuery& query, const SearchOptions& options);
@@ -67,7 +73,10 @@ private:
     SearchResult search_once(const BuiltQuery& query, const SearchOptions& options);
     std::string suggest(const BuiltQuery& query);
 
+    void add(const std::string& path, bool allow_partial);
+
     std::vector<std::string> paths_;
+    std::vector<std::string> warnings_;
     Xapian::Database db_;
     std::unique_ptr<Analyzer> analyzer_;
 };

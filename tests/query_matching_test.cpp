@@ -117,6 +117,8 @@ const MatchCase kCases[] = {
     {"Tokayev date:2023", "curly,straight"},
     {"id:muller", "muller"},
     {"Telegram", ""},
+    {"zzzq*", ""},
+    {"deleg* OR zzzq*", "curly,usa"},
 };
 
 std::string ids_of(const SearchResult& r) {
@@ -149,7 +151,7 @@ TEST_CASE("Queries match the documents a reader expects", "[matching]") {
     testing::TempDir dir;
     testing::build_database(dir.str("db"), kDocuments);
     Searcher searcher({dir.str("db")}, "");
-    QueryBuilder builder(searcher.analyzer(), RankingOptions{});
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{}, &searcher.database());
     ParseOptions parse_options{2024, 6, 30};
     SearchOptions options;
     options.limit = 50;
@@ -161,6 +163,18 @@ TEST_CASE("Queries match the documents a reader expects", "[matching]") {
         INFO("xapian: " << built.query.get_description());
         CHECK(ids_of(searcher.search(built, options)) == sorted_ids(c.expected));
     }
+}
+
+TEST_CASE("A wildcard that matches too many words is refused with a clear message", "[matching]") {
+    testing::TempDir dir;
+    testing::build_database(dir.str("db"), kDocuments);
+    Searcher searcher({dir.str("db")}, "");
+    BuildLimits limits;
+    limits.max_wildcard_expansion = 3;
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{}, &searcher.database(), limits);
+    ParseOptions parse_options{2024, 6, 30};
+    CHECK_THROWS_WITH(builder.build(parse_query("t*", parse_options)), Catch::Contains("matches more than 3 words"));
+    CHECK_NOTHROW(builder.build(parse_query("tokay*", parse_options)));
 }
 
 TEST_CASE("A query of stop words or punctuation says so", "[matching]") {

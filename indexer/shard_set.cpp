@@ -1,0 +1,331 @@
+#include "shard_set.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "errors.h"
+#include "schema.h"
+
+namespace izdeu {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kLayoutKey = "izdeu:layout";
+constexpr const char* kStubFile = "XAPIANDB";
+
+bool is_glass(const std::string& path) { return fs::exists(fs::path(path) / "iamglass"); }
+bool is_stub_dir(const std::string& path) { return fs::exists(fs::path(path) / kStubFile); }
+
+/// Shard folder names listed in a stub file ("auto NAME" lines).
+std::vector<std::string> read_stub(const std::string& dir) {
+    std::ifstream in(fs::path(dir) / kStubFile);
+    std::vector<std::string> names;
+    std::string kind, name;
+    while (in >> kind >> name) {
+        if (kind == "remote") {
+            throw DatabaseError("the index at " + dir + " lists a remote shard (" + name +
+                                "); index remote shards on their own machine");
+        }
+        names.push_back(name);
+    }
+    return names;
+}
+
+std::string fnv_route_key(const std::string& id) { return schema::hex_hash64(id); }
+
+// Leftovers of fresh builds that were killed: their process is gone.
+void remove_stale_builds(const std::string& path) {
+    const fs::path live(path);
+    std::error_code ec;
+    const std::string prefix = live.filename().string() + ".new-";
+    for (const auto& e : fs::directory_iterator(live.parent_path().empty() ? "." : live.parent_path(), ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) != 0) continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;  // still building
+        fs::remove_all(e.path(), ec);
+    }
+}
+
+void sync_tree(const std::string& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) throw DatabaseError("cannot open " + dir + " to sync it");
+    const int rc = ::syncfs(fd);
+    ::close(fd);
+    if (rc != 0) throw DatabaseError("cannot sync " + dir + " to disk");
+}
+
+/// Puts a finished build in place of the live index, atomically when both exist.
+void swap_into_place(const std::string& built, const std::string& live) {
+    if (fs::exists(live)) {
+        if (::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE) != 0) {
+            throw DatabaseError("cannot swap the new index into place at " + live);
+        }
+    } else if (::rename(built.c_str(), live.c_str()) != 0) {
+        throw DatabaseError("cannot move the new index into place at " + live);
+    }
+}
+
+Xapian::WritableDatabase open_locked(const std::string& path, int flags, double timeout,
+                                     const std::atomic<bool>* stop) {
+    const auto deadline = Clock::now() + std::chrono::duration<double>(timeout);
+    for (;;) {
+        try {
+            return Xapian::WritableDatabase(path, flags);
+        } catch (const Xapian::DatabaseLockError&) {
+            if (Clock::now() >= deadline) {
+                throw LockedError("database " + path + " is locked: another izdeu-index is running (waited " +
+                                  std::to_string(static_cast<int>(timeout)) + " s)");
+            }
+            if (stop && stop->load()) throw LockedError("stopped while waiting for the database lock");
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } catch (const Xapian::DatabaseError& e) {
+            throw DatabaseError("cannot open database " + path + ": " + e.get_description());
+        }
+    }
+}
+
+/// The layout of an existing index, or nullopt when there is none.
+std::optional<Layout> existing_layout(const std::string& path, std::vector<std::string>& names) {
+    names.clear();
+    if (is_glass(path)) return Layout{};
+    if (!is_stub_dir(path)) {
+        if (fs::exists(path) && !fs::is_empty(path)) {
+            throw DatabaseError("no izdeu index at " + path + ", and the folder is not empty");
+        }
+        return std::nullopt;
+    }
+    names = read_stub(path);
+    if (names.empty()) throw DatabaseError("the stub " + path + "/XAPIANDB lists no shard");
+    try {
+        Xapian::Database first((fs::path(path) / names[0]).string());
+        if (auto layout = Layout::parse(first.get_metadata(kLayoutKey))) return layout;
+    } catch (const Xapian::Error& e) {
+        throw DatabaseError("cannot read shard " + names[0] + " of " + path + ": " + e.get_description());
+    }
+    throw DatabaseError("the index at " + path + " has no izdeu layout recorded");
+}
+
+}  // namespace
+
+std::string Layout::name() const {
+    switch (kind) {
+        case LayoutKind::Single: return "single";
+        case LayoutKind::Hash: return "hash:" + std::to_string(shards);
+        case LayoutKind::Year: return "year";
+    }
+    return "single";
+}
+
+std::optional<Layout> Layout::parse(const std::string& name) {
+    if (name == "single") return Layout{};
+    if (name == "year") return Layout{LayoutKind::Year, 0};
+    if (name.rfind("hash:", 0) == 0) {
+        const int n = std::atoi(name.c_str() + 5);
+        if (n >= 1 && n <= 256) return Layout{LayoutKind::Hash, static_cast<unsigned>(n)};
+    }
+    return std::nullopt;
+}
+
+ShardSet::ShardSet(const ShardSetOptions& options) : options_(options) {
+    std::vector<std::string> live_names;
+    const std::optional<Layout> existing = existing_layout(options_.path, live_names);
+    if (existing && options_.requested && !options_.fresh &&
+        options_.requested->name() != existing->name()) {
+        throw UsageError("the index at " + options_.path + " has layout " + existing->name() +
+                         "; changing it to " + options_.requested->name() + " needs --rebuild");
+    }
+    if (options_.fresh) {
+        layout_ = options_.requested.value_or(existing.value_or(Layout{}));
+    } else {
+        layout_ = existing.value_or(options_.requested.value_or(Layout{}));
+    }
+    std::error_code ec;
+    fs::create_directories(fs::path(options_.path).parent_path(), ec);
+
+    if (options_.fresh) {
+        // Lock the live index for the whole build, so no other indexer writes to it meanwhile.
+        if (existing) {
+            if (existing->kind == LayoutKind::Single) {
+                live_locks_.push_back(open_locked(options_.path, Xapian::DB_OPEN, options_.lock_timeout_seconds,
+                                                  options_.stop_requested));
+            } else {
+                for (const std::string& n : live_names) {
+                    live_locks_.push_back(open_locked((fs::path(options_.path) / n).string(), Xapian::DB_OPEN,
+                                                      options_.lock_timeout_seconds, options_.stop_requested));
+                }
+            }
+        }
+        remove_stale_builds(options_.path);
+        root_ = options_.path + ".new-" + std::to_string(::getpid());
+        fs::remove_all(root_, ec);
+    } else {
+        root_ = options_.path;
+    }
+
+    switch (layout_.kind) {
+        case LayoutKind::Single:
+            add_shard("", root_);
+            break;
+        case LayoutKind::Hash:
+            for (unsigned i = 0; i < layout_.shards; ++i) {
+                char name[32];
+                std::snprintf(name, sizeof name, "shard-%03u", i);
+                add_shard(name, root_);
+            }
+            break;
+        case LayoutKind::Year:
+            if (existing && !options_.fresh) {
+                for (const std::string& n : live_names) add_shard(n, root_);
+            } else {
+                add_shard("undated", root_);
+            }
+            break;
+    }
+    if (layout_.kind != LayoutKind::Single) write_stub(root_);
+}
+
+ShardSet::~ShardSet() {
+    if (options_.fresh && !root_.empty() && root_ != options_.path) {
+        // An unfinished fresh build (an error or a stop): discard it; the live index is untouched.
+        for (auto& s : shards_) {
+            try {
+                s->db.close();
+            } catch (const Xapian::Error&) {
+            }
+        }
+        std::error_code ec;
+        fs::remove_all(root_, ec);
+    }
+}
+
+Xapian::WritableDatabase ShardSet::open_shard(const std::string& path, bool fresh) {
+    // Fast flags only for a build beside the live index: a crash there loses nothing that is
+    // served, and the next run starts that build again.
+    const int flags = fresh ? Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC |
+                                  Xapian::DB_BACKEND_GLASS
+                            : Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
+    return open_locked(path, flags, options_.lock_timeout_seconds, options_.stop_requested);
+}
+
+std::size_t ShardSet::add_shard(const std::string& name, const std::string& root) {
+    const std::string path = name.empty() ? root : (fs::path(root) / name).string();
+    std::error_code ec;
+    if (!name.empty()) fs::create_directories(root, ec);
+    auto shard = std::make_unique<Shard>(Shard{name, open_shard(path, options_.fresh)});
+    const std::string recorded = shard->db.get_metadata(kLayoutKey);
+    if (recorded.empty()) shard->db.set_metadata(kLayoutKey, layout_.name());
+    shards_.push_back(std::move(shard));
+    return shards_.size() - 1;
+}
+
+void ShardSet::write_stub(const std::string& root) const {
+    // Written to a temporary file and renamed, so a reader never sees half a stub.
+    const fs::path stub = fs::path(root) / kStubFile;
+    const fs::path tmp = fs::path(root) / "XAPIANDB.tmp";
+    {
+        std::ofstream out(tmp);
+        for (const auto& s : shards_) out << "auto " << s->name << "\n";
+        if (!out) throw DatabaseError("cannot write " + tmp.string());
+    }
+    std::error_code ec;
+    fs::rename(tmp, stub, ec);
+    if (ec) throw DatabaseError("cannot write " + stub.string() + ": " + ec.message());
+}
+
+std::size_t ShardSet::route(const std::string& id, const std::string& sortable_date) {
+    switch (layout_.kind) {
+        case LayoutKind::Single:
+            return 0;
+        case LayoutKind::Hash:
+            return std::stoull(fnv_route_key(id), nullptr, 16) % shards_.size();
+        case LayoutKind::Year: {
+            const std::string name = sortable_date.size() >= 4 ? "year-" + sortable_date.substr(0, 4) : "undated";
+            for (std::size_t i = 0; i < shards_.size(); ++i) {
+                if (shards_[i]->name == name) return i;
+            }
+            const std::size_t i = add_shard(name, root_);
+            for (const auto& [key, value] : identity_) shards_[i]->db.set_metadata(key, value);
+            shards_[i]->db.commit();
+            write_stub(root_);
+            return i;
+        }
+    }
+    return 0;
+}
+
+void ShardSet::set_identity(const std::vector<std::pair<std::string, std::string>>& entries) {
+    identity_ = entries;
+    for (auto& s : shards_) {
+        for (const auto& [key, value] : identity_) s->db.set_metadata(key, value);
+    }
+}
+
+void ShardSet::publish() {
+    if (!options_.fresh) return;
+    for (auto& s : shards_) s->db.close();
+    sync_tree(root_);
+    swap_into_place(root_, options_.path);
+    for (auto& lock : live_locks_) lock.close();
+    live_locks_.clear();
+    std::error_code ec;
+    fs::remove_all(root_, ec);  // now the old index
+    root_ = options_.path;
+}
+
+void compact_index(const std::string& path, bool into_single, double lock_timeout_seconds) {
+    std::vector<std::string> names;
+    const std::optional<Layout> layout = existing_layout(path, names);
+    if (!layout) throw DatabaseError("no izdeu index at " + path);
+    // Hold every live shard's lock: no indexer may commit while we copy.
+    std::vector<Xapian::WritableDatabase> locks;
+    if (names.empty()) {
+        locks.push_back(open_locked(path, Xapian::DB_OPEN, lock_timeout_seconds, nullptr));
+    } else {
+        for (const std::string& n : names) {
+            locks.push_back(open_locked((fs::path(path) / n).string(), Xapian::DB_OPEN, lock_timeout_seconds, nullptr));
+        }
+    }
+    remove_stale_builds(path);
+    const std::string built = path + ".new-" + std::to_string(::getpid());
+    std::error_code ec;
+    fs::remove_all(built, ec);
+    try {
+        if (names.empty() || into_single) {
+            Xapian::Database source(path);
+            source.compact(built);
+            Xapian::WritableDatabase result(built, Xapian::DB_OPEN);
+            result.set_metadata(kLayoutKey, "single");
+            result.commit();
+        } else {
+            fs::create_directories(built);
+            for (const std::string& n : names) {
+                Xapian::Database source((fs::path(path) / n).string());
+                source.compact((fs::path(built) / n).string());
+            }
+            fs::copy_file(fs::path(path) / kStubFile, fs::path(built) / kStubFile);
+        }
+        sync_tree(built);
+        swap_into_place(built, path);
+    } catch (const Xapian::Error& e) {
+        fs::remove_all(built, ec);
+        throw DatabaseError("cannot compact " + path + ": " + e.get_description());
+    }
+    for (auto& l : locks) l.close();
+    fs::remove_all(built, ec);
+}
+
+}  // namespace izdeu

@@ -1,0 +1,93 @@
+#pragma once
+// The databases one izdeu index is made of, opened for writing.
+//
+// Layouts (recorded in the "izdeu:layout" metadata of every shard):
+//   single     — DIR is one glass database (the default);
+//   hash:N     — DIR holds a Xapian stub file DIR/XAPIANDB listing shard-000 .. shard-N-1; an
+//                article goes to the shard chosen by a hash of its id, so updates and deletions
+//                find it again;
+//   year       — DIR/XAPIANDB lists undated, year-2023, year-2024, ...; an article goes to the
+//                shard of its publication year (for retention: drop a year by its folder).
+// Both tools open DIR the same way whatever the layout: Xapian reads the stub.
+//
+// A fresh build (--rebuild, --compact) is written beside the live index (DIR.new-PID) with
+// Xapian's fast flags, synced, and swapped in with one atomic rename exchange; readers keep the
+// old files until they reopen. The live shards stay locked meanwhile, so other indexers wait.
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+namespace izdeu {
+
+enum class LayoutKind { Single, Hash, Year };
+
+struct Layout {
+    LayoutKind kind = LayoutKind::Single;
+    unsigned shards = 1;  ///< for Hash
+
+    std::string name() const;  ///< "single", "hash:3", "year"
+    static std::optional<Layout> parse(const std::string& name);
+};
+
+struct ShardSetOptions {
+    std::string path;
+    std::optional<Layout> requested;  ///< --shards / --shard-by; nullopt = keep what exists
+    bool fresh = false;               ///< build a new index beside the live one
+    double lock_timeout_seconds = 60;
+    const std::atomic<bool>* stop_requested = nullptr;
+};
+
+class ShardSet {
+public:
+    /// Opens or creates. Throws LockedError, DatabaseError or UsageError.
+    explicit ShardSet(const ShardSetOptions& options);
+    ~ShardSet();
+    ShardSet(const ShardSet&) = delete;
+    ShardSet& operator=(const ShardSet&) = delete;
+
+    const Layout& layout() const { return layout_; }
+    std::size_t size() const { return shards_.size(); }
+    Xapian::WritableDatabase& shard(std::size_t i) { return shards_[i]->db; }
+    const std::string& shard_name(std::size_t i) const { return shards_[i]->name; }
+    /// The shard that holds per-file state and is committed last.
+    static constexpr std::size_t kStateShard = 0;
+
+    /// The shard for an article; may create a year shard. Call from one thread only.
+    std::size_t route(const std::string& id, const std::string& sortable_date);
+
+    /// Records metadata (schema, analyzer) in every shard, present and future.
+    void set_identity(const std::vector<std::pair<std::string, std::string>>& entries);
+
+    /// For a fresh build: sync and swap the new index into place. Call after the last commit.
+    void publish();
+
+    /// The live index path.
+    const std::string& path() const { return options_.path; }
+
+private:
+    struct Shard {
+        std::string name;
+        Xapian::WritableDatabase db;
+    };
+    std::size_t add_shard(const std::string& name, const std::string& root);
+    void write_stub(const std::string& root) const;
+    Xapian::WritableDatabase open_shard(const std::string& path, bool fresh);
+
+    ShardSetOptions options_;
+    Layout layout_;
+    std::string root_;  ///< where shards are written: the live path or the build beside it
+    std::vector<std::unique_ptr<Shard>> shards_;
+    std::vector<Xapian::WritableDatabase> live_locks_;  ///< held during a fresh build
+    std::vector<std::pair<std::string, std::string>> identity_;
+};
+
+/// Compacts the index at path (each shard; or merges all into one when into_single), beside
+/// the live one, then swaps it in. Throws LockedError or DatabaseError.
+void compact_index(const std::string& path, bool into_single, double lock_timeout_seconds);
+
+}  // namespace izdeu
