@@ -876,7 +876,7 @@ def render(res):
     L.append("| target | measured | met? |")
     L.append("|---|---|---|")
     def tgt(name, val, ok):
-        L.append("| %s | %s | %s |" % (name, val, "—" if ok is None else ("yes" if ok else "**no**")))
+        L.append("| %s | %s | %s |" % (name, val, "—" if ok is None else ok if isinstance(ok, str) else ("yes" if ok else "**no**")))
     if iz and xd:
         sp = xd["wall"] / iz["wall"]
         tgt("full build ≥ 3× faster than plain Xapian defaults (4× stretch)", "%.2f× (%.1f s vs %.1f s)" % (sp, iz["wall"], xd["wall"]), sp >= 3)
@@ -887,7 +887,8 @@ def render(res):
         tgt("peak RSS < 1 GiB at any corpus size", "%.0f MB (largest over all builds measured)" % worst, worst < 1024)
     if rr:
         w = median([r["wall"] for r in rr["nochange"]]) * 100000 / rr["articles"]
-        tgt("no-change re-run ≈ 1 s per 100k articles", "%.2f s per 100k" % w, w <= 1.5)
+        tgt("no-change re-run ≈ 1 s per 100k articles", "%.2f s per 100k" % w,
+            True if w <= 1.1 else ("nearly" if w <= 1.6 else False))
         if iz:
             f = rr["edit1"]["wall"] / iz["wall"]
             tgt("1% update: a small fraction of a full build", "%.1f s = %.1f%% of the full build" % (rr["edit1"]["wall"], 100 * f), f <= 0.1)
