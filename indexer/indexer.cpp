@@ -310,9 +310,20 @@ public:
         pending_ = 0;
     }
 
+    /// Waits for every shard thread, then moves the counters into the summary.
+    void collect() {
+        for (auto& w : workers_) w->sync();
+        move_counters();
+    }
+
     /// Stops the shard threads (after commit()); copies the counters into the summary.
     void stop() {
         for (auto& w : workers_) w->stop();
+        move_counters();
+    }
+
+private:
+    void move_counters() {
         summary_.added += counters_.added - std::min(counters_.added.load(), counters_.moved.load());
         summary_.updated += counters_.updated + std::min(counters_.added.load(), counters_.moved.load());
         summary_.deleted += counters_.deleted;
@@ -320,7 +331,6 @@ public:
         counters_.added = counters_.updated = counters_.deleted = counters_.duplicates = counters_.moved = 0;
     }
 
-private:
     void grow_workers() {
         while (workers_.size() < shards_.size()) {
             workers_.push_back(std::make_unique<ShardWorker>(shards_.shard(workers_.size())));
@@ -565,6 +575,8 @@ IndexSummary run_index(const IndexOptions& options) {
             if (in_scope) writer.delete_file(state);
         }
     }
+    writer.collect();
+    summary.rebuild_discarded = options.rebuild && summary.stopped_early;
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     nlohmann::json last_run = nlohmann::json::parse(summary_json(summary));
     last_run["finished"] = static_cast<long long>(
@@ -590,6 +602,7 @@ std::string summary_json(const IndexSummary& s) {
         j["stopped_early"] = true;
         j["files_left"] = s.files_left;
     }
+    if (s.rebuild_discarded) j["rebuild_discarded"] = true;
     return j.dump();
 }
 

@@ -44,6 +44,7 @@ struct IndexSummary {
     double seconds = 0;
     bool stopped_early = false;     ///< --max-runtime or a signal: the rest is for the next run
     std::size_t files_left = 0;
+    bool rebuild_discarded = false;  ///< a stopped --rebuild is thrown away; the live index stays
 };
 
 /// Runs one indexing pass. Throws LockedError, DatabaseError or Xapian::Error; per-article

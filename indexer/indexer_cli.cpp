@@ -64,7 +64,11 @@ void print_summary_text(std::ostream& out, const IndexSummary& s) {
         << " unchanged, " << s.deleted << " deleted, " << s.duplicates << " duplicates, "
         << s.failed << " failed; " << human_bytes(s.bytes) << " in " << std::fixed
         << std::setprecision(2) << s.seconds << " s";
-    if (s.stopped_early) out << "; stopped early, " << s.files_left << " files left for the next run";
+    if (s.rebuild_discarded) {
+        out << "; the rebuild was stopped and thrown away, the live index is unchanged";
+    } else if (s.stopped_early) {
+        out << "; stopped early, " << s.files_left << " files left for the next run";
+    }
     out << "\n";
 }
 

@@ -85,7 +85,12 @@ Xapian::WritableDatabase open_locked(const std::string& path, int flags, double 
     for (;;) {
         try {
             return Xapian::WritableDatabase(path, flags);
-        } catch (const Xapian::DatabaseLockError&) {
+        } catch (const Xapian::DatabaseLockError& e) {
+            // Only a lock held by another writer is worth waiting for; a lock file that cannot
+            // be created (a read-only file system) is a storage failure, reported at once.
+            if (e.get_msg().find("already locked") == std::string::npos) {
+                throw DatabaseError("cannot lock database " + path + ": " + e.get_description());
+            }
             if (Clock::now() >= deadline) {
                 throw LockedError("database " + path + " is locked: another izdeu-index is running (waited " +
                                   std::to_string(static_cast<int>(timeout)) + " s)");
@@ -103,7 +108,10 @@ std::optional<Layout> existing_layout(const std::string& path, std::vector<std::
     names.clear();
     if (is_glass(path)) return Layout{};
     if (!is_stub_dir(path)) {
-        if (fs::exists(path) && !fs::is_empty(path)) {
+        // A folder with Xapian's lock file but no database yet is an index another indexer is
+        // creating right now: opening it will wait for that indexer's lock.
+        const bool being_created = fs::exists(fs::path(path) / "flintlock");
+        if (fs::exists(path) && !fs::is_empty(path) && !being_created) {
             throw DatabaseError("no izdeu index at " + path + ", and the folder is not empty");
         }
         return std::nullopt;

@@ -186,6 +186,10 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             err << "izdeu-query: " << (query_id.empty() ? "" : "query " + query_id + ": ") << e.what() << "\n";
         } catch (const QueryError& e) {
             err << "izdeu-query: " << (query_id.empty() ? "" : "query " + query_id + ": ") << e.what() << "\n";
+        } catch (const Xapian::DatabaseError&) {
+            throw;  // a damaged or vanished database is exit 3, not a query error
+        } catch (const Xapian::NetworkError&) {
+            throw;
         } catch (const Xapian::WildcardError& e) {
             err << "izdeu-query: wildcard matches too many words (limit 1000); make the prefix longer\n";
         } catch (const Xapian::Error& e) {
@@ -239,6 +243,9 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         return any_hit ? kHits : kNoHits;
     } catch (const Xapian::Error& e) {
         err << "izdeu-query: database error: " << e.get_description() << "\n";
+        return kDatabaseError;
+    } catch (const DatabaseError& e) {
+        err << "izdeu-query: " << e.what() << "\n";
         return kDatabaseError;
     }
 }

@@ -54,7 +54,13 @@ void Searcher::add(const std::string& path, bool allow_partial) {
                 if (colon == std::string::npos) throw DatabaseError("bad remote entry '" + where + "' in " + stub);
                 std::string host = where.substr(0, colon);
                 if (!host.empty() && host[0] == ':') host.erase(0, 1);
-                const auto port = static_cast<unsigned>(std::stoul(where.substr(colon + 1)));
+                const std::string port_text = where.substr(colon + 1);
+                if (port_text.empty() || port_text.find_first_not_of("0123456789") != std::string::npos ||
+                    port_text.size() > 5) {
+                    throw DatabaseError("stub entry 'remote " + where + "' in " + stub +
+                                        " is not HOST:PORT, which --allow-partial needs");
+                }
+                const auto port = static_cast<unsigned>(std::stoul(port_text));
                 db_.add_database(Xapian::Remote::open(host, port, 10000, 5000));
             } else {
                 const std::filesystem::path p = std::filesystem::path(where).is_absolute() ? std::filesystem::path(where) : base / where;
@@ -71,11 +77,21 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                    bool allow_partial)
     : paths_(databases) {
     try {
-        for (const std::string& path : databases) add(path, allow_partial);
-        if (db_.size() == 0) throw DatabaseError("no shard of the index answered");
-        analyzer_ = std::make_unique<Analyzer>(stored_analyzer_options(db_, kazakh_lexicon_path));
-        if (std::string why = schema::identity_mismatch(db_, analyzer_->fingerprint()); !why.empty()) {
-            throw DatabaseError(why + "; re-index with izdeu-index --rebuild");
+        // The indexer may commit twice while we open and read the identity: start again.
+        for (int attempt = 0;; ++attempt) {
+            try {
+                db_ = Xapian::Database();
+                warnings_.clear();
+                for (const std::string& path : databases) add(path, allow_partial);
+                if (db_.size() == 0) throw DatabaseError("no shard of the index answered");
+                analyzer_ = std::make_unique<Analyzer>(stored_analyzer_options(db_, kazakh_lexicon_path));
+                if (std::string why = schema::identity_mismatch(db_, analyzer_->fingerprint()); !why.empty()) {
+                    throw DatabaseError(why + "; re-index with izdeu-index --rebuild");
+                }
+                break;
+            } catch (const Xapian::DatabaseModifiedError&) {
+                if (attempt >= 5) throw;
+            }
         }
     } catch (const Xapian::DatabaseNotFoundError& e) {
         throw DatabaseError("no izdeu database at " + (databases.empty() ? "" : databases.front()) +

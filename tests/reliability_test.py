@@ -122,19 +122,18 @@ def can_mount():
     return ok
 
 
-# Bugs these tests found in files being reworked by others (see RELIABILITY.md). A test that meets
-# one of them checks everything else first, then is reported as skipped with the bug's name, so it
-# still fails on any other problem and passes as soon as the bug is fixed.
-BUG_READ_ONLY_IS_LOCKED = ("TODO(bug read-only-is-locked): indexer/shard_set.cpp open_locked() treats "
+# Bugs these tests found (see RELIABILITY.md), now fixed: a test that meets one again fails with
+# the bug's name.
+BUG_READ_ONLY_IS_LOCKED = ("regression (bug read-only-is-locked): indexer/shard_set.cpp open_locked() treats "
                            "every Xapian::DatabaseLockError as 'another izdeu-index is running', also "
                            "'Couldn't open lockfile: Read-only file system': waits --lock-timeout, exits 75")
-BUG_QUERY_DB_ERROR_IS_2 = ("TODO(bug query-db-error-exit-2): query/query_cli.cpp run_one() catches every "
+BUG_QUERY_DB_ERROR_IS_2 = ("regression (bug query-db-error-exit-2): query/query_cli.cpp run_one() catches every "
                            "Xapian::Error of a search as a query error (exit 2), also DatabaseError from a "
                            "damaged database (should be exit 3)")
-BUG_OPEN_NOT_RETRIED = ("TODO(bug open-not-retried): query/searcher.cpp Searcher::Searcher() does not "
+BUG_OPEN_NOT_RETRIED = ("regression (bug open-not-retried): query/searcher.cpp Searcher::Searcher() does not "
                         "reopen and retry on Xapian::DatabaseModifiedError while reading metadata, so "
                         "a query started during quick commits can exit 3")
-BUG_CREATE_RACE = ("TODO(bug create-race): indexer/shard_set.cpp existing_layout() runs before the lock "
+BUG_CREATE_RACE = ("regression (bug create-race): indexer/shard_set.cpp existing_layout() runs before the lock "
                    "is taken; a second indexer on a database being created sees only 'flintlock' and "
                    "exits 3 'no izdeu index ... folder is not empty' instead of waiting / exit 75")
 
@@ -173,7 +172,7 @@ class StorageFaultTest(CrashFree, unittest.TestCase):
             subprocess.run(["mount", "-o", "remount,rw", ws.db], check=True)
         self.assertEqual(ws.xapian_check().returncode, 0)
         if r.returncode == 75 and "another izdeu-index" in r.stderr:
-            self.skipTest(BUG_READ_ONLY_IS_LOCKED)
+            self.fail(BUG_READ_ONLY_IS_LOCKED)
         self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
 
     def test_disk_full_keeps_the_last_commit(self):
@@ -248,7 +247,7 @@ class StorageFaultTest(CrashFree, unittest.TestCase):
                 else:
                     self.assertEqual(final.returncode, 3, final.stdout + final.stderr)
         if known_bugs:
-            self.skipTest(known_bugs[0])
+            self.fail(known_bugs[0])
 
     def test_corrupt_table_is_exit_3(self):
         ws = Workspace(self)
@@ -301,7 +300,7 @@ class ConcurrencyTest(CrashFree, unittest.TestCase):
         unexplained = [e for e in errors if not (e[0] == 3 and "DatabaseModifiedError" in e[1])]
         self.assertEqual(unexplained, [])
         if errors:
-            self.skipTest(f"{BUG_OPEN_NOT_RETRIED} ({len(errors)} of {len(errors) + len(counts)} queries)")
+            self.fail(f"{BUG_OPEN_NOT_RETRIED} ({len(errors)} of {len(errors) + len(counts)} queries)")
 
     def test_two_indexers_started_together(self):
         ws = Workspace(self)
@@ -327,7 +326,7 @@ class ConcurrencyTest(CrashFree, unittest.TestCase):
         if codes == [0, 3] and any("folder is not empty" in err for _, _, err in results):
             self.assertEqual(ws.xapian_check().returncode, 0)
             self.assertEqual(ws.count("quokka"), 3000)
-            self.skipTest(BUG_CREATE_RACE)
+            self.fail(BUG_CREATE_RACE)
         self.assertEqual(codes, [0, 75], results)
         loser = next(r for r in results if r[0] == 75)
         self.assertIn("another izdeu-index", loser[2])
