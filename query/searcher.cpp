@@ -147,21 +147,17 @@ public:
     }
 };
 
-/// The query re-weighted by the best terms of its own top documents. Terms are scored from
-/// collection-wide statistics only (Rocchio-style: sum over the feedback documents of the
-/// term's share of the document, times its idf), so a sharded index picks exactly the terms one
-/// database would; Xapian's ESet weighs terms per sub-database.
-Xapian::Query with_feedback(const Xapian::Database& db, Xapian::Enquire& enquire, const BuiltQuery& built,
-                            const RankingOptions& r) {
-    const Xapian::Query& query = built.query;
-    Xapian::MSet top = enquire.get_mset(0, r.feedback_documents);
-    if (top.empty()) return query;
+/// The best terms of the feedback documents (the first ones of `top`). Terms are scored from
+/// collection-wide statistics only, so a sharded index picks exactly the terms one database
+/// would; Xapian's ESet weighs terms per sub-database.
+Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet& top, const RankingOptions& r) {
     FeedbackTermDecider decider;
     const double documents = static_cast<double>(db.get_doccount());
-    const double feedback = static_cast<double>(top.size());
+    const double feedback = static_cast<double>(std::min<Xapian::doccount>(top.size(), r.feedback_documents));
     // How many feedback documents hold each term, and its summed share of their length.
     std::unordered_map<std::string, std::pair<double, double>> seen;
-    for (auto it = top.begin(); it != top.end(); ++it) {
+    Xapian::doccount used = 0;
+    for (auto it = top.begin(); it != top.end() && used < r.feedback_documents; ++it, ++used) {
         const double length = std::max(1.0, static_cast<double>(db.get_doclength(*it)));
         for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
             const std::string term = *t;
@@ -177,8 +173,8 @@ Xapian::Query with_feedback(const Xapian::Database& db, Xapian::Enquire& enquire
     ranked.reserve(seen.size());
     for (auto& [term, stats] : seen) {
         const double r_t = stats.first;
+        if (r_t < 2 && feedback > 2) continue;  // one document's quirk; also saves a lookup
         const double n_t = static_cast<double>(db.get_termfreq(term));
-        if (r_t < 2 && feedback > 2) continue;  // one document's quirk
         const double weight = std::log(((r_t + 0.5) * (documents - n_t - feedback + r_t + 0.5)) /
                                        ((n_t - r_t + 0.5) * (feedback - r_t + 0.5)));
         if (weight <= 0) continue;
@@ -189,37 +185,63 @@ Xapian::Query with_feedback(const Xapian::Database& db, Xapian::Enquire& enquire
                       [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     std::vector<Xapian::Query> terms;
     for (std::size_t i = 0; i < keep; ++i) terms.emplace_back(ranked[i].second);
-    if (terms.empty()) return query;
-    Xapian::Query expansion(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    // The expansion re-ranks what the query matched and never adds matches: a user's filters
-    // and counts stay exactly what they typed.
-    const Xapian::Query scaled(r.feedback_weight, expansion);
-    // One level of optional weight: nesting AND_MAYBE over positional boosts let Xapian's lazy
-    // phrase check credit documents without the phrase (seen as shard-dependent scores).
-    if (!built.base.empty()) {
-        return Xapian::Query(Xapian::Query::OP_AND_MAYBE, built.base,
-                             Xapian::Query(Xapian::Query::OP_OR, built.boosts, scaled));
-    }
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, scaled);
+    if (terms.empty()) return Xapian::Query();
+    return Xapian::Query(r.feedback_weight, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
 }
 
 }  // namespace
 
+/// How many first-pass articles the second pass re-ranks.
+constexpr Xapian::doccount kRerankWindow = 100;
+
 SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions& options) {
     Xapian::Enquire enquire(db_);
-    enquire.set_query(query.query);
     const RankingOptions& r = options.ranking;
     enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
-    if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
-        enquire.set_query(with_feedback(db_, enquire, query, r));
-    }
     if (options.collapse) enquire.set_collapse_key(schema::kSlotDuplicateKey);
-    if (options.sort == SortOrder::Date) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
     if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
+    Xapian::doccount estimated = 0;
+    if (options.sort == SortOrder::Date) {
+        enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
+        enquire.set_query(query.query);
+    } else {
+        // Two passes. The first ranks every match by the words (and the all-words boost) only,
+        // which Xapian does fast; the second re-ranks that pass's best articles with what needs
+        // word positions or their text: phrase and proximity boosts, and feedback terms.
+        const Xapian::Query first_pass =
+            query.base.empty() ? query.query
+                               : (query.cheap_boosts.empty()
+                                      ? query.base
+                                      : Xapian::Query(Xapian::Query::OP_AND_MAYBE, query.base, query.cheap_boosts));
+        enquire.set_query(first_pass);
+        const Xapian::doccount window = std::max<Xapian::doccount>(kRerankWindow, options.offset + options.limit);
+        Xapian::MSet top = enquire.get_mset(0, window, 100);
+        estimated = top.get_matches_estimated();
+        Xapian::Query expansion;
+        if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
+            expansion = feedback_expansion(db_, top, r);
+        }
+        Xapian::Query extra = query.boosts;
+        if (!expansion.empty()) {
+            extra = extra.empty() ? expansion : Xapian::Query(Xapian::Query::OP_OR, extra, expansion);
+        }
+        Xapian::Query second = query.base.empty() ? query.query : query.base;
+        if (!extra.empty()) second = Xapian::Query(Xapian::Query::OP_AND_MAYBE, second, extra);
+        // Restricted to the first pass's articles (all their copies, so collapsing still counts
+        // duplicates).
+        std::vector<Xapian::Query> keys;
+        for (auto it = top.begin(); it != top.end(); ++it) {
+            keys.emplace_back("XD" + it.get_document().get_value(schema::kSlotDuplicateKey));
+        }
+        if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second,
+                                        Xapian::Query(Xapian::Query::OP_OR, keys.begin(), keys.end())));
+    }
 
     Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, 100);
+    if (options.sort == SortOrder::Date) estimated = mset.get_matches_estimated();
     SearchResult result;
-    result.estimated = mset.get_matches_estimated();
+    result.estimated = estimated;
     std::size_t rank = options.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit hit;
