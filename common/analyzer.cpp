@@ -164,13 +164,27 @@ public:
     explicit StemCache(Xapian::Stem stem) : stem_(std::move(stem)) {}
 
     const std::string& stem(std::string_view word) {
+        // A small direct-mapped cache in front of the map: news repeats a few thousand words
+        // most of the time, and probing the big map missed the CPU caches (30% of analysis).
+        Slot& slot = front_[std::hash<std::string_view>{}(word) & (kFrontSlots - 1)];
+        if (slot.value != nullptr && slot.key == word) return *slot.value;
+        const std::string* value;
         auto it = cache_.find(word);
-        if (it != cache_.end()) return it->second;
-        // Bounded so a long run over a huge vocabulary cannot grow memory without limit.
-        if (cache_.size() >= kMaxEntries) cache_.clear();
-        std::string key(word);
-        std::string value = stem_(key);
-        return cache_.emplace(std::move(key), std::move(value)).first->second;
+        if (it != cache_.end()) {
+            value = &it->second;
+        } else {
+            // Bounded so a long run over a huge vocabulary cannot grow memory without limit.
+            if (cache_.size() >= kMaxEntries) {
+                cache_.clear();
+                for (Slot& s : front_) s.value = nullptr;
+            }
+            std::string key(word);
+            std::string stemmed = stem_(key);
+            value = &cache_.emplace(std::move(key), std::move(stemmed)).first->second;
+        }
+        slot.key.assign(word);
+        slot.value = value;  // map nodes never move until clear()
+        return *value;
     }
 
 private:
@@ -178,7 +192,13 @@ private:
         using is_transparent = void;
         size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
+    struct Slot {
+        std::string key;
+        const std::string* value = nullptr;
+    };
     static constexpr size_t kMaxEntries = 500000;
+    static constexpr size_t kFrontSlots = 4096;
+    std::vector<Slot> front_ = std::vector<Slot>(kFrontSlots);
     Xapian::Stem stem_;
     std::unordered_map<std::string, std::string, Hash, std::equal_to<>> cache_;
 };

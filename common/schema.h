@@ -25,7 +25,7 @@
 namespace izdeu::schema {
 
 /// Version of the term/value layout; bump on any incompatible change.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  // 2: keyboard-folded words as well as stems
 
 inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kTitlePrefix = "S";

@@ -39,6 +39,9 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
     built.language = language;
 
     std::vector<std::string> words;
+    // Duplicate key: the analyzed body, so spacing and punctuation differences do not matter.
+    // Gathered in the same pass that writes the postings.
+    std::string normalized_body;
     auto add_text = [&](const std::string& text, std::uint32_t first_position, bool title) {
         const Xapian::termcount wdf = title ? schema::kTitleWdf : 1;
         AnalysisStats stats = analyzer.analyze(text, language, first_position, [&](const Token& t) {
@@ -50,22 +53,25 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
                 if (stemmed) doc.add_posting(prefixed(schema::kTitleStemPrefix, t.stem), t.position);
             }
             if (t.kazakh && analyzer.options().keyboard_folding) {
-                std::string folded = Analyzer::keyboard_fold(t.stem);
-                if (folded != t.stem) doc.add_term(prefixed(schema::kKeyboardFoldPrefix, folded), wdf);
+                // Both the word and its stem, folded: a folded query word is not a Kazakh word
+                // any more, so the Kazakh stemmer may read it differently (казакстан).
+                std::string folded_stem = Analyzer::keyboard_fold(t.stem);
+                std::string folded_word = Analyzer::keyboard_fold(t.term);
+                if (folded_stem != t.stem) doc.add_term(prefixed(schema::kKeyboardFoldPrefix, folded_stem), wdf);
+                if (folded_word != t.term && folded_word != folded_stem) {
+                    doc.add_term(prefixed(schema::kKeyboardFoldPrefix, folded_word), wdf);
+                }
             }
             if (spelling_worthy(t)) words.emplace_back(t.term);
+            if (!title && !t.alternative) {
+                normalized_body.append(t.term);
+                normalized_body += ' ';
+            }
         });
         built.invalid_utf8 += stats.invalid_utf8;
         return stats.next_position;
     };
     std::uint32_t next = add_text(article.title, 1, true);
-    // Duplicate key: the analyzed body, so spacing and punctuation differences do not matter.
-    std::string normalized_body;
-    analyzer.analyze(article.body, language, 0, [&](const Token& t) {
-        if (t.alternative) return;
-        normalized_body.append(t.term);
-        normalized_body += ' ';
-    });
     add_text(article.body, next + schema::kTitleBodyGap, false);
     built.duplicate_key = schema::hex_hash64(normalized_body.empty() ? article.title : normalized_body);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <functional>
 #include <unordered_set>
 
@@ -114,11 +115,13 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
                                             : forms;
         if (!exact && field.empty() && t.script == Script::Cyrillic &&
             analyzer_.options().keyboard_folding && ranking_.keyboard_fold_weight > 0) {
-            // Kazakh typed on a Russian keyboard: the folded Kazakh stem, weighted below.
+            // Kazakh typed on a Russian keyboard: the folded word and its stems, weighted below
+            // the exact spellings.
+            std::vector<Q> folded{Q(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(t.term)))};
             for (const std::string& stem : analyzer_.query_stems(t)) {
-                p.keyboard = Q(ranking_.keyboard_fold_weight,
-                               Q(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(stem))));
+                folded.emplace_back(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(stem)));
             }
+            p.keyboard = Q(ranking_.keyboard_fold_weight, Q(Q::OP_SYNONYM, folded.begin(), folded.end()));
         }
         positions.push_back(std::move(p));
     });
@@ -207,8 +210,10 @@ Q QueryBuilder::field_query(const Node& node, BuiltQuery& out, int depth) {
     // lang:, credit: and id: are filters: they match or not, and add no weight.
     auto leaf = [&](const Node& value) -> Q {
         if (field == "lang") {
-            Language language = language_from_code(value.text);
-            if (language == Language::Undetermined && value.text != "und") {
+            std::string code = value.text;
+            for (char& c : code) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            Language language = language_from_code(code);
+            if (language == Language::Undetermined && code != "und") {
                 throw QueryError("unknown language '" + value.text + "' at column " +
                                  std::to_string(value.column) + " (use en, ru, kk or und)");
             }

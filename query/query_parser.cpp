@@ -99,9 +99,9 @@ bool equals_ascii_ci(std::string_view text, std::string_view lower) {
 
 constexpr std::array<std::string_view, 5> kFieldNames = {"title", "credit", "lang", "id", "date"};
 
-/// lang: and id: (like date:) restrict the result set, as Xapian boolean filters do.
+/// lang:, credit: and id: (like date:) restrict the result set, as Xapian boolean filters do.
 bool is_filter_field(std::string_view name) {
-    return name == "lang" || name == "id";
+    return name == "lang" || name == "id" || name == "credit";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -601,7 +601,7 @@ struct Item {
     Node node;
 };
 
-/// "date" for DateRange, the field name for lang:/id:, empty for items that are not filters.
+/// "date" for DateRange, the field name for lang:/credit:/id:, empty for items that are not filters.
 std::string_view filter_key(const Node& node) {
     if (node.kind == NodeKind::DateRange) {
         return "date";

@@ -236,6 +236,84 @@ class SampleCorpusTest(unittest.TestCase):
         self.assertEqual(err, "")
 
 
+class RankingTest(unittest.TestCase):
+    """Which article of corpus/ comes first, for queries in all three languages."""
+
+    FIRST = [
+        ('"Constitutional Court"', "en/001_constitutional_court_first_year.txt"),
+        ("Constitutional Court", "en/001_constitutional_court_first_year.txt"),
+        ("ombudsman", "en/004_ombudsman_appeal_constitutional_court.txt"),
+        ("budget 2024", "en/011_republican_budget_2024_2026.txt"),
+        ("COVID-19 vaccination", "en/013_covid19_flu_vaccination.txt"),
+        ("e-government", "en/014_e_government_new_services.txt"),
+        ("Muller", "en/022_german_expert_water_saving.txt"),
+        ("Конституционный суд", "ru/001_konstitucionnyj_sud_itogi_goda.txt"),
+        ("Конституционного суда", "ru/001_konstitucionnyj_sud_itogi_goda.txt"),
+        ("елка", "ru/005_glavnaya_yolka_astana.txt"),
+        ("выборы", "ru/009_vybory_v_maslihaty_itogi.txt"),
+        ("Конституциялық сот", "kk/001_konstitutsiyalyq_sot_otinishter.txt"),
+        ("мектеп", "kk/003_zhana_mektepter_ashyldy.txt"),
+        ("кітап", "kk/004_kitap_oqu_aptalygy.txt"),
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ws = Workspace()
+        r = run([bin_path("izdeu-index"), "--db", cls.ws.db, "--quiet", os.path.join(ARGS.source_dir, "corpus")])
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ws.cleanup()
+
+    def test_first_hits(self):
+        for query, expected in self.FIRST:
+            with self.subTest(query=query):
+                hits, r = self.ws.json_hits("--limit", "3", query)
+                self.assertTrue(hits, r.stderr)
+                self.assertEqual(hits[0]["id"], expected)
+
+    def test_court_articles_rank_above_near_misses(self):
+        hits, _ = self.ws.json_hits("--limit", "8", "Constitutional Court")
+        ids = [h["id"] for h in hits]
+        about = [i for i, h in enumerate(ids) if h[3:6] in ("001", "002", "003", "004", "005")]
+        misses = [i for i, h in enumerate(ids) if h[3:6] in ("006", "007", "008", "009", "010")]
+        self.assertEqual(len(about), 5, ids)
+        self.assertTrue(not misses or max(about) < min(misses), ids)
+
+    def test_keyboard_folding_finds_kazakh_letters(self):
+        hits, r = self.ws.json_hits("казакстан")
+        self.assertTrue(hits, r.stderr)
+        self.assertTrue(all(h["lang"] == "kk" for h in hits))
+
+
+class SeedArticleTest(unittest.TestCase):
+    """The real article in ../shared/seed (read from there, never copied into the repository)."""
+
+    def test_seed_article_through_both_tools(self):
+        seed = os.path.join(ARGS.source_dir, "..", "shared", "seed")
+        if not os.path.isdir(seed):
+            self.skipTest("no ../shared/seed beside the checkout")
+        ws = Workspace()
+        try:
+            r = run([bin_path("izdeu-index"), "--db", ws.db, "--quiet", seed])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            hits, r = ws.json_hits('"Constitutional Court"')
+            self.assertEqual(len(hits), 1, r.stderr)
+            h = hits[0]
+            self.assertEqual(h["title"], "Head of State Tokayev meets with ombudsmen and human rights leaders")
+            self.assertEqual(h["credit"], "Akorda")
+            self.assertEqual(h["date"], "2023-08-29T16:29")
+            self.assertEqual(h["lang"], "en")
+            self.assertTrue(h["id"].endswith(".txt"))
+            self.assertIn("Constitutional", h["snippet"])
+            r = ws.query("Telegram")
+            self.assertEqual(r.returncode, 1)
+            self.assertEqual(r.stdout, "")
+        finally:
+            ws.cleanup()
+
+
 class ExitCodeTest(unittest.TestCase):
     def setUp(self):
         self.ws = Workspace()

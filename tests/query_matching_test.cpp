@@ -100,6 +100,10 @@ const MatchCase kCases[] = {
     {"Қазақстан", "kk"},
     {"қазақстанның", "kk"},
     {"Конституциялық", "kk"},
+    // Kazakh typed on a Russian keyboard
+    {"казакстан", "kk"},
+    {"Казакстанның", "kk"},
+    {"мектептеримизде", "kk"},
     // boolean operators, fields, NEAR, wildcards, dates
     {"Tokayev AND decree", "kassym"},
     {"Tokayev NOT decree", "curly,straight"},
@@ -111,6 +115,7 @@ const MatchCase kCases[] = {
     {"deleg*", "curly,usa"},
     {"lang:ru", "yolki,elka,court_ru"},
     {"lang:kk", "kk"},
+    {"lang:KK", "kk"},
     {"court date:2024-04-05", "court_en"},
     {"court date:2024-04-06..", "apart_en"},
     {"Tokayev date:..2023-08", "curly"},
