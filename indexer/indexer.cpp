@@ -246,17 +246,7 @@ public:
                 write(std::move(built));
             }
             // Articles that were in an earlier version of this file and are not any more.
-            const std::string file_term = schema::source_file_term(path);
-            for (std::size_t s = 0; s < shards_.size(); ++s) {
-                workers_[s]->post([this, file_term, ids](Xapian::WritableDatabase& db) {
-                    std::vector<Xapian::docid> stale;
-                    for (auto p = db.postlist_begin(file_term); p != db.postlist_end(file_term); ++p) {
-                        if (!ids->count(id_term_of(db, *p))) stale.push_back(*p);
-                    }
-                    for (Xapian::docid did : stale) db.delete_document(did);
-                    counters_.deleted += stale.size();
-                });
-            }
+            delete_documents_of(path, ids);
         }
         set_state_metadata(failed_key(path),
                            r.problems.empty() ? std::string() : r.problems.front().reason + "\t" + path);
@@ -267,17 +257,7 @@ public:
     }
 
     void delete_file(const FileState& state) {
-        const std::string file_term = schema::source_file_term(state.path);
-        for (std::size_t s = 0; s < shards_.size(); ++s) {
-            workers_[s]->post([this, file_term](Xapian::WritableDatabase& db) {
-                std::vector<Xapian::docid> docs;
-                for (auto p = db.postlist_begin(file_term); p != db.postlist_end(file_term); ++p) {
-                    docs.push_back(*p);
-                }
-                for (Xapian::docid did : docs) db.delete_document(did);
-                counters_.deleted += docs.size();
-            });
-        }
+        delete_documents_of(state.path, std::make_shared<std::unordered_set<std::string>>());
         set_state_metadata(file_state_key(state.path), "");
         set_state_metadata(failed_key(state.path), "");
         ++pending_;
@@ -329,6 +309,21 @@ private:
         summary_.deleted += counters_.deleted;
         summary_.duplicates += counters_.duplicates;
         counters_.added = counters_.updated = counters_.deleted = counters_.duplicates = counters_.moved = 0;
+    }
+
+    /// Deletes, in every shard, the documents of a source file whose id is not in keep.
+    void delete_documents_of(const std::string& path, std::shared_ptr<const std::unordered_set<std::string>> keep) {
+        const std::string file_term = schema::source_file_term(path);
+        for (std::size_t s = 0; s < shards_.size(); ++s) {
+            workers_[s]->post([this, file_term, keep](Xapian::WritableDatabase& db) {
+                std::vector<Xapian::docid> doomed;
+                for (auto p = db.postlist_begin(file_term); p != db.postlist_end(file_term); ++p) {
+                    if (keep->empty() || !keep->count(id_term_of(db, *p))) doomed.push_back(*p);
+                }
+                for (Xapian::docid did : doomed) db.delete_document(did);
+                counters_.deleted += doomed.size();
+            });
+        }
     }
 
     void grow_workers() {

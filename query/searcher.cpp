@@ -1,6 +1,8 @@
 #include "searcher.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <cmath>
@@ -91,6 +93,18 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                 break;
             } catch (const Xapian::DatabaseModifiedError&) {
                 if (attempt >= 5) throw;
+            } catch (const Xapian::DatabaseOpeningError&) {
+                // --compact and --rebuild swap the index folder: a reader that read the old
+                // stub may look for a shard that just moved. Opening again sees the new index;
+                // a database that is really missing is reported after a few tries.
+                if (attempt >= 3 || !std::filesystem::exists(databases.front())) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
+            } catch (const Xapian::DatabaseCorruptError&) {
+                // Opening while the indexer commits can read a block the writer is reusing
+                // (seen under load in tests/reliability_test.py); a real corruption persists
+                // through the retries and is reported.
+                if (attempt >= 5) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
             }
         }
     } catch (const Xapian::DatabaseNotFoundError& e) {
