@@ -116,27 +116,21 @@ bool is_dotted_acronym(std::string_view s) {
 
 Script script_of(std::string_view term) {
     bool digits = true;
-    int32_t i = 0;
-    const auto n = static_cast<int32_t>(term.size());
-    while (i < n) {
-        UChar32 c = next_code_point(term, i);
-        if (c < 0) continue;
-        auto cp = static_cast<char32_t>(c);
-        if (is_latin_letter(cp)) return Script::Latin;
-        if (is_cyrillic(cp)) return Script::Cyrillic;
-        if (!(cp >= '0' && cp <= '9') && cp != '.' && cp != ',') digits = false;
-    }
+    Script found = Script::Other;
+    for_each_code_point(term, [&](char32_t cp) {
+        if (is_latin_letter(cp)) found = Script::Latin;
+        else if (is_cyrillic(cp)) found = Script::Cyrillic;
+        else if (!(cp >= '0' && cp <= '9') && cp != '.' && cp != ',') digits = false;
+        return found == Script::Other;  // the first letter decides
+    });
+    if (found != Script::Other) return found;
     return digits ? Script::Number : Script::Other;
 }
 
 bool has_kazakh_letter(std::string_view term) {
-    int32_t i = 0;
-    const auto n = static_cast<int32_t>(term.size());
-    while (i < n) {
-        UChar32 c = next_code_point(term, i);
-        if (c >= 0 && is_kazakh_only_letter(static_cast<char32_t>(c))) return true;
-    }
-    return false;
+    bool found = false;
+    for_each_code_point(term, [&](char32_t cp) { return !(found = is_kazakh_only_letter(cp)); });
+    return found;
 }
 
 }  // namespace
@@ -460,12 +454,7 @@ std::vector<std::string> Analyzer::query_stems(const Token& token) {
 std::string Analyzer::keyboard_fold(std::string_view term) {
     std::string out;
     out.reserve(term.size());
-    int32_t i = 0;
-    const auto n = static_cast<int32_t>(term.size());
-    while (i < n) {
-        UChar32 c = next_code_point(term, i);
-        if (c < 0) continue;
-        char32_t cp = static_cast<char32_t>(c);
+    for_each_code_point(term, [&](char32_t cp) {
         switch (cp) {
             case 0x49B: cp = 0x43A; break;  // қ -> к
             case 0x4D9: cp = 0x430; break;  // ә -> а
@@ -479,25 +468,22 @@ std::string Analyzer::keyboard_fold(std::string_view term) {
             default: break;
         }
         append_utf8(out, cp);
-    }
+        return true;
+    });
     return out;
 }
 
 Language Analyzer::detect_language(std::string_view text) {
     std::size_t latin = 0, cyrillic = 0, kazakh = 0;
-    int32_t i = 0;
-    const auto n = static_cast<int32_t>(text.size());
-    while (i < n) {
-        UChar32 c = next_code_point(text, i);
-        if (c < 0) continue;
-        auto cp = static_cast<char32_t>(c);
+    for_each_code_point(text, [&](char32_t cp) {
         if (is_latin_letter(cp)) {
             ++latin;
         } else if (is_cyrillic(cp)) {
             ++cyrillic;
             if (is_kazakh_only_letter(cp)) ++kazakh;
         }
-    }
+        return true;
+    });
     if (cyrillic == 0 && latin == 0) return Language::Undetermined;
     if (cyrillic > latin) {
         // Kazakh-only letters make up about a tenth of the letters of Kazakh text; a Russian

@@ -9,9 +9,9 @@
 //     in the unprefixed space so BM25 weighs the title above the body;
 //   - "XK" + keyboard-folded form of Kazakh words (қ→к, ә→а, ...), without positions.
 // Boolean terms: "Q" unique id, "D"/"M"/"Y" date (YYYYMMDD, YYYYMM, YYYY, as omega), "L" language,
-// "XC" credit words, "XF" source file (hash of its path). Values hold the sortable date, the
-// duplicate key used for collapsing, and the view count. The document data is a JSON object with
-// the stored fields the query tool prints (see StoredField).
+// "XC" credit words, "XF" source file (hash of its path), "XD" duplicate key. Values hold the
+// sortable date, the duplicate key used for collapsing, and the view count. The document data is
+// a JSON object with the stored fields the query tool prints.
 //
 // The database records kSchemaVersion and the analyzer fingerprint in its metadata; the query
 // tool refuses a database whose either differs.
@@ -38,6 +38,7 @@ inline constexpr std::string_view kYearPrefix = "Y";
 inline constexpr std::string_view kLanguagePrefix = "L";
 inline constexpr std::string_view kCreditPrefix = "XC";
 inline constexpr std::string_view kSourceFilePrefix = "XF";
+inline constexpr std::string_view kDuplicatePrefix = "XD";  ///< + duplicate key: all copies of an article
 
 /// Value slots.
 enum Slot : Xapian::valueno {
@@ -65,6 +66,8 @@ inline constexpr size_t kMaxTermBytes = 240;
 
 /// The boolean id term for an article id (ids too long for a term are hashed).
 std::string id_term(std::string_view id);
+/// The boolean term shared by every copy of an article (its duplicate key).
+inline std::string duplicate_term(std::string_view key) { return std::string(kDuplicatePrefix) + std::string(key); }
 /// The boolean term naming the source file (hashed: paths may exceed the term limit).
 std::string source_file_term(std::string_view path);
 

@@ -20,4 +20,16 @@ inline std::int32_t next_code_point(std::string_view s, std::int32_t& i) {
     return c;
 }
 
+/// Calls visit(code point) for each well-formed code point of s, skipping invalid sequences,
+/// until visit returns false.
+template <typename Visit>
+void for_each_code_point(std::string_view s, Visit&& visit) {
+    std::int32_t i = 0;
+    const auto n = static_cast<std::int32_t>(s.size());
+    while (i < n) {
+        const std::int32_t c = next_code_point(s, i);
+        if (c >= 0 && !visit(static_cast<char32_t>(c))) return;
+    }
+}
+
 }  // namespace izdeu

@@ -79,7 +79,7 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
     doc.add_boolean_term(built.id_term);
     doc.add_boolean_term(schema::source_file_term(source_file));
     doc.add_boolean_term(prefixed(schema::kLanguagePrefix, language_code(language)));
-    doc.add_boolean_term(prefixed("XD", built.duplicate_key));
+    doc.add_boolean_term(schema::duplicate_term(built.duplicate_key));
     doc.add_value(schema::kSlotDuplicateKey, built.duplicate_key);
     if (article.published) {
         const std::string sortable = article.published->sortable();

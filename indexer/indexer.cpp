@@ -352,7 +352,7 @@ private:
         }
         auto doc = std::make_shared<BuiltDocument>(std::move(built));
         workers_[target]->post([this, doc](Xapian::WritableDatabase& db) {
-            const std::string dup_term = "XD" + doc->duplicate_key;
+            const std::string dup_term = schema::duplicate_term(doc->duplicate_key);
             if (db.get_termfreq(dup_term) > 0) {
                 for (auto p = db.postlist_begin(dup_term); p != db.postlist_end(dup_term); ++p) {
                     if (id_term_of(db, *p) != doc->id_term) {

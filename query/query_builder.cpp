@@ -97,7 +97,6 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
         std::uint32_t start, end;
     };
     std::vector<Position> positions;
-    std::vector<std::pair<Token, std::string>> alternatives;  // token, owned term
     std::vector<Q> alternative_queries;
     analyzer_.analyze(text, Language::Undetermined, 1, [&](const Token& t) {
         Q forms = term_query(t, exact, field, out);
@@ -106,7 +105,6 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
             return;
         }
         Position p{forms, Q(), Q(), t.start, t.end};
-        std::vector<Q> leaves(forms.get_terms_begin(), forms.get_terms_end());
         std::vector<Q> leaf_queries;
         for (auto it = forms.get_terms_begin(); it != forms.get_terms_end(); ++it) {
             leaf_queries.emplace_back(*it);
@@ -125,7 +123,6 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
         }
         positions.push_back(std::move(p));
     });
-    (void)alternatives;
     if (positions.empty()) return Q();
     if (positions.size() == 1) {
         Q word = positions[0].synonym;
@@ -328,10 +325,9 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
             std::vector<Q> operands, phrases;
             Xapian::termcount extra = 0;
             for (const Node& c : node.children) {
-                BuiltQuery& o = out;
                 std::vector<Q> words;
                 analyzer_.analyze(c.text, Language::Undetermined, 1, [&](const Token& t) {
-                    if (!t.alternative) words.push_back(term_query(t, c.exact, field, o));
+                    if (!t.alternative) words.push_back(term_query(t, c.exact, field, out));
                 });
                 if (words.empty()) continue;
                 if (words.size() > 1) {

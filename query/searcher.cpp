@@ -77,7 +77,7 @@ void Searcher::add(const std::string& path, bool allow_partial) {
 
 Searcher::Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path,
                    bool allow_partial)
-    : paths_(databases) {
+    {
     try {
         // The indexer may commit twice while we open and read the identity: start again.
         for (int attempt = 0;; ++attempt) {
@@ -245,7 +245,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         // duplicates).
         std::vector<Xapian::Query> keys;
         for (auto it = top.begin(); it != top.end(); ++it) {
-            keys.emplace_back("XD" + it.get_document().get_value(schema::kSlotDuplicateKey));
+            keys.emplace_back(schema::duplicate_term(it.get_document().get_value(schema::kSlotDuplicateKey)));
         }
         if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
         enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second,

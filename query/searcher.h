@@ -75,7 +75,6 @@ private:
 
     void add(const std::string& path, bool allow_partial);
 
-    std::vector<std::string> paths_;
     std::vector<std::string> warnings_;
     Xapian::Database db_;
     std::unique_ptr<Analyzer> analyzer_;

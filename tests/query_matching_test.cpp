@@ -126,28 +126,28 @@ const MatchCase kCases[] = {
     {"deleg* OR zzzq*", "curly,usa"},
 };
 
-std::string ids_of(const SearchResult& r) {
-    std::vector<std::string> ids;
-    for (const Hit& h : r.hits) ids.push_back(h.id);
+// Ids in a canonical order, comma-separated, so expected and found sets compare as strings.
+std::string sorted_csv(std::vector<std::string> ids) {
     std::sort(ids.begin(), ids.end());
     std::string out;
     for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
     return out;
 }
 
+std::string ids_of(const SearchResult& r) {
+    std::vector<std::string> ids;
+    for (const Hit& h : r.hits) ids.push_back(h.id);
+    return sorted_csv(std::move(ids));
+}
+
 std::string sorted_ids(const std::string& csv) {
     std::vector<std::string> ids;
-    size_t start = 0;
-    while (start < csv.size()) {
-        size_t comma = csv.find(',', start);
-        if (comma == std::string::npos) comma = csv.size();
+    for (size_t start = 0; start < csv.size();) {
+        size_t comma = std::min(csv.find(',', start), csv.size());
         ids.push_back(csv.substr(start, comma - start));
         start = comma + 1;
     }
-    std::sort(ids.begin(), ids.end());
-    std::string out;
-    for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
-    return out;
+    return sorted_csv(std::move(ids));
 }
 
 }  // namespace
