@@ -1,6 +1,6 @@
 // Analyzer throughput benchmark (issue 3: >= 25 MB/s on one core for analysis alone).
 //
-// usage: izdeu-analyzer-bench [--passes P] [--limit N] [--only MODE] INPUT
+// usage: izdeu-analyzer-bench [--passes P] [--limit N] [--only MODE] [--hash-docs FILE] INPUT
 //   INPUT: a folder (walked recursively, *.txt, sorted) or @LISTFILE (one path a line).
 //
 // Every file is read into memory first; then, on one thread, with one izdeu::Analyzer (whose
@@ -9,10 +9,14 @@
 //   indexer   : parse_article_text + the analyzer calls build_document makes today (title, body
 //               for the duplicate key, body again for postings) -- no Xapian::Document
 //   icu-break : ICU word breaking alone (UTF-8 UText, root locale), for reference
+//   hash      : one pass of `analyze` that hashes every token field, the detected languages and
+//               the stats; prints the hash (and, with --hash-docs FILE, one hash per article).
+//               Not timed: it proves that an optimization left the analyzer's output unchanged.
 // and prints one line per mode: key=value, MB/s over the raw file bytes. The best of P passes
 // (default 3) is reported; pass 1 also fills the stem caches, as a long indexer run would.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -42,11 +46,13 @@ std::vector<std::string> list_inputs(const std::string& arg) {
         std::ifstream in(arg.substr(1));
         std::string line;
         while (std::getline(in, line))
-            if (!line.empty()) out.push_back(line);
+            if (!line.empty())
+                out.push_back(line);
         return out;
     }
     for (const auto& e : std::filesystem::recursive_directory_iterator(arg))
-        if (e.is_regular_file() && e.path().extension() == ".txt") out.push_back(e.path().string());
+        if (e.is_regular_file() && e.path().extension() == ".txt")
+            out.push_back(e.path().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -65,13 +71,30 @@ void split(Doc& d) {
     }
     d.title = a.substr(0, nl);
     size_t b = nl + 1;
-    while (b < a.size() && a[b] == '\n') ++b;
+    while (b < a.size() && a[b] == '\n')
+        ++b;
     d.body = a.substr(b);
 }
 
+// FNV-1a, 64 bits: stable across builds and platforms, unlike std::hash.
+struct TokenHash {
+    std::uint64_t value = 0xcbf29ce484222325ULL;
+    void bytes(const void* data, size_t size) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (size_t i = 0; i < size; ++i)
+            value = (value ^ p[i]) * 0x100000001b3ULL;
+    }
+    void text(std::string_view s) {
+        number(s.size());  // the length keeps "ab"+"c" apart from "a"+"bc"
+        bytes(s.data(), s.size());
+    }
+    void number(std::uint64_t n) { bytes(&n, sizeof n); }
+};
+
 void print(const char* mode, int pass, size_t docs, size_t bytes, size_t tokens, double secs) {
-    std::printf("analyzer_bench mode=%s pass=%d docs=%zu bytes=%zu tokens=%zu secs=%.3f MBps=%.2f\n",
-                mode, pass, docs, bytes, tokens, secs, static_cast<double>(bytes) / 1e6 / secs);
+    std::printf(
+        "analyzer_bench mode=%s pass=%d docs=%zu bytes=%zu tokens=%zu secs=%.3f MBps=%.2f\n", mode,
+        pass, docs, bytes, tokens, secs, static_cast<double>(bytes) / 1e6 / secs);
     std::fflush(stdout);
 }
 
@@ -80,25 +103,35 @@ void print(const char* mode, int pass, size_t docs, size_t bytes, size_t tokens,
 int main(int argc, char** argv) {
     int passes = 3;
     size_t limit = 0;
-    std::string only;  // analyze, indexer or icu-break; empty = all three
+    std::string only;  // analyze, indexer, icu-break or hash; empty = the first three
+    std::string hash_docs;
     std::string input;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--passes" && i + 1 < argc) passes = std::atoi(argv[++i]);
-        else if (a == "--limit" && i + 1 < argc) limit = std::strtoul(argv[++i], nullptr, 10);
-        else if (a == "--only" && i + 1 < argc) only = argv[++i];
-        else if (!a.empty() && a[0] != '-' && input.empty()) input = a;
+        if (a == "--passes" && i + 1 < argc)
+            passes = std::atoi(argv[++i]);
+        else if (a == "--limit" && i + 1 < argc)
+            limit = std::strtoul(argv[++i], nullptr, 10);
+        else if (a == "--only" && i + 1 < argc)
+            only = argv[++i];
+        else if (a == "--hash-docs" && i + 1 < argc)
+            hash_docs = argv[++i];
+        else if (!a.empty() && a[0] != '-' && input.empty())
+            input = a;
         else {
-            std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n",
+                         argv[0]);
             return 2;
         }
     }
     if (input.empty()) {
-        std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n", argv[0]);
+        std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n",
+                     argv[0]);
         return 2;
     }
     std::vector<std::string> files = list_inputs(input);
-    if (limit && files.size() > limit) files.resize(limit);
+    if (limit && files.size() > limit)
+        files.resize(limit);
     std::vector<Doc> docs(files.size());
     size_t bytes = 0;
     for (size_t i = 0; i < files.size(); ++i) {
@@ -113,6 +146,45 @@ int main(int argc, char** argv) {
                  static_cast<double>(bytes) / 1e6);
 
     izdeu::Analyzer analyzer;
+    if (only == "hash") {
+        TokenHash all;
+        size_t count = 0;
+        std::ofstream per_doc;
+        if (!hash_docs.empty())
+            per_doc.open(hash_docs);
+        for (size_t i = 0; i < docs.size(); ++i) {
+            const Doc& d = docs[i];
+            TokenHash h;
+            const std::string joined = std::string(d.title) + "\n" + std::string(d.body);
+            const izdeu::Language lang = izdeu::Analyzer::detect_language(joined);
+            h.number(static_cast<std::uint64_t>(lang));
+            auto add = [&](const izdeu::Token& t) {
+                ++count;
+                h.text(t.term);
+                h.text(t.stem);
+                h.number(t.position);
+                h.number(t.start);
+                h.number(t.end);
+                h.number(static_cast<std::uint64_t>(t.script));
+                h.number(t.kazakh);
+                h.number(t.alternative);
+            };
+            const izdeu::AnalysisStats s = analyzer.analyze(d.title, lang, 1, add);
+            const izdeu::AnalysisStats b =
+                analyzer.analyze(d.body, lang, s.next_position + 100, add);
+            for (const izdeu::AnalysisStats& st : {s, b}) {
+                h.number(st.invalid_utf8);
+                h.number(st.dropped_long);
+                h.number(st.next_position);
+            }
+            all.number(h.value);
+            if (per_doc)
+                per_doc << files[i] << ' ' << std::hex << h.value << std::dec << '\n';
+        }
+        std::printf("analyzer_bench mode=hash docs=%zu tokens=%zu hash=%016llx\n", docs.size(),
+                    count, static_cast<unsigned long long>(all.value));
+        return 0;
+    }
     size_t sink = 0;
     double best = 1e30;
     size_t tokens = 0;
@@ -133,7 +205,8 @@ int main(int argc, char** argv) {
         best = std::min(best, secs);
         print("analyze", p, docs.size(), bytes, tokens, secs);
     }
-    if (only.empty() || only == "analyze") print("analyze-best", 0, docs.size(), bytes, tokens, best);
+    if (only.empty() || only == "analyze")
+        print("analyze-best", 0, docs.size(), bytes, tokens, best);
 
     best = 1e30;
     for (int p = 1; p <= passes && (only.empty() || only == "indexer"); ++p) {
@@ -155,7 +228,8 @@ int main(int argc, char** argv) {
         best = std::min(best, secs);
         print("indexer", p, docs.size(), bytes, tokens, secs);
     }
-    if (only.empty() || only == "indexer") print("indexer-best", 0, docs.size(), bytes, tokens, best);
+    if (only.empty() || only == "indexer")
+        print("indexer-best", 0, docs.size(), bytes, tokens, best);
 
     if (only.empty() || only == "icu-break") {
         UErrorCode status = U_ZERO_ERROR;
@@ -175,7 +249,8 @@ int main(int argc, char** argv) {
                 ut = utext_openUTF8(ut, d.raw.data(), static_cast<int64_t>(d.raw.size()), &status);
                 bi->setText(ut, status);
                 for (int32_t e = bi->next(); e != icu::BreakIterator::DONE; e = bi->next())
-                    if (bi->getRuleStatus() != UBRK_WORD_NONE) ++tokens;
+                    if (bi->getRuleStatus() != UBRK_WORD_NONE)
+                        ++tokens;
             }
             const double secs = now_s() - t0;
             best = std::min(best, secs);
