@@ -3,8 +3,8 @@
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
-#include <unicode/uchar.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
 #include <unicode/uclean.h>
 #include <unicode/unistr.h>
 #include <unicode/utf16.h>
@@ -29,7 +29,8 @@ bool is_ignorable(char32_t c) {
     if (c == 0xAD || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF) {
         return true;
     }
-    if (c < 0x20) return c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f';
+    if (c < 0x20)
+        return c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f';
     return c >= 0x7F && c <= 0x9F;
 }
 
@@ -38,32 +39,47 @@ bool is_apostrophe(char32_t c) {
     return c == 0x2019 || c == 0x2018 || c == 0x60 || c == 0x02BC || c == 0x2032 || c == 0xB4;
 }
 
-bool is_hyphen(char16_t c) { return c == u'-' || c == 0x2010 || c == 0x2011; }
+bool is_hyphen(char16_t c) {
+    return c == u'-' || c == 0x2010 || c == 0x2011;
+}
 
-bool is_group_separator(char16_t c) { return c == u' ' || c == 0xA0 || c == 0x202F || c == 0x2009; }
+bool is_group_separator(char16_t c) {
+    return c == u' ' || c == 0xA0 || c == 0x202F || c == 0x2009;
+}
 
 bool is_kazakh_only_letter(char32_t c) {
     switch (c) {
-        case 0x4D9: case 0x4D8:  // ә
-        case 0x493: case 0x492:  // ғ
-        case 0x49B: case 0x49A:  // қ
-        case 0x4A3: case 0x4A2:  // ң
-        case 0x4E9: case 0x4E8:  // ө
-        case 0x4B1: case 0x4B0:  // ұ
-        case 0x4AF: case 0x4AE:  // ү
-        case 0x4BB: case 0x4BA:  // һ
-        case 0x456: case 0x406:  // і
+        case 0x4D9:
+        case 0x4D8:  // ә
+        case 0x493:
+        case 0x492:  // ғ
+        case 0x49B:
+        case 0x49A:  // қ
+        case 0x4A3:
+        case 0x4A2:  // ң
+        case 0x4E9:
+        case 0x4E8:  // ө
+        case 0x4B1:
+        case 0x4B0:  // ұ
+        case 0x4AF:
+        case 0x4AE:  // ү
+        case 0x4BB:
+        case 0x4BA:  // һ
+        case 0x456:
+        case 0x406:  // і
             return true;
         default:
             return false;
     }
 }
 
-bool is_cyrillic(char32_t c) { return c >= 0x400 && c <= 0x52F; }
+bool is_cyrillic(char32_t c) {
+    return c >= 0x400 && c <= 0x52F;
+}
 
 bool is_latin_letter(char32_t c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
-           (c >= 0x1E00 && c <= 0x1EFF);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF);
 }
 
 void append_utf8(std::string& out, char32_t c) {
@@ -71,13 +87,16 @@ void append_utf8(std::string& out, char32_t c) {
     int32_t n = 0;
     UBool error = false;
     U8_APPEND(buf, n, 4, static_cast<UChar32>(c), error);
-    if (!error) out.append(buf, static_cast<size_t>(n));
+    if (!error)
+        out.append(buf, static_cast<size_t>(n));
 }
 
 bool is_ascii_digits(std::string_view s) {
-    if (s.empty()) return false;
+    if (s.empty())
+        return false;
     for (char c : s) {
-        if (c < '0' || c > '9') return false;
+        if (c < '0' || c > '9')
+            return false;
     }
     return true;
 }
@@ -85,12 +104,15 @@ bool is_ascii_digits(std::string_view s) {
 // "5,000" and "12,500,000" mean 5000 and 12500000; "1,5" (a decimal comma) is left alone.
 bool is_comma_grouped_number(std::string_view s) {
     size_t comma = s.find(',');
-    if (comma == 0 || comma > 3 || comma == std::string_view::npos) return false;
-    if (!is_ascii_digits(s.substr(0, comma))) return false;
+    if (comma == 0 || comma > 3 || comma == std::string_view::npos)
+        return false;
+    if (!is_ascii_digits(s.substr(0, comma)))
+        return false;
     while (comma != std::string_view::npos) {
         size_t next = s.find(',', comma + 1);
         size_t group_end = next == std::string_view::npos ? s.size() : next;
-        if (group_end - comma - 1 != 3 || !is_ascii_digits(s.substr(comma + 1, 3))) return false;
+        if (group_end - comma - 1 != 3 || !is_ascii_digits(s.substr(comma + 1, 3)))
+            return false;
         comma = next;
     }
     return true;
@@ -98,14 +120,16 @@ bool is_comma_grouped_number(std::string_view s) {
 
 // "u.s" (from U.S.), "u.s.a" and "р.ф" are acronyms: single letters joined by dots.
 bool is_dotted_acronym(std::string_view s) {
-    if (s.size() < 3) return false;
+    if (s.size() < 3)
+        return false;
     std::int32_t i = 0;
     const auto n = static_cast<std::int32_t>(s.size());
     bool expect_letter = true;
     while (i < n) {
         const UChar32 c = next_code_point(s, i);
         if (expect_letter) {
-            if (c < 0 || !u_isalpha(c)) return false;
+            if (c < 0 || !u_isalpha(c))
+                return false;
         } else if (c != '.') {
             return false;
         }
@@ -118,12 +142,16 @@ Script script_of(std::string_view term) {
     bool digits = true;
     Script found = Script::Other;
     for_each_code_point(term, [&](char32_t cp) {
-        if (is_latin_letter(cp)) found = Script::Latin;
-        else if (is_cyrillic(cp)) found = Script::Cyrillic;
-        else if (!(cp >= '0' && cp <= '9') && cp != '.' && cp != ',') digits = false;
+        if (is_latin_letter(cp))
+            found = Script::Latin;
+        else if (is_cyrillic(cp))
+            found = Script::Cyrillic;
+        else if (!(cp >= '0' && cp <= '9') && cp != '.' && cp != ',')
+            digits = false;
         return found == Script::Other;  // the first letter decides
     });
-    if (found != Script::Other) return found;
+    if (found != Script::Other)
+        return found;
     return digits ? Script::Number : Script::Other;
 }
 
@@ -137,31 +165,39 @@ bool has_kazakh_letter(std::string_view term) {
 
 std::string_view language_code(Language language) {
     switch (language) {
-        case Language::English: return "en";
-        case Language::Russian: return "ru";
-        case Language::Kazakh: return "kk";
-        case Language::Undetermined: break;
+        case Language::English:
+            return "en";
+        case Language::Russian:
+            return "ru";
+        case Language::Kazakh:
+            return "kk";
+        case Language::Undetermined:
+            break;
     }
     return "und";
 }
 
 Language language_from_code(std::string_view code) {
-    if (code == "en" || code == "eng" || code == "english") return Language::English;
-    if (code == "ru" || code == "rus" || code == "russian") return Language::Russian;
-    if (code == "kk" || code == "kaz" || code == "kazakh") return Language::Kazakh;
+    if (code == "en" || code == "eng" || code == "english")
+        return Language::English;
+    if (code == "ru" || code == "rus" || code == "russian")
+        return Language::Russian;
+    if (code == "kk" || code == "kaz" || code == "kazakh")
+        return Language::Kazakh;
     return Language::Undetermined;
 }
 
 /// A Xapian stemmer with a bounded memo: news repeats its words, and stemming is costly.
 class Analyzer::StemCache {
-public:
+  public:
     explicit StemCache(Xapian::Stem stem) : stem_(std::move(stem)) {}
 
     const std::string& stem(std::string_view word) {
         // A small direct-mapped cache in front of the map: news repeats a few thousand words
         // most of the time, and probing the big map missed the CPU caches (30% of analysis).
         Slot& slot = front_[std::hash<std::string_view>{}(word) & (kFrontSlots - 1)];
-        if (slot.value != nullptr && slot.key == word) return *slot.value;
+        if (slot.value != nullptr && slot.key == word)
+            return *slot.value;
         const std::string* value;
         auto it = cache_.find(word);
         if (it != cache_.end()) {
@@ -170,7 +206,8 @@ public:
             // Bounded so a long run over a huge vocabulary cannot grow memory without limit.
             if (cache_.size() >= kMaxEntries) {
                 cache_.clear();
-                for (Slot& s : front_) s.value = nullptr;
+                for (Slot& s : front_)
+                    s.value = nullptr;
             }
             std::string key(word);
             std::string stemmed = stem_(key);
@@ -181,7 +218,7 @@ public:
         return *value;
     }
 
-private:
+  private:
     struct Hash {
         using is_transparent = void;
         size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -235,8 +272,10 @@ void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
         } else {
             cp = static_cast<char32_t>(c);
         }
-        if (is_ignorable(cp)) continue;
-        if (is_apostrophe(cp)) cp = u'\'';
+        if (is_ignorable(cp))
+            continue;
+        if (is_apostrophe(cp))
+            cp = u'\'';
         const auto b = static_cast<std::uint32_t>(start);
         const auto e = static_cast<std::uint32_t>(i);
         if (cp <= 0xFFFF) {
@@ -272,14 +311,17 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
                                         static_cast<int32_t>(end - begin));
         icu::UnicodeString folded;
         casefold_->normalize(source, folded, status);
-        if (U_FAILURE(status)) return false;
+        if (U_FAILURE(status))
+            return false;
         const int32_t len = folded.length();
         for (int32_t k = 0; k < len;) {
             UChar32 c = folded.char32At(k);
             k += U16_LENGTH(c);
             auto cp = static_cast<char32_t>(c);
-            if (cp == 0x451) cp = 0x435;  // ё matches е in both directions
-            if (cp >= 0x300 && cp <= 0x36F) continue;  // stray combining marks (Latin only remain)
+            if (cp == 0x451)
+                cp = 0x435;  // ё matches е in both directions
+            if (cp >= 0x300 && cp <= 0x36F)
+                continue;  // stray combining marks (Latin only remain)
             if (cp >= 0xC0 && is_latin_letter(cp)) {
                 // Müller is found by Muller: a Latin letter loses its diacritics.
                 auto it = latin_base_.find(cp);
@@ -289,7 +331,8 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
                     if (nfd_->getDecomposition(static_cast<UChar32>(cp), decomposition) &&
                         decomposition.length() > 0) {
                         UChar32 first = decomposition.char32At(0);
-                        if (first < 0x80) base = static_cast<char32_t>(first);
+                        if (first < 0x80)
+                            base = static_cast<char32_t>(first);
                     }
                     it = latin_base_.emplace(cp, base).first;
                 }
@@ -303,8 +346,10 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
         script_of(out) == Script::Latin) {
         out.resize(out.size() - 2);
     }
-    while (!out.empty() && out.back() == '\'') out.pop_back();
-    while (!out.empty() && out.front() == '\'') out.erase(0, 1);
+    while (!out.empty() && out.back() == '\'')
+        out.pop_back();
+    while (!out.empty() && out.front() == '\'')
+        out.erase(0, 1);
     if (is_dotted_acronym(out)) {
         std::erase(out, '.');
     } else if (is_comma_grouped_number(out)) {
@@ -316,9 +361,12 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
 std::string_view Analyzer::stem_for(std::string_view term, Script script,
                                     Language document_language, bool& kazakh) {
     kazakh = false;
-    if (!options_.stemming) return term;
-    if (script == Script::Latin) return english_->stem(term);
-    if (script != Script::Cyrillic) return term;
+    if (!options_.stemming)
+        return term;
+    if (script == Script::Latin)
+        return english_->stem(term);
+    if (script != Script::Cyrillic)
+        return term;
     // A Kazakh word must never go through the Russian stemmer (қазақстан -> қазақста).
     if (document_language == Language::Kazakh || has_kazakh_letter(term)) {
         kazakh = true;
@@ -332,11 +380,12 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     AnalysisStats stats;
     decode(text, stats);
     stats.next_position = first_position;
-    if (utf16_.empty()) return stats;
+    if (utf16_.empty())
+        return stats;
 
     UErrorCode status = U_ZERO_ERROR;
-    UText* ut = utext_openUChars(nullptr, utf16_.data(), static_cast<int64_t>(utf16_.size()),
-                                 &status);
+    UText* ut =
+        utext_openUChars(nullptr, utf16_.data(), static_cast<int64_t>(utf16_.size()), &status);
     breaker_->setText(ut, status);
     segments_.clear();
     for (int32_t b = breaker_->first(), e = breaker_->next(); e != icu::BreakIterator::DONE;
@@ -371,7 +420,8 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         // "5 000" (thin, no-break or plain space between groups of three digits) is 5000.
         auto digits_only = [&](Segment s) {
             for (std::uint32_t q = s.begin; q < s.end; ++q) {
-                if (utf16_[q] < u'0' || utf16_[q] > u'9') return false;
+                if (utf16_[q] < u'0' || utf16_[q] > u'9')
+                    return false;
             }
             return true;
         };
@@ -403,7 +453,8 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
             ++last;
         }
         if (last == k) {
-            if (normalize(seg.begin, seg.end, term_)) emit(term_, seg.begin, seg.end, position++, false);
+            if (normalize(seg.begin, seg.end, term_))
+                emit(term_, seg.begin, seg.end, position++, false);
             continue;
         }
         const std::uint32_t first_part_position = position;
@@ -427,25 +478,28 @@ std::vector<Analyzer::OwnedToken> Analyzer::tokens(std::string_view text,
                                                    Language document_language) {
     std::vector<OwnedToken> out;
     analyze(text, document_language, 1, [&](const Token& t) {
-        out.push_back({std::string(t.term), std::string(t.stem), t.position, t.start, t.end,
-                       t.alternative});
+        out.push_back(
+            {std::string(t.term), std::string(t.stem), t.position, t.start, t.end, t.alternative});
     });
     return out;
 }
 
 std::vector<std::string> Analyzer::query_stems(const Token& token) {
     std::vector<std::string> stems;
-    if (!options_.stemming) return stems;
+    if (!options_.stemming)
+        return stems;
     auto add = [&](const std::string& s) {
         for (const auto& have : stems) {
-            if (have == s) return;
+            if (have == s)
+                return;
         }
         stems.push_back(s);
     };
     if (token.script == Script::Latin) {
         add(english_->stem(token.term));
     } else if (token.script == Script::Cyrillic) {
-        if (!has_kazakh_letter(token.term)) add(russian_->stem(token.term));
+        if (!has_kazakh_letter(token.term))
+            add(russian_->stem(token.term));
         add(kazakh_->stem(token.term));
     }
     return stems;
@@ -456,16 +510,35 @@ std::string Analyzer::keyboard_fold(std::string_view term) {
     out.reserve(term.size());
     for_each_code_point(term, [&](char32_t cp) {
         switch (cp) {
-            case 0x49B: cp = 0x43A; break;  // қ -> к
-            case 0x4D9: cp = 0x430; break;  // ә -> а
-            case 0x4E9: cp = 0x43E; break;  // ө -> о
-            case 0x4B1: cp = 0x443; break;  // ұ -> у
-            case 0x4AF: cp = 0x443; break;  // ү -> у
-            case 0x493: cp = 0x433; break;  // ғ -> г
-            case 0x4A3: cp = 0x43D; break;  // ң -> н
-            case 0x4BB: cp = 0x445; break;  // һ -> х
-            case 0x456: cp = 0x438; break;  // і -> и
-            default: break;
+            case 0x49B:
+                cp = 0x43A;
+                break;  // қ -> к
+            case 0x4D9:
+                cp = 0x430;
+                break;  // ә -> а
+            case 0x4E9:
+                cp = 0x43E;
+                break;  // ө -> о
+            case 0x4B1:
+                cp = 0x443;
+                break;  // ұ -> у
+            case 0x4AF:
+                cp = 0x443;
+                break;  // ү -> у
+            case 0x493:
+                cp = 0x433;
+                break;  // ғ -> г
+            case 0x4A3:
+                cp = 0x43D;
+                break;  // ң -> н
+            case 0x4BB:
+                cp = 0x445;
+                break;  // һ -> х
+            case 0x456:
+                cp = 0x438;
+                break;  // і -> и
+            default:
+                break;
         }
         append_utf8(out, cp);
         return true;
@@ -480,11 +553,13 @@ Language Analyzer::detect_language(std::string_view text) {
             ++latin;
         } else if (is_cyrillic(cp)) {
             ++cyrillic;
-            if (is_kazakh_only_letter(cp)) ++kazakh;
+            if (is_kazakh_only_letter(cp))
+                ++kazakh;
         }
         return true;
     });
-    if (cyrillic == 0 && latin == 0) return Language::Undetermined;
+    if (cyrillic == 0 && latin == 0)
+        return Language::Undetermined;
     if (cyrillic > latin) {
         // Kazakh-only letters make up about a tenth of the letters of Kazakh text; a Russian
         // article that names Қазақстан once must stay Russian.

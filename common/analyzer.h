@@ -33,7 +33,8 @@ enum class Language : std::uint8_t { Undetermined, English, Russian, Kazakh };
 
 /// "en", "ru", "kk" or "und".
 std::string_view language_code(Language language);
-/// Parses a language code ("en", "ru", "kk", "und", also "eng"/"rus"/"kaz"); Undetermined if unknown.
+/// Parses a language code ("en", "ru", "kk", "und", also "eng"/"rus"/"kaz"); Undetermined if
+/// unknown.
 Language language_from_code(std::string_view code);
 
 enum class Script : std::uint8_t { Other, Latin, Cyrillic, Number };
@@ -57,14 +58,14 @@ struct AnalyzerOptions {
 };
 
 struct AnalysisStats {
-    std::size_t invalid_utf8 = 0;   ///< invalid byte sequences replaced by U+FFFD
-    std::size_t dropped_long = 0;   ///< tokens longer than a Xapian term can be
+    std::size_t invalid_utf8 = 0;  ///< invalid byte sequences replaced by U+FFFD
+    std::size_t dropped_long = 0;  ///< tokens longer than a Xapian term can be
     std::uint32_t next_position = 0;
 };
 
 /// One analyzer per thread: ICU break iterators and the stem caches hold state.
 class Analyzer {
-public:
+  public:
     explicit Analyzer(AnalyzerOptions options = {});
     ~Analyzer();
     Analyzer(const Analyzer&) = delete;
@@ -88,7 +89,8 @@ public:
     /// Every stem the index could hold for a query word whose language is unknown.
     std::vector<std::string> query_stems(const Token& token);
 
-    /// The keyboard-folded form of a Kazakh stem (қ->к, ә->а, ө->о, ұ/ү->у, ғ->г, ң->н, һ->х, і->и).
+    /// The keyboard-folded form of a Kazakh stem (қ->к, ә->а, ө->о, ұ/ү->у, ғ->г, ң->н, һ->х,
+    /// і->и).
     static std::string keyboard_fold(std::string_view term);
 
     /// Detects the language of a text from its letters.
@@ -99,7 +101,7 @@ public:
 
     const AnalyzerOptions& options() const { return options_; }
 
-private:
+  private:
     struct Segment;
     class StemCache;
 
