@@ -74,6 +74,8 @@ Q QueryBuilder::term_query(const Token& token, bool exact, std::string_view fiel
     const std::string_view surface_prefix = title ? schema::kTitlePrefix : std::string_view();
     const std::string_view stem_prefix = title ? schema::kTitleStemPrefix : schema::kStemPrefix;
     out.has_terms = true;
+    if (token.script == Script::Cyrillic) ++out.cyrillic_words;
+    if (token.script == Script::Latin) ++out.latin_words;
     std::vector<Q> forms{Q(prefixed(surface_prefix, token.term))};
     out.highlight.terms.emplace(token.term);
     if (!exact) {
@@ -112,9 +114,11 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
         p.synonym = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end())
                                             : forms;
         if (!exact && field.empty() && t.script == Script::Cyrillic &&
-            analyzer_.options().keyboard_folding && ranking_.keyboard_fold_weight > 0) {
+            analyzer_.options().keyboard_folding && ranking_.keyboard_fold_weight > 0 &&
+            Analyzer::keyboard_fold(t.term) == t.term) {
             // Kazakh typed on a Russian keyboard: the folded word and its stems, weighted below
-            // the exact spellings.
+            // the exact spellings. A word that already has a Kazakh letter was typed on a Kazakh
+            // keyboard, so its folded forms would only add near-misses (қан would find кан).
             std::vector<Q> folded{Q(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(t.term)))};
             for (const std::string& stem : analyzer_.query_stems(t)) {
                 folded.emplace_back(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(stem)));

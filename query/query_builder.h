@@ -34,6 +34,9 @@ struct RankingOptions {
     unsigned feedback_documents = 10;
     unsigned feedback_terms = 20;
     double feedback_weight = 0.08;
+    /// Feedback for queries written mostly in Cyrillic. Off: on the Russian and Kazakh judged
+    /// collections it lost (EVALUATION.md), while it helps the English ones.
+    bool feedback_cyrillic = false;
 };
 
 struct BuildLimits {
@@ -51,6 +54,7 @@ struct BuiltQuery {
     HighlightSet highlight;
     std::vector<std::string> words;  ///< the query's words as typed, for spelling suggestions
     bool has_terms = false;          ///< some word analyzed to a term (else: only punctuation)
+    unsigned cyrillic_words = 0, latin_words = 0;  ///< by script, to choose language-dependent ranking
 };
 
 class QueryBuilder {

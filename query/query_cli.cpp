@@ -81,6 +81,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("feedback-docs", po::value(&search.ranking.feedback_documents), "pseudo-relevance feedback: top documents used")
         ("feedback-terms", po::value(&search.ranking.feedback_terms), "pseudo-relevance feedback: terms added")
         ("feedback-weight", po::value(&search.ranking.feedback_weight), "pseudo-relevance feedback: weight of added terms")
+        ("feedback-cyrillic", po::bool_switch(&search.ranking.feedback_cyrillic),
+         "pseudo-relevance feedback also for Russian and Kazakh queries (off: measured worse)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, when not where izdeu-index found it")
         ("allow-partial", po::bool_switch(), "when a shard (e.g. a remote one) is down, answer from the others with a warning");
     // clang-format on

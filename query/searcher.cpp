@@ -232,7 +232,9 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         Xapian::MSet top = enquire.get_mset(0, window, 100);
         estimated = top.get_matches_estimated();
         Xapian::Query expansion;
-        if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
+        const bool cyrillic_query = query.cyrillic_words > query.latin_words;
+        if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0 &&
+            (r.feedback_cyrillic || !cyrillic_query)) {
             expansion = feedback_expansion(db_, top, r);
         }
         Xapian::Query extra = query.boosts;
