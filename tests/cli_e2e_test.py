@@ -286,6 +286,26 @@ class RankingTest(unittest.TestCase):
         self.assertTrue(hits, r.stderr)
         self.assertTrue(all(h["lang"] == "kk" for h in hits))
 
+    def scores(self, *args):
+        hits, r = self.ws.json_hits("--limit", "5", "--no-snippets", *args)
+        self.assertTrue(hits, r.stderr)
+        return [(h["id"], round(h["score"], 6)) for h in hits]
+
+    def test_feedback_only_for_latin_queries(self):
+        # Measured on the judged collections (EVALUATION.md): feedback helps English queries and
+        # hurts Russian and Kazakh ones, so Cyrillic queries rank as if it were off.
+        for query in ("выборы", "Конституционный суд", "мектеп"):
+            with self.subTest(query=query):
+                default = self.scores(query)
+                self.assertEqual(default, self.scores("--feedback-weight", "0", query))
+                self.assertNotEqual(default, self.scores("--feedback-cyrillic", query))
+        self.assertNotEqual(self.scores("ombudsman"), self.scores("--feedback-weight", "0", "ombudsman"))
+
+    def test_no_keyboard_folding_for_words_typed_with_kazakh_letters(self):
+        self.assertEqual(self.scores("Қазақстан"), self.scores("--keyboard-weight", "0", "Қазақстан"))
+        hits, _ = self.ws.json_hits("--keyboard-weight", "0", "казакстан")
+        self.assertFalse(hits, "without folded forms a Russian-keyboard spelling finds nothing here")
+
 
 class SeedArticleTest(unittest.TestCase):
     """The real article in ../shared/seed (read from there, never copied into the repository)."""
