@@ -225,7 +225,7 @@ class Analyzer::StemCache {
     static constexpr std::size_t kMaxEntries = 500000;
     static constexpr std::size_t kMaxArenaBytes = 64u << 20;
     static constexpr std::size_t kInitialSlots = 1u << 14;
-    static constexpr std::size_t kFrontSlots = 4096;
+    static constexpr std::size_t kFrontSlots = 16384;
 
     struct Slot {
         std::uint32_t hash = 0;
@@ -352,25 +352,44 @@ Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
     auto* kazakh = new KazakhStemmer(options_.kazakh_lexicon);
     kazakh_description_ = kazakh->get_description();
     kazakh_ = std::make_unique<StemCache>(Xapian::Stem(kazakh));
+    build_fold_table();
 }
 
 Analyzer::~Analyzer() = default;
 
 void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
-    utf16_.clear();
-    starts_.clear();
-    ends_.clear();
+    // At most one UTF-16 unit per byte; the buffers only grow, and are written through pointers
+    // (push_back's bookkeeping for three arrays cost more than the decoding itself).
+    if (utf16_.size() < text.size()) {
+        utf16_.resize(text.size());
+        starts_.resize(text.size());
+        ends_.resize(text.size());
+    }
+    char16_t* units = utf16_.data();
+    std::uint32_t* starts = starts_.data();
+    std::uint32_t* ends = ends_.data();
+    std::size_t count = 0;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const auto n = static_cast<int32_t>(text.size());
     int32_t i = 0;
     while (i < n) {
-        int32_t start = i;
-        UChar32 c = next_code_point(text, i);
+        const int32_t start = i;
         char32_t cp;
-        if (c < 0) {
-            cp = kReplacement;
-            ++stats.invalid_utf8;
+        const unsigned char lead = bytes[i];
+        if (lead < 0x80) {
+            cp = lead;  // ASCII, most of the text: no decoder call
+            ++i;
+        } else if (lead >= 0xC2 && lead <= 0xDF && i + 1 < n && (bytes[i + 1] & 0xC0) == 0x80) {
+            cp = static_cast<char32_t>((lead & 0x1F) << 6 | (bytes[i + 1] & 0x3F));  // Cyrillic
+            i += 2;
         } else {
-            cp = static_cast<char32_t>(c);
+            const UChar32 c = next_code_point(text, i);
+            if (c < 0) {
+                cp = kReplacement;
+                ++stats.invalid_utf8;
+            } else {
+                cp = static_cast<char32_t>(c);
+            }
         }
         if (is_ignorable(cp))
             continue;
@@ -379,33 +398,96 @@ void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
         const auto b = static_cast<std::uint32_t>(start);
         const auto e = static_cast<std::uint32_t>(i);
         if (cp <= 0xFFFF) {
-            utf16_.push_back(static_cast<char16_t>(cp));
-            starts_.push_back(b);
-            ends_.push_back(e);
+            units[count] = static_cast<char16_t>(cp);
+            starts[count] = b;
+            ends[count] = e;
+            ++count;
         } else {
-            utf16_.push_back(static_cast<char16_t>(U16_LEAD(cp)));
-            utf16_.push_back(static_cast<char16_t>(U16_TRAIL(cp)));
-            starts_.insert(starts_.end(), 2, b);
-            ends_.insert(ends_.end(), 2, e);
+            units[count] = static_cast<char16_t>(U16_LEAD(cp));
+            units[count + 1] = static_cast<char16_t>(U16_TRAIL(cp));
+            starts[count] = starts[count + 1] = b;
+            ends[count] = ends[count + 1] = e;
+            count += 2;
         }
+    }
+    units_ = count;
+}
+
+void Analyzer::append_folded(const icu::UnicodeString& folded, std::string& out) {
+    const int32_t len = folded.length();
+    for (int32_t k = 0; k < len;) {
+        UChar32 c = folded.char32At(k);
+        k += U16_LENGTH(c);
+        auto cp = static_cast<char32_t>(c);
+        if (cp == 0x451)
+            cp = 0x435;  // ё matches е in both directions
+        if (cp >= 0x300 && cp <= 0x36F)
+            continue;  // stray combining marks (Latin only remain)
+        if (cp >= 0xC0 && is_latin_letter(cp)) {
+            // Müller is found by Muller: a Latin letter loses its diacritics.
+            auto it = latin_base_.find(cp);
+            if (it == latin_base_.end()) {
+                icu::UnicodeString decomposition;
+                char32_t base = cp;
+                if (nfd_->getDecomposition(static_cast<UChar32>(cp), decomposition) &&
+                    decomposition.length() > 0) {
+                    UChar32 first = decomposition.char32At(0);
+                    if (first < 0x80)
+                        base = static_cast<char32_t>(first);
+                }
+                it = latin_base_.emplace(cp, base).first;
+            }
+            cp = it->second;
+        }
+        append_utf8(out, cp);
+    }
+}
+
+void Analyzer::build_fold_table() {
+    fold_table_.assign(kFoldTableSize, FoldedUnit{});
+    std::string bytes;
+    for (std::size_t u = 0; u < kFoldTableSize; ++u) {
+        const auto c = static_cast<UChar32>(u);
+        // A unit that may combine with what precedes it (a combining mark) must see its
+        // neighbours: such words take the ICU path.
+        if (!casefold_->hasBoundaryBefore(c))
+            continue;
+        UErrorCode status = U_ZERO_ERROR;
+        icu::UnicodeString folded;
+        casefold_->normalize(icu::UnicodeString(c), folded, status);
+        if (U_FAILURE(status))
+            continue;
+        bytes.clear();
+        append_folded(folded, bytes);
+        if (bytes.size() > sizeof(FoldedUnit::bytes))
+            continue;
+        FoldedUnit& unit = fold_table_[u];
+        unit.size = static_cast<std::uint8_t>(bytes.size());
+        std::memcpy(unit.bytes, bytes.data(), bytes.size());
     }
 }
 
 bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
-    out.clear();
-    bool ascii = true;
+    // Fast path: every unit has a boundary before it, so NFKC_Casefold of the word is the
+    // concatenation of the units' own foldings (ICU's hasBoundaryBefore contract), looked up in
+    // a table built from ICU itself; the filters below are per code point too.
+    out.resize((end - begin) * sizeof(FoldedUnit::bytes));
+    char* dst = out.data();
+    bool simple = true;
     for (std::size_t k = begin; k < end; ++k) {
-        if (utf16_[k] >= 0x80) {
-            ascii = false;
+        const char16_t u = utf16_[k];
+        if (u >= kFoldTableSize || fold_table_[u].size == FoldedUnit::kNotSimple) {
+            simple = false;
             break;
         }
+        const FoldedUnit& unit = fold_table_[u];
+        std::memcpy(dst, unit.bytes, unit.size);
+        dst += unit.size;
     }
-    if (ascii) {
-        for (std::size_t k = begin; k < end; ++k) {
-            char c = static_cast<char>(utf16_[k]);
-            out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        }
+    if (simple) {
+        out.resize(static_cast<std::size_t>(dst - out.data()));
     } else {
+        out.clear();
         UErrorCode status = U_ZERO_ERROR;
         const icu::UnicodeString source(false, utf16_.data() + begin,
                                         static_cast<int32_t>(end - begin));
@@ -413,33 +495,7 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
         casefold_->normalize(source, folded, status);
         if (U_FAILURE(status))
             return false;
-        const int32_t len = folded.length();
-        for (int32_t k = 0; k < len;) {
-            UChar32 c = folded.char32At(k);
-            k += U16_LENGTH(c);
-            auto cp = static_cast<char32_t>(c);
-            if (cp == 0x451)
-                cp = 0x435;  // ё matches е in both directions
-            if (cp >= 0x300 && cp <= 0x36F)
-                continue;  // stray combining marks (Latin only remain)
-            if (cp >= 0xC0 && is_latin_letter(cp)) {
-                // Müller is found by Muller: a Latin letter loses its diacritics.
-                auto it = latin_base_.find(cp);
-                if (it == latin_base_.end()) {
-                    icu::UnicodeString decomposition;
-                    char32_t base = cp;
-                    if (nfd_->getDecomposition(static_cast<UChar32>(cp), decomposition) &&
-                        decomposition.length() > 0) {
-                        UChar32 first = decomposition.char32At(0);
-                        if (first < 0x80)
-                            base = static_cast<char32_t>(first);
-                    }
-                    it = latin_base_.emplace(cp, base).first;
-                }
-                cp = it->second;
-            }
-            append_utf8(out, cp);
-        }
+        append_folded(folded, out);
     }
     // Possessive: Tokayev's -> tokayev; a bare trailing or leading apostrophe is noise.
     if (out.size() > 2 && out.compare(out.size() - 2, 2, "'s") == 0 &&
@@ -480,12 +536,12 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     AnalysisStats stats;
     decode(text, stats);
     stats.next_position = first_position;
-    if (utf16_.empty())
+    if (units_ == 0)
         return stats;
 
     UErrorCode status = U_ZERO_ERROR;
-    UText* ut =
-        utext_openUChars(nullptr, utf16_.data(), static_cast<int64_t>(utf16_.size()), &status);
+    UText text16 = UTEXT_INITIALIZER;  // on the stack: no allocation per call
+    UText* ut = utext_openUChars(&text16, utf16_.data(), static_cast<int64_t>(units_), &status);
     breaker_->setText(ut, status);
     segments_.clear();
     for (int32_t b = breaker_->first(), e = breaker_->next(); e != icu::BreakIterator::DONE;

@@ -23,6 +23,7 @@
 U_NAMESPACE_BEGIN
 class BreakIterator;
 class Normalizer2;
+class UnicodeString;
 U_NAMESPACE_END
 
 namespace izdeu {
@@ -107,6 +108,8 @@ class Analyzer {
 
     void decode(std::string_view text, AnalysisStats& stats);
     bool normalize(std::size_t begin, std::size_t end, std::string& out);
+    void append_folded(const icu::UnicodeString& folded, std::string& out);
+    void build_fold_table();
     std::string_view stem_for(std::string_view term, Script script, Language document_language,
                               bool& kazakh);
 
@@ -116,13 +119,24 @@ class Analyzer {
     const icu::Normalizer2* nfd_ = nullptr;
     std::unique_ptr<StemCache> english_, russian_, kazakh_;
     std::string kazakh_description_;
-    // Reused buffers: no per-token heap allocation once they have grown.
+    // Reused buffers: no per-token heap allocation once they have grown. The decoded text is
+    // the first units_ of utf16_, starts_ and ends_.
     std::u16string utf16_;
+    std::size_t units_ = 0;
     std::vector<std::uint32_t> starts_, ends_;
     std::vector<Segment> segments_;
     std::string term_, joined_, scratch_;
     std::u16string norm_in_, norm_out_;
     std::unordered_map<char32_t, char32_t> latin_base_;
+    /// The normalized UTF-8 of each UTF-16 unit below kFoldTableSize (Latin, Greek, Cyrillic)
+    /// that never combines with what precedes it; kNotSimple for the others.
+    struct FoldedUnit {
+        static constexpr std::uint8_t kNotSimple = 0xFF;
+        std::uint8_t size = kNotSimple;
+        char bytes[7] = {};
+    };
+    static constexpr std::size_t kFoldTableSize = 0x530;
+    std::vector<FoldedUnit> fold_table_;
 };
 
 }  // namespace izdeu
