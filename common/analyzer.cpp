@@ -373,6 +373,16 @@ void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
     const auto n = static_cast<int32_t>(text.size());
     int32_t i = 0;
     while (i < n) {
+        // Printable ASCII other than the backquote (an apostrophe) is copied as is.
+        while (i < n && bytes[i] >= 0x20 && bytes[i] < 0x7F && bytes[i] != '`') {
+            units[count] = bytes[i];
+            starts[count] = static_cast<std::uint32_t>(i);
+            ends[count] = static_cast<std::uint32_t>(i + 1);
+            ++count;
+            ++i;
+        }
+        if (i == n)
+            break;
         const int32_t start = i;
         char32_t cp;
         const unsigned char lead = bytes[i];
@@ -464,16 +474,41 @@ void Analyzer::build_fold_table() {
         FoldedUnit& unit = fold_table_[u];
         unit.size = static_cast<std::uint8_t>(bytes.size());
         std::memcpy(unit.bytes, bytes.data(), bytes.size());
+        if (bytes.find_first_of("'.,") != std::string::npos)
+            unit.flags |= FoldedUnit::kEditable;
+        if (has_kazakh_letter(bytes))
+            unit.flags |= FoldedUnit::kKazakhLetter;
+        switch (script_of(bytes)) {
+            case Script::Latin:
+                unit.flags |= FoldedUnit::kLatin;
+                break;
+            case Script::Cyrillic:
+                unit.flags |= FoldedUnit::kCyrillic;
+                break;
+            case Script::Other:
+                unit.flags |= FoldedUnit::kNotNumber;
+                break;
+            case Script::Number:
+                break;
+        }
     }
 }
 
-bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
+Analyzer::TermTraits Analyzer::traits_of(std::string_view term) {
+    const Script script = script_of(term);
+    return {script, script == Script::Cyrillic && has_kazakh_letter(term)};
+}
+
+bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, TermTraits& traits) {
     // Fast path: every unit has a boundary before it, so NFKC_Casefold of the word is the
     // concatenation of the units' own foldings (ICU's hasBoundaryBefore contract), looked up in
-    // a table built from ICU itself; the filters below are per code point too.
-    out.resize((end - begin) * sizeof(FoldedUnit::bytes));
+    // a table built from ICU itself; the filters below are per code point too, and so are the
+    // script and the Kazakh letters, which the table also records.
+    // Room for the last unit's whole 8-byte entry, copied in one move.
+    out.resize((end - begin) * sizeof(FoldedUnit::bytes) + sizeof(FoldedUnit));
     char* dst = out.data();
     bool simple = true;
+    std::uint8_t any = 0, first_letter = 0;
     for (std::size_t k = begin; k < end; ++k) {
         const char16_t u = utf16_[k];
         if (u >= kFoldTableSize || fold_table_[u].size == FoldedUnit::kNotSimple) {
@@ -481,11 +516,24 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
             break;
         }
         const FoldedUnit& unit = fold_table_[u];
-        std::memcpy(dst, unit.bytes, unit.size);
+        std::memcpy(dst, &unit, sizeof unit);  // bytes come first; the rest is overwritten
         dst += unit.size;
+        any |= unit.flags;
+        if (first_letter == 0)
+            first_letter = unit.flags & FoldedUnit::kLetter;
     }
     if (simple) {
         out.resize(static_cast<std::size_t>(dst - out.data()));
+        if ((any & FoldedUnit::kEditable) == 0) {
+            // No apostrophe, dot or comma: none of the edits below can apply.
+            traits.script = first_letter == FoldedUnit::kLatin      ? Script::Latin
+                            : first_letter == FoldedUnit::kCyrillic ? Script::Cyrillic
+                            : (any & FoldedUnit::kNotNumber) != 0   ? Script::Other
+                                                                    : Script::Number;
+            traits.kazakh_letter =
+                traits.script == Script::Cyrillic && (any & FoldedUnit::kKazakhLetter) != 0;
+            return !out.empty();
+        }
     } else {
         out.clear();
         UErrorCode status = U_ZERO_ERROR;
@@ -511,20 +559,21 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out) {
     } else if (is_comma_grouped_number(out)) {
         std::erase(out, ',');
     }
+    traits = traits_of(out);
     return !out.empty();
 }
 
-std::string_view Analyzer::stem_for(std::string_view term, Script script,
+std::string_view Analyzer::stem_for(std::string_view term, TermTraits traits,
                                     Language document_language, bool& kazakh) {
     kazakh = false;
     if (!options_.stemming)
         return term;
-    if (script == Script::Latin)
+    if (traits.script == Script::Latin)
         return english_->stem(term);
-    if (script != Script::Cyrillic)
+    if (traits.script != Script::Cyrillic)
         return term;
     // A Kazakh word must never go through the Russian stemmer (қазақстан -> қазақста).
-    if (document_language == Language::Kazakh || has_kazakh_letter(term)) {
+    if (document_language == Language::Kazakh || traits.kazakh_letter) {
         kazakh = true;
         return kazakh_->stem(term);
     }
@@ -554,15 +603,16 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
 
     std::uint32_t position = first_position;
     Token token;
-    auto emit = [&](std::string_view term, std::uint32_t begin16, std::uint32_t end16,
-                    std::uint32_t pos, bool alternative) {
+    TermTraits traits;
+    auto emit = [&](std::string_view term, TermTraits term_traits, std::uint32_t begin16,
+                    std::uint32_t end16, std::uint32_t pos, bool alternative) {
         if (term.size() > schema::kMaxTermBytes - 4) {
             ++stats.dropped_long;  // a Xapian term cannot hold it; never truncate mid-character
             return;
         }
         token.term = term;
-        token.script = script_of(term);
-        token.stem = stem_for(term, token.script, document_language, token.kazakh);
+        token.script = term_traits.script;
+        token.stem = stem_for(term, term_traits, document_language, token.kazakh);
         token.position = pos;
         token.start = starts_[begin16];
         token.end = ends_[end16 - 1];
@@ -596,7 +646,7 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
                         term_ += static_cast<char>(utf16_[u]);
                     }
                 }
-                emit(term_, seg.begin, segments_[last].end, position++, false);
+                emit(term_, traits_of(term_), seg.begin, segments_[last].end, position++, false);
                 k = last;
                 continue;
             }
@@ -609,20 +659,21 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
             ++last;
         }
         if (last == k) {
-            if (normalize(seg.begin, seg.end, term_))
-                emit(term_, seg.begin, seg.end, position++, false);
+            if (normalize(seg.begin, seg.end, term_, traits))
+                emit(term_, traits, seg.begin, seg.end, position++, false);
             continue;
         }
         const std::uint32_t first_part_position = position;
         joined_.clear();
         for (std::size_t q = k; q <= last; ++q) {
-            if (normalize(segments_[q].begin, segments_[q].end, term_)) {
+            if (normalize(segments_[q].begin, segments_[q].end, term_, traits)) {
                 joined_ += term_;
-                emit(term_, segments_[q].begin, segments_[q].end, position++, false);
+                emit(term_, traits, segments_[q].begin, segments_[q].end, position++, false);
             }
         }
         if (!joined_.empty()) {
-            emit(joined_, seg.begin, segments_[last].end, first_part_position, true);
+            emit(joined_, traits_of(joined_), seg.begin, segments_[last].end, first_part_position,
+                 true);
         }
         k = last;
     }
@@ -704,7 +755,28 @@ std::string Analyzer::keyboard_fold(std::string_view term) {
 
 Language Analyzer::detect_language(std::string_view text) {
     std::size_t latin = 0, cyrillic = 0, kazakh = 0;
-    for_each_code_point(text, [&](char32_t cp) {
+    // The same walk as for_each_code_point, with ASCII and two-byte sequences (all of Cyrillic)
+    // decoded inline: this runs over every article's whole text.
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const auto n = static_cast<std::int32_t>(text.size());
+    std::int32_t i = 0;
+    while (i < n) {
+        const unsigned char lead = bytes[i];
+        if (lead < 0x80) {
+            latin += static_cast<unsigned char>((lead | 0x20) - 'a') < 26;  // an ASCII letter
+            ++i;
+            continue;
+        }
+        char32_t cp;
+        if (lead >= 0xC2 && lead <= 0xDF && i + 1 < n && (bytes[i + 1] & 0xC0) == 0x80) {
+            cp = static_cast<char32_t>((lead & 0x1F) << 6 | (bytes[i + 1] & 0x3F));
+            i += 2;
+        } else {
+            const std::int32_t c = next_code_point(text, i);
+            if (c < 0)
+                continue;  // invalid sequences count for nothing
+            cp = static_cast<char32_t>(c);
+        }
         if (is_latin_letter(cp)) {
             ++latin;
         } else if (is_cyrillic(cp)) {
@@ -712,8 +784,7 @@ Language Analyzer::detect_language(std::string_view text) {
             if (is_kazakh_only_letter(cp))
                 ++kazakh;
         }
-        return true;
-    });
+    }
     if (cyrillic == 0 && latin == 0)
         return Language::Undetermined;
     if (cyrillic > latin) {

@@ -107,10 +107,17 @@ class Analyzer {
     class StemCache;
 
     void decode(std::string_view text, AnalysisStats& stats);
-    bool normalize(std::size_t begin, std::size_t end, std::string& out);
+    /// What stemming needs to know of a term: its script and, for Cyrillic, whether it has a
+    /// Kazakh-only letter.
+    struct TermTraits {
+        Script script = Script::Other;
+        bool kazakh_letter = false;
+    };
+    static TermTraits traits_of(std::string_view term);
+    bool normalize(std::size_t begin, std::size_t end, std::string& out, TermTraits& traits);
     void append_folded(const icu::UnicodeString& folded, std::string& out);
     void build_fold_table();
-    std::string_view stem_for(std::string_view term, Script script, Language document_language,
+    std::string_view stem_for(std::string_view term, TermTraits traits, Language document_language,
                               bool& kazakh);
 
     AnalyzerOptions options_;
@@ -129,12 +136,20 @@ class Analyzer {
     std::u16string norm_in_, norm_out_;
     std::unordered_map<char32_t, char32_t> latin_base_;
     /// The normalized UTF-8 of each UTF-16 unit below kFoldTableSize (Latin, Greek, Cyrillic)
-    /// that never combines with what precedes it; kNotSimple for the others.
+    /// that never combines with what precedes it (size kNotSimple for the others), with what
+    /// script_of and the edits after folding would find in it.
     struct FoldedUnit {
         static constexpr std::uint8_t kNotSimple = 0xFF;
+        static constexpr std::uint8_t kLatin = 1, kCyrillic = 2;  // its first letter's script
+        static constexpr std::uint8_t kLetter = kLatin | kCyrillic;
+        static constexpr std::uint8_t kNotNumber = 4;     // no letter, not all [0-9.,] either
+        static constexpr std::uint8_t kKazakhLetter = 8;  // a Kazakh-only letter
+        static constexpr std::uint8_t kEditable = 16;     // an apostrophe, dot or comma
+        char bytes[6] = {};  // first: normalize copies the whole 8-byte entry in one move
         std::uint8_t size = kNotSimple;
-        char bytes[7] = {};
+        std::uint8_t flags = 0;
     };
+    static_assert(sizeof(FoldedUnit) == 8);
     static constexpr std::size_t kFoldTableSize = 0x530;
     std::vector<FoldedUnit> fold_table_;
 };
