@@ -36,32 +36,29 @@ Q combine(Q::op op, const std::vector<Q>& parts) {
 // natural-language queries they add noise and cost. Dropped from bags of words only.
 constexpr std::string_view kStopWords[] = {
     // English
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-    "are", "as", "at", "be", "been", "before", "being", "below", "between", "both", "but", "by",
-    "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else",
-    "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
-    "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its",
-    "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "neither", "no",
-    "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "otherwise", "our",
-    "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such", "than", "that",
-    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "thus",
-    "to", "too", "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what",
-    "whatever", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why",
-    "will", "with", "within", "without", "would", "yet", "you", "your",
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
+    "doing", "down", "during", "each", "either", "else", "ever", "every", "few", "for", "from", "further", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it",
+    "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "neither", "no", "nor", "not",
+    "now", "of", "off", "on", "once", "only", "or", "other", "otherwise", "our", "out", "over", "own", "same", "shall",
+    "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "was", "we", "were",
+    "what", "whatever", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with",
+    "within", "without", "would", "yet", "you", "your",
     // Russian
-    "а", "без", "бы", "был", "была", "были", "было", "быть", "в", "вам", "вас", "во", "вот", "все",
-    "всех", "вы", "где", "да", "для", "до", "его", "ее", "если", "есть", "еще", "же", "за", "и",
-    "из", "или", "им", "их", "к", "как", "какая", "какие", "каким", "каких", "какого", "какой",
-    "когда", "кто", "ли", "между", "мне", "можно", "мы", "на", "над", "не", "него", "нее", "нет",
-    "ни", "но", "о", "об", "он", "она", "они", "оно", "от", "по", "под", "при", "про", "с", "со",
-    "так", "также", "то", "того", "тоже", "только", "у", "уже", "чем", "что", "чтобы", "эта",
-    "эти", "это", "этого", "этот", "я", "который", "которая", "которое", "которые", "сколько",
-    "чего", "чему", "каком", "какую",
+    "а", "без", "бы", "был", "была", "были", "было", "быть", "в", "вам", "вас", "во", "вот", "все", "всех", "вы", "где",
+    "да", "для", "до", "его", "ее", "если", "есть", "еще", "же", "за", "и", "из", "или", "им", "их", "к", "как",
+    "какая", "какие", "каким", "каких", "какого", "какой", "когда", "кто", "ли", "между", "мне", "можно", "мы", "на",
+    "над", "не", "него", "нее", "нет", "ни", "но", "о", "об", "он", "она", "они", "оно", "от", "по", "под", "при",
+    "про", "с", "со", "так", "также", "то", "того", "тоже", "только", "у", "уже", "чем", "что", "чтобы", "эта", "эти",
+    "это", "этого", "этот", "я", "который", "которая", "которое", "которые", "сколько", "чего", "чему", "каком",
+    "какую",
     // Kazakh
-    "және", "мен", "бен", "пен", "да", "де", "та", "те", "бұл", "сол", "осы", "үшін", "туралы",
-    "ол", "олар", "қандай", "қай", "кім", "кімнің", "қашан", "қалай", "неше", "нешінші", "не",
-    "неге", "нені", "ненің", "қанша", "ма", "ме", "ба", "бе", "па", "пе", "ғой", "ғана", "қана",
-    "әрі", "немесе", "бірақ", "сондай", "мұнда", "онда", "ал", "еді", "екен", "болып", "деп"};
+    "және", "мен", "бен", "пен", "да", "де", "та", "те", "бұл", "сол", "осы", "үшін", "туралы", "ол", "олар", "қандай",
+    "қай", "кім", "кімнің", "қашан", "қалай", "неше", "нешінші", "не", "неге", "нені", "ненің", "қанша", "ма", "ме",
+    "ба", "бе", "па", "пе", "ғой", "ғана", "қана", "әрі", "немесе", "бірақ", "сондай", "мұнда", "онда", "ал", "еді",
+    "екен", "болып", "деп"};
 
 }  // namespace
 
@@ -90,8 +87,7 @@ Q QueryBuilder::term_query(const Token& token, bool exact, std::string_view fiel
     return combine(Q::OP_OR, forms);
 }
 
-Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::string_view field,
-                           BuiltQuery& out) {
+Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out) {
     struct Position {
         Q query;
         Q synonym;  // the same forms as OP_SYNONYM, which weighs them as one term
@@ -111,11 +107,9 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
         for (auto it = forms.get_terms_begin(); it != forms.get_terms_end(); ++it) {
             leaf_queries.emplace_back(*it);
         }
-        p.synonym = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end())
-                                            : forms;
-        if (!exact && field.empty() && t.script == Script::Cyrillic &&
-            analyzer_.options().keyboard_folding && ranking_.keyboard_fold_weight > 0 &&
-            Analyzer::keyboard_fold(t.term) == t.term) {
+        p.synonym = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end()) : forms;
+        if (!exact && field.empty() && t.script == Script::Cyrillic && analyzer_.options().keyboard_folding &&
+            ranking_.keyboard_fold_weight > 0 && Analyzer::keyboard_fold(t.term) == t.term) {
             // Kazakh typed on a Russian keyboard: the folded word and its stems, weighted below
             // the exact spellings. A word that already has a Kazakh letter was typed on a Kazakh
             // keyboard, so its folded forms would only add near-misses (қан would find кан).
@@ -184,13 +178,11 @@ Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& 
     std::vector<Q> boosts;
     const auto window = static_cast<Xapian::termcount>(n + (words.size() - content.size()));
     if (ranking_.phrase_boost > 0) {
-        boosts.emplace_back(ranking_.phrase_boost,
-                            Q(Q::OP_PHRASE, positional.begin(), positional.end(), window));
+        boosts.emplace_back(ranking_.phrase_boost, Q(Q::OP_PHRASE, positional.begin(), positional.end(), window));
     }
     if (ranking_.near_boost > 0) {
-        boosts.emplace_back(ranking_.near_boost,
-                            Q(Q::OP_NEAR, positional.begin(), positional.end(),
-                              static_cast<Xapian::termcount>(std::max<std::size_t>(2 * n, 8))));
+        boosts.emplace_back(ranking_.near_boost, Q(Q::OP_NEAR, positional.begin(), positional.end(),
+                                                   static_cast<Xapian::termcount>(std::max<std::size_t>(2 * n, 8))));
     }
     if (ranking_.all_words_boost > 0) {
         boosts.emplace_back(ranking_.all_words_boost, Q(Q::OP_AND, word_queries.begin(), word_queries.end()));
@@ -215,8 +207,8 @@ Q QueryBuilder::field_query(const Node& node, BuiltQuery& out, int depth) {
             for (char& c : code) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             Language language = language_from_code(code);
             if (language == Language::Undetermined && code != "und") {
-                throw QueryError("unknown language '" + value.text + "' at column " +
-                                 std::to_string(value.column) + " (use en, ru, kk or und)");
+                throw QueryError("unknown language '" + value.text + "' at column " + std::to_string(value.column) +
+                                 " (use en, ru, kk or und)");
             }
             return Q(prefixed(schema::kLanguagePrefix, language_code(language)));
         }
@@ -335,8 +327,8 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
                 });
                 if (words.empty()) continue;
                 if (words.size() > 1) {
-                    phrases.emplace_back(0.0, Q(Q::OP_PHRASE, words.begin(), words.end(),
-                                                static_cast<Xapian::termcount>(words.size())));
+                    phrases.emplace_back(
+                        0.0, Q(Q::OP_PHRASE, words.begin(), words.end(), static_cast<Xapian::termcount>(words.size())));
                     extra += static_cast<Xapian::termcount>(words.size() - 1);
                 }
                 operands.insert(operands.end(), words.begin(), words.end());

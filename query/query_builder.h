@@ -23,13 +23,13 @@ struct QueryError : std::runtime_error {
 struct RankingOptions {
     double bm25_k1 = 2.0;  ///< measured best on the judged collections (EVALUATION.md)
     double bm25_b = 0.75;
-    double phrase_boost = 1.0;   ///< weight of the whole query as a phrase (several words)
-    double near_boost = 0.5;     ///< weight of all words within a window
-    double all_words_boost = 5.0;  ///< weight of documents having every word (measured)
-    unsigned boost_max_words = 8;  ///< longer word lists get no proximity boosts (cost)
+    double phrase_boost = 1.0;          ///< weight of the whole query as a phrase (several words)
+    double near_boost = 0.5;            ///< weight of all words within a window
+    double all_words_boost = 5.0;       ///< weight of documents having every word (measured)
+    unsigned boost_max_words = 8;       ///< longer word lists get no proximity boosts (cost)
     double keyboard_fold_weight = 0.3;  ///< Kazakh typed on a Russian keyboard, below exact
-    double exact_form_boost = 0.0;  ///< extra weight for the surface form over other inflections
-    bool stop_words = true;      ///< drop query-time stop words from bag-of-words queries
+    double exact_form_boost = 0.0;      ///< extra weight for the surface form over other inflections
+    bool stop_words = true;             ///< drop query-time stop words from bag-of-words queries
     /// Pseudo-relevance feedback: expand the query with terms from the top documents.
     unsigned feedback_documents = 10;
     unsigned feedback_terms = 20;
@@ -54,11 +54,12 @@ struct BuiltQuery {
     HighlightSet highlight;
     std::vector<std::string> words;  ///< the query's words as typed, for spelling suggestions
     bool has_terms = false;          ///< some word analyzed to a term (else: only punctuation)
-    unsigned cyrillic_words = 0, latin_words = 0;  ///< by script, to choose language-dependent ranking
+    unsigned cyrillic_words = 0,
+             latin_words = 0;  ///< by script, to choose language-dependent ranking
 };
 
 class QueryBuilder {
-public:
+  public:
     /// With a database, wildcards are expanded here, over the whole (possibly sharded) index,
     /// so every shard weighs the same list of words.
     QueryBuilder(Analyzer& analyzer, RankingOptions ranking, const Xapian::Database* database = nullptr,
@@ -70,14 +71,13 @@ public:
     /// Builds from plain text: words only, no syntax (--plain, pasted text, evaluation).
     BuiltQuery build_plain(std::string_view text);
 
-private:
+  private:
     struct Word {
         std::vector<Xapian::Query> positions;  // one subquery per position (a phrase if > 1)
         Xapian::Query alternative;             // joined form of a hyphenated word, if any
     };
     Xapian::Query node_query(const Node& node, std::string_view field, BuiltQuery& out, int depth);
-    Xapian::Query text_query(std::string_view text, bool exact, bool phrase, std::string_view field,
-                             BuiltQuery& out);
+    Xapian::Query text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out);
     Xapian::Query term_query(const Token& token, bool exact, std::string_view field, BuiltQuery& out);
     Xapian::Query bag_of_words(const std::vector<std::string>& words, BuiltQuery& out);
     Xapian::Query field_query(const Node& node, BuiltQuery& out, int depth);

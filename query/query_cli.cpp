@@ -1,11 +1,14 @@
 #include "query_cli.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
-#include <boost/program_options.hpp>
 #include <xapian.h>
+#include <boost/program_options.hpp>
 
 #include "errors.h"
 #include "query_builder.h"
@@ -36,6 +39,26 @@ constexpr const char* kGrammar =
     "  title:word  lang:kk  credit:Akorda  id:en/001.txt\n"
     "  date:2023-08-29  date:2023-08..2023-09  date:..2023  date:7d..   (also --since 7d)\n";
 
+/// `--timings`: the latency distribution of a batch, as key=value pairs that scripts can read
+/// (the same keys as the benchmark's peer programs print). Nearest-rank percentiles.
+void print_timings(std::vector<double> ms, std::ostream& err) {
+    if (ms.empty()) return;
+    std::sort(ms.begin(), ms.end());
+    auto percentile = [&](double p) {
+        const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(ms.size())));
+        return ms[std::min(ms.size(), std::max<std::size_t>(rank, 1)) - 1];
+    };
+    double sum = 0;
+    for (double v : ms) sum += v;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "izdeu-query: timings queries=%zu mean_ms=%.3f p50_ms=%.3f p95_ms=%.3f "
+                  "p99_ms=%.3f max_ms=%.3f\n",
+                  ms.size(), sum / static_cast<double>(ms.size()), percentile(50), percentile(95), percentile(99),
+                  ms.back());
+    err << line;
+}
+
 /// Parses the --since value (7d, 2w, 3m, 1y, or a date) through the query grammar itself.
 Node since_filter(const std::string& since, const ParseOptions& options) {
     Node n = parse_query("date:" + since + (since.find("..") == std::string::npos ? ".." : ""), options);
@@ -47,8 +70,9 @@ Node since_filter(const std::string& since, const ParseOptions& options) {
 
 int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                   const QueryCliContext& context) {
-    po::options_description visible("Usage: izdeu-query [OPTIONS] QUERY...\n\n"
-                                    "Searches an izdeu database and prints ranked hits with snippets.\n\nOptions");
+    po::options_description visible(
+        "Usage: izdeu-query [OPTIONS] QUERY...\n\n"
+        "Searches an izdeu database and prints ranked hits with snippets.\n\nOptions");
     std::vector<std::string> dbs, query_words;
     std::string format = "text", sort = "relevance", color = "auto", batch, since, lexicon;
     SearchOptions search;
@@ -84,7 +108,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("feedback-cyrillic", po::bool_switch(&search.ranking.feedback_cyrillic),
          "pseudo-relevance feedback also for Russian and Kazakh queries (off: measured worse)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, when not where izdeu-index found it")
-        ("allow-partial", po::bool_switch(), "when a shard (e.g. a remote one) is down, answer from the others with a warning");
+        ("allow-partial", po::bool_switch(), "when a shard (e.g. a remote one) is down, answer from the others with a warning")
+        ("timings", po::bool_switch(), "with --batch: per-query latency percentiles (in-process) on stderr at the end");
     // clang-format on
     po::options_description hidden_opts;
     hidden_opts.add_options()("query", po::value(&query_words)->composing());
@@ -113,14 +138,22 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             out << "izdeu-query 0.1.0 (Xapian " << Xapian::version_string() << ")\n";
             return kHits;
         }
-        if (format == "json") output = OutputFormat::Json;
-        else if (format == "trec") output = OutputFormat::Trec;
-        else if (format != "text") throw UsageError("--format takes text, json or trec");
-        if (sort == "date") search.sort = SortOrder::Date;
-        else if (sort != "relevance") throw UsageError("--sort takes relevance or date");
-        if (color == "always") use_color = true;
-        else if (color == "auto") use_color = context.stdout_is_terminal && (context.no_color == nullptr || !*context.no_color);
-        else if (color != "never") throw UsageError("--color takes auto, always or never");
+        if (format == "json")
+            output = OutputFormat::Json;
+        else if (format == "trec")
+            output = OutputFormat::Trec;
+        else if (format != "text")
+            throw UsageError("--format takes text, json or trec");
+        if (sort == "date")
+            search.sort = SortOrder::Date;
+        else if (sort != "relevance")
+            throw UsageError("--sort takes relevance or date");
+        if (color == "always")
+            use_color = true;
+        else if (color == "auto")
+            use_color = context.stdout_is_terminal && (context.no_color == nullptr || !*context.no_color);
+        else if (color != "never")
+            throw UsageError("--color takes auto, always or never");
         if (output != OutputFormat::Text) use_color = false;
         if (search.limit > 100000) throw UsageError("--limit must be at most 100000");
         if (search.ranking.bm25_k1 < 0 || search.ranking.bm25_b < 0 || search.ranking.bm25_b > 1) {
@@ -133,6 +166,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         search.ranking.stop_words = !vm["no-stop-words"].as<bool>();
         if (batch.empty() && query_words.empty()) throw UsageError("no query given");
         if (!batch.empty() && !query_words.empty()) throw UsageError("give either a QUERY or --batch, not both");
+        if (vm["timings"].as<bool>() && batch.empty()) throw UsageError("--timings needs --batch");
         if (!since.empty()) since_node = since_filter(since, parse_options);
     } catch (const po::error& e) {
         err << "izdeu-query: " << e.what() << " (see --help)\n";
@@ -193,7 +227,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         } catch (const Xapian::NetworkError&) {
             throw;
         } catch (const Xapian::WildcardError& e) {
-            err << "izdeu-query: wildcard matches too many words (limit 1000); make the prefix longer\n";
+            err << "izdeu-query: wildcard matches too many words (limit 1000); make the prefix "
+                   "longer\n";
         } catch (const Xapian::Error& e) {
             err << "izdeu-query: " << e.get_description() << "\n";
         }
@@ -222,6 +257,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             }
             in = &file;
         }
+        const bool timings = vm["timings"].as<bool>();
+        std::vector<double> latencies_ms;
         std::string line;
         bool any_hit = false, any_error = false;
         std::size_t line_no = 0;
@@ -235,12 +272,19 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
                 any_error = true;
                 continue;
             }
+            const auto started = std::chrono::steady_clock::now();
             long n = run_one(line.substr(tab + 1), line.substr(0, tab));
+            if (timings) {
+                out.flush();  // the answer counts as given once it is written
+                latencies_ms.push_back(
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+            }
             if (n < 0) any_error = true;
             if (n > 0) any_hit = true;
             if (!out) break;  // a closed pipe: stop quietly
         }
         out.flush();
+        if (timings) print_timings(std::move(latencies_ms), err);
         if (any_error) return kUsageOrQueryError;
         return any_hit ? kHits : kNoHits;
     } catch (const Xapian::Error& e) {

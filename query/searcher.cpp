@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <cmath>
+#include <optional>
+#include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -35,60 +37,113 @@ AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::s
 
 }  // namespace
 
+namespace {
+
+struct StubEntry {
+    std::string kind, where;  ///< as written: "auto shard-000", "remote 127.0.0.1:9000"
+    std::string host;         ///< remote entries only
+    unsigned port = 0;
+};
+
+/// A stub's entries, or nothing when one is a form only Xapian knows (a remote program, a
+/// named backend with options), in which case Xapian opens the stub whole.
+std::optional<std::vector<StubEntry>> read_stub(const std::string& stub) {
+    std::ifstream in(stub);
+    std::vector<StubEntry> entries;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        StubEntry e;
+        if (!(fields >> e.kind)) continue;  // blank line
+        if (e.kind[0] == '#') continue;
+        std::string extra;
+        if (!(fields >> e.where) || (fields >> extra)) return std::nullopt;
+        if (e.kind == "remote") {
+            const size_t colon = e.where.rfind(':');
+            if (colon == std::string::npos) return std::nullopt;
+            e.host = e.where.substr(0, colon);
+            if (!e.host.empty() && e.host[0] == ':') e.host.erase(0, 1);
+            const std::string port_text = e.where.substr(colon + 1);
+            if (port_text.empty() || port_text.size() > 5 ||
+                port_text.find_first_not_of("0123456789") != std::string::npos) {
+                return std::nullopt;
+            }
+            e.port = static_cast<unsigned>(std::stoul(port_text));
+        } else if (e.kind != "auto" && e.kind != "glass" && e.kind != "chert") {
+            return std::nullopt;
+        }
+        entries.push_back(std::move(e));
+    }
+    return entries;
+}
+
+}  // namespace
+
 void Searcher::add(const std::string& path, bool allow_partial) {
-    // A stub (a file, or a folder with XAPIANDB) is opened entry by entry only when some entries
-    // may be missing; otherwise Xapian reads it whole.
+    // A stub (a file, or a folder with XAPIANDB) is opened entry by entry, so that each shard's
+    // identity is checked and a shard that is down can be left out with --allow-partial.
     std::string stub = path;
     if (std::filesystem::is_directory(path)) stub = path + "/XAPIANDB";
-    if (!allow_partial || !std::filesystem::is_regular_file(stub)) {
-        db_.add_database(Xapian::Database(path));
+    std::optional<std::vector<StubEntry>> entries;
+    if (std::filesystem::is_regular_file(stub)) {
+        entries = read_stub(stub);
+        if (!entries && allow_partial) {
+            throw DatabaseError("the stub " + stub + " has entries that --allow-partial cannot open one by one " +
+                                "(only 'auto PATH' and 'remote HOST:PORT')");
+        }
+    }
+    if (!entries) {
+        Xapian::Database whole(path);
+        db_.add_database(whole);
+        shards_.push_back({path, whole});
         return;
     }
-    const std::filesystem::path base = std::filesystem::is_directory(path)
-                                           ? std::filesystem::path(path)
-                                           : std::filesystem::path(path).parent_path();
-    std::ifstream in(stub);
-    std::string kind, where;
-    while (in >> kind >> where) {
+    const std::filesystem::path base =
+        std::filesystem::is_directory(path) ? std::filesystem::path(path) : std::filesystem::path(path).parent_path();
+    for (const StubEntry& e : *entries) {
         try {
-            if (kind == "remote") {
-                const size_t colon = where.rfind(':');
-                if (colon == std::string::npos) throw DatabaseError("bad remote entry '" + where + "' in " + stub);
-                std::string host = where.substr(0, colon);
-                if (!host.empty() && host[0] == ':') host.erase(0, 1);
-                const std::string port_text = where.substr(colon + 1);
-                if (port_text.empty() || port_text.find_first_not_of("0123456789") != std::string::npos ||
-                    port_text.size() > 5) {
-                    throw DatabaseError("stub entry 'remote " + where + "' in " + stub +
-                                        " is not HOST:PORT, which --allow-partial needs");
-                }
-                const auto port = static_cast<unsigned>(std::stoul(port_text));
-                db_.add_database(Xapian::Remote::open(host, port, 10000, 5000));
+            Xapian::Database shard;
+            std::string name;
+            if (e.kind == "remote") {
+                shard = Xapian::Remote::open(e.host, e.port, 10000, 5000);
+                name = "remote " + e.where;
+                has_remote_ = true;
             } else {
-                const std::filesystem::path p = std::filesystem::path(where).is_absolute() ? std::filesystem::path(where) : base / where;
-                db_.add_database(Xapian::Database(p.string()));
+                const std::filesystem::path p =
+                    std::filesystem::path(e.where).is_absolute() ? std::filesystem::path(e.where) : base / e.where;
+                shard = Xapian::Database(p.string());
+                name = p.string();
             }
-        } catch (const Xapian::Error& e) {
-            warnings_.push_back("shard '" + kind + " " + where + "' did not answer (" + e.get_description() +
+            db_.add_database(shard);
+            shards_.push_back({name, shard});
+        } catch (const Xapian::Error& error) {
+            if (!allow_partial) throw;
+            warnings_.push_back("shard '" + e.kind + " " + e.where + "' did not answer (" + error.get_description() +
                                 "); results are from the other shards");
         }
     }
 }
 
 Searcher::Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path,
-                   bool allow_partial)
-    {
+                   bool allow_partial) {
     try {
         // The indexer may commit twice while we open and read the identity: start again.
         for (int attempt = 0;; ++attempt) {
             try {
                 db_ = Xapian::Database();
                 warnings_.clear();
+                shards_.clear();
+                has_remote_ = false;
                 for (const std::string& path : databases) add(path, allow_partial);
                 if (db_.size() == 0) throw DatabaseError("no shard of the index answered");
                 analyzer_ = std::make_unique<Analyzer>(stored_analyzer_options(db_, kazakh_lexicon_path));
-                if (std::string why = schema::identity_mismatch(db_, analyzer_->fingerprint()); !why.empty()) {
-                    throw DatabaseError(why + "; re-index with izdeu-index --rebuild");
+                // Every shard, not only the first: a shard made by another analyzer would leave
+                // its articles silently unfindable.
+                for (const auto& [name, shard] : shards_) {
+                    if (std::string why = schema::identity_mismatch(shard, analyzer_->fingerprint()); !why.empty()) {
+                        throw DatabaseError((shards_.size() > 1 ? "shard " + name + ": " : std::string()) + why +
+                                            "; re-index with izdeu-index --rebuild");
+                    }
                 }
                 break;
             } catch (const Xapian::DatabaseModifiedError&) {
@@ -148,13 +203,12 @@ namespace {
 
 /// Feedback terms: words and stems of the body and title, never ids, dates or other fields.
 class FeedbackTermDecider : public Xapian::ExpandDecider {
-public:
+  public:
     bool operator()(const std::string& term) const override {
         if (term.empty()) return false;
         const auto first = static_cast<unsigned char>(term[0]);
         if (first >= 'A' && first <= 'Z') {
-            return term.size() > 2 && term[0] == 'Z' && term[1] != 'S' &&
-                   !(term[1] >= 'A' && term[1] <= 'Z');
+            return term.size() > 2 && term[0] == 'Z' && term[1] != 'S' && !(term[1] >= 'A' && term[1] <= 'Z');
         }
         // Bare numbers make poor expansions.
         return term.find_first_not_of("0123456789.,") != std::string::npos;
@@ -164,7 +218,8 @@ public:
 /// The best terms of the feedback documents (the first ones of `top`). Terms are scored from
 /// collection-wide statistics only, so a sharded index picks exactly the terms one database
 /// would; Xapian's ESet weighs terms per sub-database.
-Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet& top, const RankingOptions& r) {
+Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet& top, const RankingOptions& r,
+                                 bool remote) {
     FeedbackTermDecider decider;
     const double documents = static_cast<double>(db.get_doccount());
     const double feedback = static_cast<double>(std::min<Xapian::doccount>(top.size(), r.feedback_documents));
@@ -183,20 +238,36 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
     }
     // Robertson's selection value: the number of feedback documents with the term times its
     // relevance weight, from collection-wide counts only.
+    std::vector<std::string> candidates;
+    for (const auto& [term, stats] : seen) {
+        if (stats.first >= 2 || feedback <= 2) candidates.push_back(term);  // else one document's quirk
+    }
+    if (candidates.empty()) return Xapian::Query();
+    // With a remote shard, the candidates' collection frequencies come in one request: an MSet
+    // of no documents carries every query term's statistics, where get_termfreq costs a round
+    // trip per term (measured: 388 -> 19 ms a query with one of two shards remote). Locally,
+    // get_termfreq is cheaper than preparing that query.
+    Xapian::MSet frequencies;
+    if (remote) {
+        Xapian::Enquire statistics(db);
+        statistics.set_query(Xapian::Query(Xapian::Query::OP_OR, candidates.begin(), candidates.end()));
+        frequencies = statistics.get_mset(0, 0);
+    }
     std::vector<std::pair<double, std::string>> ranked;
-    ranked.reserve(seen.size());
-    for (auto& [term, stats] : seen) {
+    ranked.reserve(candidates.size());
+    for (const std::string& term : candidates) {
+        const auto& stats = seen[term];
         const double r_t = stats.first;
-        if (r_t < 2 && feedback > 2) continue;  // one document's quirk; also saves a lookup
-        const double n_t = static_cast<double>(db.get_termfreq(term));
+        const double n_t = static_cast<double>(remote ? frequencies.get_termfreq(term) : db.get_termfreq(term));
         const double weight = std::log(((r_t + 0.5) * (documents - n_t - feedback + r_t + 0.5)) /
                                        ((n_t - r_t + 0.5) * (feedback - r_t + 0.5)));
         if (weight <= 0) continue;
         ranked.emplace_back(r_t * weight + stats.second, term);
     }
     const std::size_t keep = std::min<std::size_t>(r.feedback_terms, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    std::partial_sort(
+        ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     std::vector<Xapian::Query> terms;
     for (std::size_t i = 0; i < keep; ++i) terms.emplace_back(ranked[i].second);
     if (terms.empty()) return Xapian::Query();
@@ -235,19 +306,35 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         const bool cyrillic_query = query.cyrillic_words > query.latin_words;
         if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0 &&
             (r.feedback_cyrillic || !cyrillic_query)) {
-            expansion = feedback_expansion(db_, top, r);
+            expansion = feedback_expansion(db_, top, r, has_remote_);
         }
         Xapian::Query extra = query.boosts;
         if (!expansion.empty()) {
             extra = extra.empty() ? expansion : Xapian::Query(Xapian::Query::OP_OR, extra, expansion);
         }
         Xapian::Query second = query.base.empty() ? query.query : query.base;
-        if (!extra.empty()) second = Xapian::Query(Xapian::Query::OP_AND_MAYBE, second, extra);
+        if (!extra.empty()) {
+            // The optional side is an OR that always has a second branch: the query itself at
+            // weight 0. A phrase alone there was credited to an article without the phrase
+            // over one database but not over shards (Xapian 1.4.22; tests/shards_test.py).
+            extra = Xapian::Query(Xapian::Query::OP_OR, extra, Xapian::Query(0.0, second));
+            second = Xapian::Query(Xapian::Query::OP_AND_MAYBE, second, extra);
+        }
         // Restricted to the first pass's articles (all their copies, so collapsing still counts
         // duplicates).
         std::vector<Xapian::Query> keys;
-        for (auto it = top.begin(); it != top.end(); ++it) {
-            keys.emplace_back(schema::duplicate_term(it.get_document().get_value(schema::kSlotDuplicateKey)));
+        if (options.collapse) {
+            // The collapse key is the duplicate key, already in the MSet: no document fetches
+            // (one round trip each from a remote shard).
+            for (auto it = top.begin(); it != top.end(); ++it)
+                keys.emplace_back(schema::duplicate_term(it.get_collapse_key()));
+        } else {
+            // All the documents in one request from a remote shard. (MSet::fetch() without
+            // arguments crashed in Xapian 1.4.22 for an MSet with an offset.)
+            top.fetch(top.begin(), top.end());
+            for (auto it = top.begin(); it != top.end(); ++it) {
+                keys.emplace_back(schema::duplicate_term(it.get_document().get_value(schema::kSlotDuplicateKey)));
+            }
         }
         if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
         enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second,
@@ -259,6 +346,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     SearchResult result;
     result.estimated = estimated;
     std::size_t rank = options.offset;
+    if (has_remote_) mset.fetch(mset.begin(), mset.end());  // the hits' documents in one request from a remote shard
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit hit;
         hit.docid = *it;
@@ -277,8 +365,8 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             hit.text = data.value("text", "");
         }
         if (options.snippets) {
-            hit.snippet = make_snippet(hit.text.empty() ? hit.title : hit.text,
-                                       language_from_code(hit.lang), query.highlight, *analyzer_);
+            hit.snippet = make_snippet(hit.text.empty() ? hit.title : hit.text, language_from_code(hit.lang),
+                                       query.highlight, *analyzer_);
         }
         if (options.explain) {
             // Each term's own BM25 weight for this document: the same scheme, one term at a

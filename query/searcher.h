@@ -51,7 +51,7 @@ struct SearchResult {
 /// Opens databases (folders or stub files), checks they were made by a compatible analyzer,
 /// and builds the matching Analyzer from the options stored in the first.
 class Searcher {
-public:
+  public:
     /// Throws DatabaseError. With allow_partial, shards that cannot be opened (a remote shard
     /// that is down) are left out and named in warnings() instead.
     Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path,
@@ -69,13 +69,16 @@ public:
     /// Estimated number of matches.
     Xapian::doccount count(const BuiltQuery& query);
 
-private:
+  private:
     SearchResult search_once(const BuiltQuery& query, const SearchOptions& options);
     std::string suggest(const BuiltQuery& query);
 
     void add(const std::string& path, bool allow_partial);
 
     std::vector<std::string> warnings_;
+    /// Each opened shard (a whole stub when Xapian had to open it), by name for messages.
+    std::vector<std::pair<std::string, Xapian::Database>> shards_;
+    bool has_remote_ = false;  ///< some shard is remote: prefer few round trips over local speed
     Xapian::Database db_;
     std::unique_ptr<Analyzer> analyzer_;
 };

@@ -8,6 +8,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -166,6 +167,22 @@ class SampleCorpusTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         qids = {l.split()[0] for l in r.stdout.splitlines()}
         self.assertEqual(qids, {"q1", "q2"})
+
+    def test_batch_timings(self):
+        path = os.path.join(self.ws.root, "timed.tsv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("q1\tConstitutional Court\nq2\tсуд\nq3\tTelegram\nq4\tмектеп\n")
+        r = self.ws.query("--batch", path, "--format", "trec", "--timings")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        line = [l for l in r.stderr.splitlines() if "timings" in l]
+        self.assertEqual(len(line), 1, r.stderr)
+        t = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line[0])}
+        self.assertEqual(t["queries"], 4)
+        self.assertTrue(0 < t["p50_ms"] <= t["p95_ms"] <= t["p99_ms"] <= t["max_ms"], t)
+        self.assertLessEqual(t["mean_ms"], t["max_ms"])
+        r = self.ws.query("--timings", "court")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--timings needs --batch", r.stderr)
 
     def test_count(self):
         r = self.ws.query("--count", "court")

@@ -99,6 +99,17 @@ class ShardsTest(unittest.TestCase):
                         self.assertEqual(a["snippet"], b["snippet"])
                         self.assertEqual(a["duplicates"], b["duplicates"])
 
+    def test_pages_and_options_local_and_remote(self):
+        # Later pages and the options that change how documents are fetched (collapsing off,
+        # feedback off) give the same answers from remote shards.
+        for extra in (["--offset", "3"], ["--no-collapse"], ["--feedback-docs", "0"]):
+            for q in ("court", "суд", "мектеп"):
+                with self.subTest(query=q, extra=extra):
+                    one = hits(self.single, q, *extra)
+                    remote = hits(self.remote, q, *extra)
+                    self.assertEqual([(h["id"], round(h["score"], 6)) for h in remote],
+                                     [(h["id"], round(h["score"], 6)) for h in one])
+
     def test_several_db_options_search_as_one(self):
         one = hits(self.single, "court")
         parts = []
@@ -121,6 +132,26 @@ class ShardsTest(unittest.TestCase):
         self.assertIn("warning", r.stderr)
         self.assertIn("results are from the other shards", r.stderr)
         self.assertTrue(r.stdout.strip())
+
+
+    def test_every_shard_identity_is_checked(self):
+        # A shard made by another analyzer (here: without keyboard folding) in the middle of the
+        # stub must be refused, not searched with the first shard's analyzer.
+        other = os.path.join(self.tmp, "other")
+        r = run(tool("izdeu-index"), "--db", other, "--quiet", "--shards", "3", "--no-keyboard-folding", self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        mixed = os.path.join(self.tmp, "mixed")
+        shutil.copytree(self.sharded, mixed)
+        shutil.rmtree(os.path.join(mixed, "shard-001"))
+        shutil.copytree(os.path.join(other, "shard-001"), os.path.join(mixed, "shard-001"))
+        for args in (["--db", mixed],
+                     ["--db", os.path.join(self.sharded, "shard-000"), "--db", os.path.join(other, "shard-001")]):
+            with self.subTest(args=args):
+                r = run(tool("izdeu-query"), *args, "court")
+                self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+                self.assertIn("shard-001", r.stderr)
+                self.assertIn("different analyzer", r.stderr)
+                self.assertIn("--rebuild", r.stderr)
 
 
 class ShardMaintenanceTest(unittest.TestCase):
