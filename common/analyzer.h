@@ -104,6 +104,7 @@ class Analyzer {
 
   private:
     struct Segment;
+    struct PendingToken;
     class StemCache;
 
     void decode(std::string_view text, AnalysisStats& stats);
@@ -117,8 +118,7 @@ class Analyzer {
     bool normalize(std::size_t begin, std::size_t end, std::string& out, TermTraits& traits);
     void append_folded(const icu::UnicodeString& folded, std::string& out);
     void build_fold_table();
-    std::string_view stem_for(std::string_view term, TermTraits traits, Language document_language,
-                              bool& kazakh);
+    StemCache* stemmer_for(TermTraits traits, Language document_language, bool& kazakh);
 
     AnalyzerOptions options_;
     std::unique_ptr<icu::BreakIterator> breaker_;
@@ -132,6 +132,9 @@ class Analyzer {
     std::size_t units_ = 0;
     std::vector<std::uint32_t> starts_, ends_;
     std::vector<Segment> segments_;
+    std::vector<PendingToken> pending_;
+    std::string terms_;      // the text of pending_ tokens
+    std::string stem_text_;  // the current token's stem
     std::string term_, joined_, scratch_;
     std::u16string norm_in_, norm_out_;
     std::unordered_map<char32_t, char32_t> latin_base_;
