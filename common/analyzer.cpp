@@ -218,8 +218,22 @@ class Analyzer::StemCache {
         return h ^ (h >> 29);
     }
 
-    /// Starts loading the front slot of a word while other work goes on.
-    void prefetch(std::uint64_t hash) const { __builtin_prefetch(&front_slot(hash)); }
+    // Prefetches, for analyze to start the cache misses of many lookups before waiting for
+    // any: the front slot; then, for a word not in it, the word's first slot in the table;
+    // then the arena entry that slot points to.
+    void prefetch_front(std::uint64_t hash) const { __builtin_prefetch(&front_slot(hash)); }
+    bool in_front(std::string_view word, std::uint64_t hash) const {
+        const FrontSlot& front = front_slot(hash);
+        return front.hash == static_cast<std::uint32_t>(hash) && front.key_size == word.size();
+    }
+    void prefetch_slot(std::uint64_t hash) const {
+        __builtin_prefetch(&slots_[static_cast<std::uint32_t>(hash) & (slots_.size() - 1)]);
+    }
+    void prefetch_entry(std::uint64_t hash) const {
+        const Slot& slot = slots_[static_cast<std::uint32_t>(hash) & (slots_.size() - 1)];
+        if (slot.offset != kEmpty)
+            __builtin_prefetch(arena_.data() + slot.offset);
+    }
 
     std::string_view stem(std::string_view word) { return stem(word, hash_word(word)); }
 
@@ -357,6 +371,7 @@ struct Analyzer::PendingToken {
     StemCache* stemmer = nullptr;  // null: the stem is the term
     Script script = Script::Other;
     bool kazakh = false, alternative = false;
+    bool in_front = true;  // its stem is likely in the memo's front cache
 };
 
 Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
@@ -642,7 +657,7 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         t.stemmer = stemmer_for(term_traits, document_language, t.kazakh);
         if (t.stemmer != nullptr) {
             t.hash = StemCache::hash_word(term);
-            t.stemmer->prefetch(t.hash);
+            t.stemmer->prefetch_front(t.hash);
         }
         t.position = pos;
         t.start = starts_[begin16];
@@ -709,6 +724,17 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         k = last;
     }
 
+    for (PendingToken& t : pending_) {
+        t.in_front = t.stemmer == nullptr ||
+                     t.stemmer->in_front(
+                         std::string_view(terms_).substr(t.term_offset, t.term_size), t.hash);
+        if (!t.in_front)
+            t.stemmer->prefetch_slot(t.hash);
+    }
+    for (const PendingToken& t : pending_) {
+        if (!t.in_front)
+            t.stemmer->prefetch_entry(t.hash);
+    }
     Token token;
     for (const PendingToken& t : pending_) {
         token.term = std::string_view(terms_).substr(t.term_offset, t.term_size);
