@@ -6,13 +6,14 @@ namespace izdeu::schema {
 
 std::string hex_hash64(std::string_view bytes) {
     // FNV-1a: stable across builds and platforms, which std::hash is not.
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : bytes) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
+    Hash64Stream h;
+    h.update(bytes);
+    return h.hex();
+}
+
+std::string Hash64Stream::hex() const {
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(state_));
     return std::string(buf, 16);
 }
 
@@ -47,8 +48,7 @@ std::string identity_mismatch(const Xapian::Database& db, const std::string& ana
                std::to_string(kSchemaVersion);
     }
     if (analyzer != analyzer_fingerprint) {
-        return "the database was made by a different analyzer (" + analyzer + "; this is " +
-               analyzer_fingerprint + ")";
+        return "the database was made by a different analyzer (" + analyzer + "; this is " + analyzer_fingerprint + ")";
     }
     return {};
 }

@@ -67,12 +67,29 @@ inline constexpr size_t kMaxTermBytes = 240;
 /// The boolean id term for an article id (ids too long for a term are hashed).
 std::string id_term(std::string_view id);
 /// The boolean term shared by every copy of an article (its duplicate key).
-inline std::string duplicate_term(std::string_view key) { return std::string(kDuplicatePrefix) + std::string(key); }
+inline std::string duplicate_term(std::string_view key) {
+    return std::string(kDuplicatePrefix) + std::string(key);
+}
 /// The boolean term naming the source file (hashed: paths may exceed the term limit).
 std::string source_file_term(std::string_view path);
 
 /// A stable 64-bit FNV-1a hash, as 16 hex digits.
 std::string hex_hash64(std::string_view bytes);
+
+/// hex_hash64 over bytes that arrive in pieces (a file read block by block): the same value.
+class Hash64Stream {
+  public:
+    void update(std::string_view bytes) {
+        for (unsigned char c : bytes) {
+            state_ ^= c;
+            state_ *= 1099511628211ULL;
+        }
+    }
+    std::string hex() const;
+
+  private:
+    std::uint64_t state_ = 1469598103934665603ULL;  // FNV-1a 64 offset basis
+};
 
 }  // namespace izdeu::schema
 

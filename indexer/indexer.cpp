@@ -5,9 +5,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <future>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -16,14 +16,15 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "document_builder.h"
 #include "errors.h"
 #include "input_reader.h"
 #include "schema.h"
 #include "shard_set.h"
+#include "text_encoding.h"
 
 namespace izdeu {
 
@@ -62,8 +63,8 @@ std::optional<FileState> decode_state(const std::string& value) {
 }
 
 bool under_root(const std::string& path, const std::string& root) {
-    return path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
-                            path[root.size()] == '/');
+    return path == root ||
+           (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/');
 }
 
 struct Task {
@@ -73,6 +74,7 @@ struct Task {
 
 struct TaskResult {
     std::size_t task = 0;
+    bool partial = false;  // a batch of a large feed: more of the same file follows
     bool failed = false;
     bool same_content = false;  // mtime changed, content did not
     std::string content_hash;
@@ -83,10 +85,110 @@ struct TaskResult {
     std::uint64_t bytes = 0;
 };
 
-TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer) {
+/// Articles per batch of a streamed feed: large enough to amortise the queue, small enough that
+/// a few batches in flight stay well under the memory budget (built documents are ~50 KB each).
+constexpr std::size_t kFeedBatchArticles = 32;
+
+/// Whether a feed can be read line by line: UTF-8 (as JSON requires) as far as its first block
+/// shows. Other encodings (UTF-16, windows-1251...) are decoded whole, as before.
+bool streamable_feed(const InputFile& file) {
+    BlockReader blocks(file);
+    std::string_view head = blocks.next();
+    if (head.size() >= 2 && ((head[0] == '\xFF' && head[1] == '\xFE') || (head[0] == '\xFE' && head[1] == '\xFF'))) {
+        return false;
+    }
+    // A multi-byte character may be cut at the block's end.
+    std::size_t end = head.size();
+    for (std::size_t back = 0; back < 3 && end > 0; ++back) {
+        const auto c = static_cast<unsigned char>(head[end - 1]);
+        if (c < 0x80) break;
+        --end;
+        if (c >= 0xC0) break;
+    }
+    return is_valid_utf8(head.substr(0, end));
+}
+
+void build_into(const Article& article, const std::string& path, Analyzer& analyzer, TaskResult& r) {
+    for (const std::string& w : article.warnings) r.notes.push_back(w);
+    r.documents.push_back(build_document(article, path, analyzer));
+    if (r.documents.back().invalid_utf8 > 0) {
+        r.problems.push_back({path, std::to_string(r.documents.back().invalid_utf8) +
+                                        " invalid UTF-8 sequence(s) replaced in \"" + article.id + "\""});
+    }
+}
+
+/// A JSONL feed, streamed: one pass hashes it (an unchanged feed is not parsed), a second
+/// parses and builds it in batches handed to `emit`, so memory does not grow with its size.
+/// Returns the final part, which carries the file's hash and whole-file verdict.
+TaskResult process_feed(const Task& task, std::size_t index, Analyzer& analyzer,
+                        const std::function<bool(TaskResult)>& emit) {
+    TaskResult r;
+    r.task = index;
+    schema::Hash64Stream hash;
+    {
+        BlockReader blocks(task.file);
+        for (std::string_view b = blocks.next(); !b.empty(); b = blocks.next()) {
+            hash.update(b);
+            r.bytes += b.size();
+        }
+    }
+    r.content_hash = hash.hex();
+    if (task.previous && task.previous->hash == r.content_hash) {
+        r.same_content = true;
+        return r;
+    }
+    if (r.bytes == 0) throw ArticleError("empty file");
+    LineReader lines(task.file);
+    std::unordered_map<std::string, std::size_t> line_of_id;  // duplicates: the later line wins
+    std::string line;
+    std::size_t line_no = 0, articles = 0;
+    TaskResult batch;
+    batch.task = index;
+    batch.partial = true;
+    ReadResult parsed;
+    while (lines.next(line)) {
+        ++line_no;
+        std::string_view text = line;
+        if (line_no == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0) text.remove_prefix(3);  // UTF-8 BOM
+        const std::string where = task.file.path + ":" + std::to_string(line_no);
+        parse_jsonl_line(text, where, parsed);
+        for (ReadProblem& p : parsed.problems) batch.problems.push_back(std::move(p));
+        parsed.problems.clear();
+        for (const Article& article : parsed.articles) {
+            auto [it, inserted] = line_of_id.emplace(article.id, line_no);
+            if (!inserted) {
+                // Written after the earlier line, so it replaces it in the index.
+                batch.problems.push_back(
+                    {where, "duplicate id \"" + article.id + "\" (this line replaces an earlier one)"});
+            }
+            build_into(article, task.file.path, analyzer, batch);
+            ++articles;
+        }
+        parsed.articles.clear();
+        if (batch.documents.size() >= kFeedBatchArticles) {
+            if (!emit(std::move(batch))) return r;  // the run is stopping
+            batch = TaskResult();
+            batch.task = index;
+            batch.partial = true;
+        }
+    }
+    if (articles == 0 && !batch.problems.empty()) {
+        throw ArticleError("no valid article in the file (" + batch.problems.front().reason + ")");
+    }
+    r.documents = std::move(batch.documents);
+    r.problems = std::move(batch.problems);
+    r.notes = std::move(batch.notes);
+    return r;
+}
+
+TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer,
+                   const std::function<bool(TaskResult)>& emit) {
     TaskResult r;
     r.task = index;
     try {
+        if (task.file.kind == InputKind::Jsonl && streamable_feed(task.file)) {
+            return process_feed(task, index, analyzer, emit);
+        }
         std::string bytes = read_file_bytes(task.file);
         r.bytes = bytes.size();
         r.content_hash = schema::hex_hash64(bytes);
@@ -97,15 +199,7 @@ TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer) {
         ReadResult read = parse_input(task.file, bytes);
         r.problems = std::move(read.problems);
         r.notes = std::move(read.notes);
-        for (const Article& article : read.articles) {
-            for (const std::string& w : article.warnings) r.notes.push_back(w);
-            r.documents.push_back(build_document(article, task.file.path, analyzer));
-            if (r.documents.back().invalid_utf8 > 0) {
-                r.problems.push_back({task.file.path, std::to_string(r.documents.back().invalid_utf8) +
-                                                          " invalid UTF-8 sequence(s) replaced in \"" +
-                                                          article.id + "\""});
-            }
-        }
+        for (const Article& article : read.articles) build_into(article, task.file.path, analyzer, r);
     } catch (const ArticleError& e) {
         r.failed = true;
         r.failure = e.what();
@@ -130,7 +224,7 @@ std::string id_term_of(const Xapian::Database& db, Xapian::docid did) {
 /// One thread per shard does all of that shard's Xapian work, so shards are written in
 /// parallel and no Xapian object is ever touched by two threads.
 class ShardWorker {
-public:
+  public:
     using Op = std::function<void(Xapian::WritableDatabase&)>;
 
     explicit ShardWorker(Xapian::WritableDatabase& db) : db_(db), thread_([this] { loop(); }) {}
@@ -160,7 +254,7 @@ public:
         thread_.join();
     }
 
-private:
+  private:
     struct Item {
         Op op;
         bool marker;  // a sync point: runs even after an error, touches no data
@@ -215,7 +309,7 @@ struct Counters {
 /// holds, records file state, and commits at checkpoints with the state shard last, so a crash
 /// between shard commits makes the next run redo those files rather than lose them.
 class IndexWriter {
-public:
+  public:
     IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary)
         : shards_(shards), options_(options), summary_(summary) {
         grow_workers();
@@ -226,7 +320,37 @@ public:
         summary_.bytes += r.bytes;
         const std::string path = task.file.path;
         for (const std::string& note : r.notes) note_(path, note);
+        // The ids a feed holds, gathered over its batches: what is not among them at the end
+        // was removed from the feed.
+        auto& feed_ids = feed_ids_[r.task];
+        if (!feed_ids) feed_ids = std::make_shared<std::unordered_set<std::string>>();
+        if (r.partial) {
+            for (const ReadProblem& p : r.problems) {
+                ++summary_.failed;
+                problem_(p.where, p.reason);
+            }
+            if (first_problem_.count(r.task) == 0 && !r.problems.empty())
+                first_problem_[r.task] = r.problems.front().reason;
+            for (BuiltDocument& built : r.documents) {
+                feed_ids->insert(built.id_term);
+                write(std::move(built));
+            }
+            // Checkpoints inside a feed too: Xapian holds every uncommitted posting in memory
+            // (about 1 GB per 10,000 articles). The feed's own state is saved only after its
+            // last batch, so a run that stops midway reads the whole feed again next time.
+            maybe_commit();
+            return;
+        }
+        std::shared_ptr<std::unordered_set<std::string>> ids = std::move(feed_ids);
+        feed_ids_.erase(r.task);
+        std::string earlier_problem;
+        if (auto p = first_problem_.find(r.task); p != first_problem_.end()) {
+            earlier_problem = p->second;
+            first_problem_.erase(p);
+        }
         if (r.failed) {
+            feed_ids_.erase(r.task);
+            first_problem_.erase(r.task);
             ++summary_.failed;
             problem_(path, r.failure);
             // Kept for --stats and retried next run: no state is saved for a failed file.
@@ -240,7 +364,6 @@ public:
         if (r.same_content) {
             ++summary_.unchanged;
         } else {
-            auto ids = std::make_shared<std::unordered_set<std::string>>();
             for (BuiltDocument& built : r.documents) {
                 ids->insert(built.id_term);
                 write(std::move(built));
@@ -248,8 +371,8 @@ public:
             // Articles that were in an earlier version of this file and are not any more.
             delete_documents_of(path, ids);
         }
-        set_state_metadata(failed_key(path),
-                           r.problems.empty() ? std::string() : r.problems.front().reason + "\t" + path);
+        if (earlier_problem.empty() && !r.problems.empty()) earlier_problem = r.problems.front().reason;
+        set_state_metadata(failed_key(path), earlier_problem.empty() ? std::string() : earlier_problem + "\t" + path);
         FileState state{task.file.size, task.file.mtime_ns, r.content_hash, path};
         set_state_metadata(file_state_key(path), encode_state(state));
         ++pending_;
@@ -288,6 +411,7 @@ public:
         workers_[ShardSet::kStateShard]->post([](Xapian::WritableDatabase& db) { db.commit(); });
         workers_[ShardSet::kStateShard]->sync();
         pending_ = 0;
+        pending_documents_ = 0;
     }
 
     /// Waits for every shard thread, then moves the counters into the summary.
@@ -302,7 +426,7 @@ public:
         move_counters();
     }
 
-private:
+  private:
     void move_counters() {
         summary_.added += counters_.added - std::min(counters_.added.load(), counters_.moved.load());
         summary_.updated += counters_.updated + std::min(counters_.added.load(), counters_.moved.load());
@@ -350,6 +474,7 @@ private:
         if (options_.spelling) {
             for (const std::string& w : built.spelling_words) ++spelling_[w];
         }
+        ++pending_documents_;
         auto doc = std::make_shared<BuiltDocument>(std::move(built));
         workers_[target]->post([this, doc](Xapian::WritableDatabase& db) {
             const std::string dup_term = schema::duplicate_term(doc->duplicate_key);
@@ -371,7 +496,10 @@ private:
     }
 
     void maybe_commit() {
-        if (pending_ >= options_.commit_every || spelling_.size() > 200000) commit();
+        if (pending_ >= options_.commit_every || pending_documents_ >= options_.commit_every ||
+            spelling_.size() > 200000) {
+            commit();
+        }
     }
 
     void problem_(const std::string& where, const std::string& reason) {
@@ -387,13 +515,17 @@ private:
     Counters counters_;
     std::vector<std::unique_ptr<ShardWorker>> workers_;
     std::unordered_map<std::string, Xapian::termcount> spelling_;
-    std::size_t pending_ = 0;
+    std::size_t pending_ = 0;            ///< files applied since the last checkpoint
+    std::size_t pending_documents_ = 0;  ///< articles written since the last checkpoint
+    /// Feeds being streamed, by task: the ids of their batches so far, and their first problem.
+    std::unordered_map<std::size_t, std::shared_ptr<std::unordered_set<std::string>>> feed_ids_;
+    std::unordered_map<std::size_t, std::string> first_problem_;
 };
 
 /// Results travel from the workers to the writer through this bounded queue, which keeps
 /// memory flat however large the corpus is.
 class ResultQueue {
-public:
+  public:
     explicit ResultQueue(std::size_t capacity) : capacity_(capacity) {}
 
     bool push(TaskResult r) {
@@ -425,7 +557,7 @@ public:
         not_full_.notify_all();
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable not_full_, not_empty_;
     std::deque<TaskResult> queue_;
@@ -450,8 +582,8 @@ IndexSummary run_index(const IndexOptions& options) {
     }
     summary.files = walked.files.size();
 
-    ShardSet shards({options.database, options.layout, options.rebuild, options.lock_timeout_seconds,
-                     options.stop_requested});
+    ShardSet shards(
+        {options.database, options.layout, options.rebuild, options.lock_timeout_seconds, options.stop_requested});
     const Analyzer identity_probe(options.analyzer);
     const std::string fingerprint = identity_probe.fingerprint();
     try {
@@ -516,7 +648,8 @@ IndexSummary run_index(const IndexOptions& options) {
                     if (abort.load()) break;
                     const std::size_t i = next_task.fetch_add(1);
                     if (i >= tasks.size()) break;
-                    if (!queue.push(process(tasks[i], i, analyzer))) break;
+                    auto emit = [&](TaskResult part) { return queue.push(std::move(part)); };
+                    if (!queue.push(process(tasks[i], i, analyzer, emit))) break;
                 }
             } catch (...) {
                 std::lock_guard lock(worker_error_mutex);
@@ -545,6 +678,7 @@ IndexSummary run_index(const IndexOptions& options) {
                 break;
             }
             writer.apply(tasks[r->task], *r);
+            if (r->partial) continue;  // more of the same feed follows
             ++done;
             if (options.on_progress) options.on_progress(done, tasks.size(), summary.bytes);
         }
@@ -575,8 +709,7 @@ IndexSummary run_index(const IndexOptions& options) {
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     nlohmann::json last_run = nlohmann::json::parse(summary_json(summary));
     last_run["finished"] = static_cast<long long>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     last_run["layout"] = shards.layout().name();
     writer.set_state_metadata(std::string(schema::kMetaLastRun), last_run.dump());
     writer.commit();
@@ -588,11 +721,10 @@ IndexSummary run_index(const IndexOptions& options) {
 }
 
 std::string summary_json(const IndexSummary& s) {
-    nlohmann::json j = {{"added", s.added},         {"updated", s.updated},
-                        {"unchanged", s.unchanged}, {"deleted", s.deleted},
-                        {"duplicates", s.duplicates}, {"failed", s.failed},
-                        {"files", s.files},         {"bytes", s.bytes},
-                        {"seconds", std::round(s.seconds * 1000) / 1000}};
+    nlohmann::json j = {
+        {"added", s.added},     {"updated", s.updated},       {"unchanged", s.unchanged},
+        {"deleted", s.deleted}, {"duplicates", s.duplicates}, {"failed", s.failed},
+        {"files", s.files},     {"bytes", s.bytes},           {"seconds", std::round(s.seconds * 1000) / 1000}};
     if (s.stopped_early) {
         j["stopped_early"] = true;
         j["files_left"] = s.files_left;

@@ -458,6 +458,34 @@ class IncrementalIndexingTest(unittest.TestCase):
         self.assertEqual([h["id"] for h in hits], ["b"])
         self.assertEqual(self.ws.query("id:c").returncode, 1)
 
+    def test_large_feed_is_streamed_in_batches(self):
+        # 700 articles, so the feed is written in many batches (indexer.cpp streams
+        # feeds): ids seen in early batches must survive, a duplicate id in a later batch wins,
+        # and lines removed from anywhere in the feed are deleted on the next run.
+        lines = [{"id": "n%d" % i, "title": "Item %d" % i, "text": "numbat report %d" % i} for i in range(700)]
+        lines[10]["text"] = "an early echidna line"
+        lines.append({"id": "n10", "title": "Item 10 again", "text": "a later quokka line"})
+        path = os.path.join(self.ws.corpus, "big.jsonl.gz")
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            f.write("\ufeff" + "\n".join(json.dumps(l) for l in lines) + "\n")
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 1, r.stderr)  # the duplicate id is reported
+        self.assertIn("big.jsonl.gz:701: duplicate id \"n10\"", r.stderr)
+        self.assertEqual(self.ws.summary(r)["added"], 3 + 700)
+        self.assertEqual(int(self.ws.query("--count", "numbat").stdout), 699)
+        self.assertEqual(self.ws.query("echidna").returncode, 1)
+        hits, _ = self.ws.json_hits("quokka")
+        self.assertEqual([h["id"] for h in hits], ["n10"])
+        kept = [l for i, l in enumerate(lines[:700]) if i % 7 != 4] + [lines[700]]
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            f.write("\n".join(json.dumps(l) for l in kept) + "\n")
+        os.utime(path, (time.time() + 5, time.time() + 5))
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual(s["deleted"], 100)
+        self.assertEqual(int(self.ws.query("--count", "numbat").stdout), 599)
+        self.assertEqual(self.ws.query("id:n4").returncode, 1)
+        self.assertEqual(self.ws.query("id:n699").returncode, 0)
+
     def test_gzip_inputs(self):
         with gzip.open(os.path.join(self.ws.corpus, "packed.txt.gz"), "wt", encoding="utf-8") as f:
             f.write(article("Packed article", "A compressed platypus article."))
