@@ -74,6 +74,42 @@ bool is_kazakh_only_letter(char32_t c) {
     }
 }
 
+// Eight bytes at a time ("SWAR"): the text is mostly ASCII.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+std::uint64_t load8(const unsigned char* p) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, p, 8);
+    return chunk;
+}
+
+bool has_zero_byte(std::uint64_t v) {
+    return ((v - kOnes) & ~v & kHighBits) != 0;
+}
+
+// Whether any byte is below n (n <= 128); exact for the eight bytes as a whole.
+bool has_byte_below(std::uint64_t v, unsigned n) {
+    return ((v - kOnes * n) & ~v & kHighBits) != 0;
+}
+
+/// Printable ASCII without the backquote: bytes decode copies without looking at them.
+bool is_plain_ascii(std::uint64_t chunk) {
+    return (chunk & kHighBits) == 0 && !has_byte_below(chunk, 0x20) &&
+           !has_zero_byte(chunk ^ (kOnes * 0x7F)) && !has_zero_byte(chunk ^ (kOnes * '`'));
+}
+
+/// The number of ASCII letters in eight ASCII bytes.
+int ascii_letters(std::uint64_t chunk) {
+    const std::uint64_t lower = chunk | (kOnes * 0x20);  // A-Z -> a-z; no byte reaches 0x80
+    // Per byte, no carries: the high bit says >= 'a', resp. >= 'z' + 1.
+    const std::uint64_t from_a = lower + kOnes * (0x80 - 'a');
+    const std::uint64_t past_z = lower + kOnes * (0x80 - 'z' - 1);
+    // One bit per letter at bit 7 of its byte: the multiplication sums the bytes into the top
+    // one (at most 8, no overflow) without a popcount, which is a library call on plain x86-64.
+    return static_cast<int>((((from_a & ~past_z & kHighBits) >> 7) * kOnes) >> 56);
+}
+
 bool is_cyrillic(char32_t c) {
     return c >= 0x400 && c <= 0x52F;
 }
@@ -409,7 +445,17 @@ void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
     const auto n = static_cast<int32_t>(text.size());
     int32_t i = 0;
     while (i < n) {
-        // Printable ASCII other than the backquote (an apostrophe) is copied as is.
+        // Printable ASCII other than the backquote (an apostrophe) is copied as is, eight bytes
+        // at a time while it lasts (the compiler turns the inner loop into vector moves).
+        while (i + 8 <= n && is_plain_ascii(load8(bytes + i))) {
+            for (int32_t j = 0; j < 8; ++j) {
+                units[count + j] = bytes[i + j];
+                starts[count + j] = static_cast<std::uint32_t>(i + j);
+                ends[count + j] = static_cast<std::uint32_t>(i + j + 1);
+            }
+            count += 8;
+            i += 8;
+        }
         while (i < n && bytes[i] >= 0x20 && bytes[i] < 0x7F && bytes[i] != '`') {
             units[count] = bytes[i];
             starts[count] = static_cast<std::uint32_t>(i);
@@ -541,8 +587,10 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, T
     // a table built from ICU itself; the filters below are per code point too, and so are the
     // script and the Kazakh letters, which the table also records.
     // Room for the last unit's whole 8-byte entry, copied in one move.
-    out.resize((end - begin) * sizeof(FoldedUnit::bytes) + sizeof(FoldedUnit));
-    char* dst = out.data();
+    const std::size_t base = out.size();
+    out.resize(base + (end - begin) * sizeof(FoldedUnit::bytes) + sizeof(FoldedUnit));
+    char* const word_start = out.data() + base;
+    char* dst = word_start;
     bool simple = true;
     std::uint8_t any = 0, first_letter = 0;
     for (std::size_t k = begin; k < end; ++k) {
@@ -558,9 +606,10 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, T
         if (first_letter == 0)
             first_letter = unit.flags & FoldedUnit::kLetter;
     }
+    const auto size = static_cast<std::size_t>(dst - word_start);
     if (simple) {
-        out.resize(static_cast<std::size_t>(dst - out.data()));
         if ((any & FoldedUnit::kEditable) == 0) {
+            out.resize(base + size);
             // No apostrophe, dot or comma: none of the edits below can apply.
             traits.script = first_letter == FoldedUnit::kLatin      ? Script::Latin
                             : first_letter == FoldedUnit::kCyrillic ? Script::Cyrillic
@@ -568,10 +617,17 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, T
                                                                     : Script::Number;
             traits.kazakh_letter =
                 traits.script == Script::Cyrillic && (any & FoldedUnit::kKazakhLetter) != 0;
-            return !out.empty();
+            return size != 0;
         }
+    }
+    // The general case, in a scratch string, appended to out at the end.
+    std::string& word = term_;
+    if (simple) {
+        word.assign(word_start, size);
+        out.resize(base);
     } else {
-        out.clear();
+        out.resize(base);
+        word.clear();
         UErrorCode status = U_ZERO_ERROR;
         const icu::UnicodeString source(false, utf16_.data() + begin,
                                         static_cast<int32_t>(end - begin));
@@ -579,24 +635,25 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, T
         casefold_->normalize(source, folded, status);
         if (U_FAILURE(status))
             return false;
-        append_folded(folded, out);
+        append_folded(folded, word);
     }
     // Possessive: Tokayev's -> tokayev; a bare trailing or leading apostrophe is noise.
-    if (out.size() > 2 && out.compare(out.size() - 2, 2, "'s") == 0 &&
-        script_of(out) == Script::Latin) {
-        out.resize(out.size() - 2);
+    if (word.size() > 2 && word.compare(word.size() - 2, 2, "'s") == 0 &&
+        script_of(word) == Script::Latin) {
+        word.resize(word.size() - 2);
     }
-    while (!out.empty() && out.back() == '\'')
-        out.pop_back();
-    while (!out.empty() && out.front() == '\'')
-        out.erase(0, 1);
-    if (is_dotted_acronym(out)) {
-        std::erase(out, '.');
-    } else if (is_comma_grouped_number(out)) {
-        std::erase(out, ',');
+    while (!word.empty() && word.back() == '\'')
+        word.pop_back();
+    while (!word.empty() && word.front() == '\'')
+        word.erase(0, 1);
+    if (is_dotted_acronym(word)) {
+        std::erase(word, '.');
+    } else if (is_comma_grouped_number(word)) {
+        std::erase(word, ',');
     }
-    traits = traits_of(out);
-    return !out.empty();
+    traits = traits_of(word);
+    out += word;
+    return !word.empty();
 }
 
 Analyzer::StemCache* Analyzer::stemmer_for(TermTraits traits, Language document_language,
@@ -644,16 +701,18 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     TermTraits traits;
     terms_.clear();
     pending_.clear();
-    auto emit = [&](std::string_view term, TermTraits term_traits, std::uint32_t begin16,
+    // Queues the term at the end of terms_, from offset on.
+    auto emit = [&](std::size_t offset, TermTraits term_traits, std::uint32_t begin16,
                     std::uint32_t end16, std::uint32_t pos, bool alternative) {
+        const std::string_view term = std::string_view(terms_).substr(offset);
         if (term.size() > schema::kMaxTermBytes - 4) {
             ++stats.dropped_long;  // a Xapian term cannot hold it; never truncate mid-character
+            terms_.resize(offset);
             return;
         }
         PendingToken& t = pending_.emplace_back();
-        t.term_offset = static_cast<std::uint32_t>(terms_.size());
+        t.term_offset = static_cast<std::uint32_t>(offset);
         t.term_size = static_cast<std::uint32_t>(term.size());
-        terms_.append(term);
         t.stemmer = stemmer_for(term_traits, document_language, t.kazakh);
         if (t.stemmer != nullptr) {
             t.hash = StemCache::hash_word(term);
@@ -692,7 +751,9 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
                         term_ += static_cast<char>(utf16_[u]);
                     }
                 }
-                emit(term_, traits_of(term_), seg.begin, segments_[last].end, position++, false);
+                const std::size_t offset = terms_.size();
+                terms_ += term_;
+                emit(offset, traits_of(term_), seg.begin, segments_[last].end, position++, false);
                 k = last;
                 continue;
             }
@@ -705,20 +766,24 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
             ++last;
         }
         if (last == k) {
-            if (normalize(seg.begin, seg.end, term_, traits))
-                emit(term_, traits, seg.begin, seg.end, position++, false);
+            const std::size_t offset = terms_.size();
+            if (normalize(seg.begin, seg.end, terms_, traits))
+                emit(offset, traits, seg.begin, seg.end, position++, false);
             continue;
         }
         const std::uint32_t first_part_position = position;
         joined_.clear();
         for (std::size_t q = k; q <= last; ++q) {
-            if (normalize(segments_[q].begin, segments_[q].end, term_, traits)) {
-                joined_ += term_;
-                emit(term_, traits, segments_[q].begin, segments_[q].end, position++, false);
+            const std::size_t offset = terms_.size();
+            if (normalize(segments_[q].begin, segments_[q].end, terms_, traits)) {
+                joined_.append(terms_, offset);
+                emit(offset, traits, segments_[q].begin, segments_[q].end, position++, false);
             }
         }
         if (!joined_.empty()) {
-            emit(joined_, traits_of(joined_), seg.begin, segments_[last].end, first_part_position,
+            const std::size_t offset = terms_.size();
+            terms_ += joined_;
+            emit(offset, traits_of(joined_), seg.begin, segments_[last].end, first_part_position,
                  true);
         }
         k = last;
@@ -837,6 +902,15 @@ Language Analyzer::detect_language(std::string_view text) {
     const auto n = static_cast<std::int32_t>(text.size());
     std::int32_t i = 0;
     while (i < n) {
+        while (i + 8 <= n) {
+            const std::uint64_t chunk = load8(bytes + i);
+            if ((chunk & kHighBits) != 0)
+                break;
+            latin += ascii_letters(chunk);
+            i += 8;
+        }
+        if (i == n)
+            break;
         const unsigned char lead = bytes[i];
         if (lead < 0x80) {
             latin += static_cast<unsigned char>((lead | 0x20) - 'a') < 26;  // an ASCII letter

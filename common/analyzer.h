@@ -115,6 +115,7 @@ class Analyzer {
         bool kazakh_letter = false;
     };
     static TermTraits traits_of(std::string_view term);
+    /// Appends the normalized form of utf16_[begin, end) to out; false if it is empty.
     bool normalize(std::size_t begin, std::size_t end, std::string& out, TermTraits& traits);
     void append_folded(const icu::UnicodeString& folded, std::string& out);
     void build_fold_table();
