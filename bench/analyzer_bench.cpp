@@ -45,8 +45,7 @@ struct Times {
     static Times now() {
         timespec cpu_now{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_now);
-        return {std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-                    .count(),
+        return {std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(),
                 static_cast<double>(cpu_now.tv_sec) + static_cast<double>(cpu_now.tv_nsec) / 1e9};
     }
     Times operator-(const Times& o) const { return {wall - o.wall, cpu - o.cpu}; }
@@ -60,13 +59,11 @@ std::vector<std::string> list_inputs(const std::string& arg) {
         std::ifstream in(arg.substr(1));
         std::string line;
         while (std::getline(in, line))
-            if (!line.empty())
-                out.push_back(line);
+            if (!line.empty()) out.push_back(line);
         return out;
     }
     for (const auto& e : std::filesystem::recursive_directory_iterator(arg))
-        if (e.is_regular_file() && e.path().extension() == ".txt")
-            out.push_back(e.path().string());
+        if (e.is_regular_file() && e.path().extension() == ".txt") out.push_back(e.path().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -85,8 +82,7 @@ void split(Doc& d) {
     }
     d.title = a.substr(0, nl);
     size_t b = nl + 1;
-    while (b < a.size() && a[b] == '\n')
-        ++b;
+    while (b < a.size() && a[b] == '\n') ++b;
     d.body = a.substr(b);
 }
 
@@ -95,8 +91,7 @@ struct TokenHash {
     std::uint64_t value = 0xcbf29ce484222325ULL;
     void bytes(const void* data, size_t size) {
         const auto* p = static_cast<const unsigned char*>(data);
-        for (size_t i = 0; i < size; ++i)
-            value = (value ^ p[i]) * 0x100000001b3ULL;
+        for (size_t i = 0; i < size; ++i) value = (value ^ p[i]) * 0x100000001b3ULL;
     }
     void text(std::string_view s) {
         number(s.size());  // the length keeps "ab"+"c" apart from "a"+"bc"
@@ -135,19 +130,16 @@ int main(int argc, char** argv) {
         else if (!a.empty() && a[0] != '-' && input.empty())
             input = a;
         else {
-            std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n",
-                         argv[0]);
+            std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n", argv[0]);
             return 2;
         }
     }
     if (input.empty()) {
-        std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n",
-                     argv[0]);
+        std::fprintf(stderr, "usage: %s [--passes P] [--limit N] [--only MODE] DIR|@LIST\n", argv[0]);
         return 2;
     }
     std::vector<std::string> files = list_inputs(input);
-    if (limit && files.size() > limit)
-        files.resize(limit);
+    if (limit && files.size() > limit) files.resize(limit);
     std::vector<Doc> docs(files.size());
     size_t bytes = 0;
     for (size_t i = 0; i < files.size(); ++i) {
@@ -164,12 +156,10 @@ int main(int argc, char** argv) {
     izdeu::Analyzer analyzer;
     // "analyze,icu-break" measures both in one run, as comparisons on a noisy machine need.
     auto wants = [&](std::string_view mode) {
-        if (only.empty())
-            return mode != "hash";
+        if (only.empty()) return mode != "hash";
         for (size_t b = 0; b <= only.size();) {
             const size_t e = std::min(only.find(',', b), only.size());
-            if (std::string_view(only).substr(b, e - b) == mode)
-                return true;
+            if (std::string_view(only).substr(b, e - b) == mode) return true;
             b = e + 1;
         }
         return false;
@@ -178,8 +168,7 @@ int main(int argc, char** argv) {
         TokenHash all;
         size_t count = 0;
         std::ofstream per_doc;
-        if (!hash_docs.empty())
-            per_doc.open(hash_docs);
+        if (!hash_docs.empty()) per_doc.open(hash_docs);
         for (size_t i = 0; i < docs.size(); ++i) {
             const Doc& d = docs[i];
             TokenHash h;
@@ -198,19 +187,17 @@ int main(int argc, char** argv) {
                 h.number(t.alternative);
             };
             const izdeu::AnalysisStats s = analyzer.analyze(d.title, lang, 1, add);
-            const izdeu::AnalysisStats b =
-                analyzer.analyze(d.body, lang, s.next_position + 100, add);
+            const izdeu::AnalysisStats b = analyzer.analyze(d.body, lang, s.next_position + 100, add);
             for (const izdeu::AnalysisStats& st : {s, b}) {
                 h.number(st.invalid_utf8);
                 h.number(st.dropped_long);
                 h.number(st.next_position);
             }
             all.number(h.value);
-            if (per_doc)
-                per_doc << files[i] << ' ' << std::hex << h.value << std::dec << '\n';
+            if (per_doc) per_doc << files[i] << ' ' << std::hex << h.value << std::dec << '\n';
         }
-        std::printf("analyzer_bench mode=hash docs=%zu tokens=%zu hash=%016llx\n", docs.size(),
-                    count, static_cast<unsigned long long>(all.value));
+        std::printf("analyzer_bench mode=hash docs=%zu tokens=%zu hash=%016llx\n", docs.size(), count,
+                    static_cast<unsigned long long>(all.value));
         return 0;
     }
     size_t sink = 0;
@@ -233,8 +220,7 @@ int main(int argc, char** argv) {
         best = best.best(secs);
         print("analyze", p, docs.size(), bytes, tokens, secs);
     }
-    if (wants("analyze"))
-        print("analyze-best", 0, docs.size(), bytes, tokens, best);
+    if (wants("analyze")) print("analyze-best", 0, docs.size(), bytes, tokens, best);
 
     best = kNoTime;
     for (int p = 1; p <= passes && wants("indexer"); ++p) {
@@ -242,8 +228,7 @@ int main(int argc, char** argv) {
         const Times t0 = Times::now();
         for (const Doc& d : docs) {
             const izdeu::Article article = izdeu::parse_article_text(d.raw);
-            const izdeu::Language lang =
-                izdeu::Analyzer::detect_language(article.title + "\n" + article.body);
+            const izdeu::Language lang = izdeu::Analyzer::detect_language(article.title + "\n" + article.body);
             auto count = [&](const izdeu::Token& t) {
                 ++tokens;
                 sink += t.stem.size();
@@ -256,13 +241,11 @@ int main(int argc, char** argv) {
         best = best.best(secs);
         print("indexer", p, docs.size(), bytes, tokens, secs);
     }
-    if (wants("indexer"))
-        print("indexer-best", 0, docs.size(), bytes, tokens, best);
+    if (wants("indexer")) print("indexer-best", 0, docs.size(), bytes, tokens, best);
 
     if (wants("icu-break")) {
         UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::BreakIterator> bi(
-            icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+        std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
         if (U_FAILURE(status)) {
             std::fprintf(stderr, "ICU: %s\n", u_errorName(status));
             return 3;
@@ -277,8 +260,7 @@ int main(int argc, char** argv) {
                 ut = utext_openUTF8(ut, d.raw.data(), static_cast<int64_t>(d.raw.size()), &status);
                 bi->setText(ut, status);
                 for (int32_t e = bi->next(); e != icu::BreakIterator::DONE; e = bi->next())
-                    if (bi->getRuleStatus() != UBRK_WORD_NONE)
-                        ++tokens;
+                    if (bi->getRuleStatus() != UBRK_WORD_NONE) ++tokens;
             }
             const Times secs = Times::now() - t0;
             best = best.best(secs);

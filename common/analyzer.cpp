@@ -30,8 +30,7 @@ bool is_ignorable(char32_t c) {
     if (c == 0xAD || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF) {
         return true;
     }
-    if (c < 0x20)
-        return c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f';
+    if (c < 0x20) return c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f';
     return c >= 0x7F && c <= 0x9F;
 }
 
@@ -95,8 +94,8 @@ bool has_byte_below(std::uint64_t v, unsigned n) {
 
 /// Printable ASCII without the backquote: bytes decode copies without looking at them.
 bool is_plain_ascii(std::uint64_t chunk) {
-    return (chunk & kHighBits) == 0 && !has_byte_below(chunk, 0x20) &&
-           !has_zero_byte(chunk ^ (kOnes * 0x7F)) && !has_zero_byte(chunk ^ (kOnes * '`'));
+    return (chunk & kHighBits) == 0 && !has_byte_below(chunk, 0x20) && !has_zero_byte(chunk ^ (kOnes * 0x7F)) &&
+           !has_zero_byte(chunk ^ (kOnes * '`'));
 }
 
 /// The number of ASCII letters in eight ASCII bytes.
@@ -115,8 +114,8 @@ bool is_cyrillic(char32_t c) {
 }
 
 bool is_latin_letter(char32_t c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
+           (c >= 0x1E00 && c <= 0x1EFF);
 }
 
 void append_utf8(std::string& out, char32_t c) {
@@ -124,16 +123,13 @@ void append_utf8(std::string& out, char32_t c) {
     int32_t n = 0;
     UBool error = false;
     U8_APPEND(buf, n, 4, static_cast<UChar32>(c), error);
-    if (!error)
-        out.append(buf, static_cast<size_t>(n));
+    if (!error) out.append(buf, static_cast<size_t>(n));
 }
 
 bool is_ascii_digits(std::string_view s) {
-    if (s.empty())
-        return false;
+    if (s.empty()) return false;
     for (char c : s) {
-        if (c < '0' || c > '9')
-            return false;
+        if (c < '0' || c > '9') return false;
     }
     return true;
 }
@@ -141,15 +137,12 @@ bool is_ascii_digits(std::string_view s) {
 // "5,000" and "12,500,000" mean 5000 and 12500000; "1,5" (a decimal comma) is left alone.
 bool is_comma_grouped_number(std::string_view s) {
     size_t comma = s.find(',');
-    if (comma == 0 || comma > 3 || comma == std::string_view::npos)
-        return false;
-    if (!is_ascii_digits(s.substr(0, comma)))
-        return false;
+    if (comma == 0 || comma > 3 || comma == std::string_view::npos) return false;
+    if (!is_ascii_digits(s.substr(0, comma))) return false;
     while (comma != std::string_view::npos) {
         size_t next = s.find(',', comma + 1);
         size_t group_end = next == std::string_view::npos ? s.size() : next;
-        if (group_end - comma - 1 != 3 || !is_ascii_digits(s.substr(comma + 1, 3)))
-            return false;
+        if (group_end - comma - 1 != 3 || !is_ascii_digits(s.substr(comma + 1, 3))) return false;
         comma = next;
     }
     return true;
@@ -157,16 +150,14 @@ bool is_comma_grouped_number(std::string_view s) {
 
 // "u.s" (from U.S.), "u.s.a" and "р.ф" are acronyms: single letters joined by dots.
 bool is_dotted_acronym(std::string_view s) {
-    if (s.size() < 3)
-        return false;
+    if (s.size() < 3) return false;
     std::int32_t i = 0;
     const auto n = static_cast<std::int32_t>(s.size());
     bool expect_letter = true;
     while (i < n) {
         const UChar32 c = next_code_point(s, i);
         if (expect_letter) {
-            if (c < 0 || !u_isalpha(c))
-                return false;
+            if (c < 0 || !u_isalpha(c)) return false;
         } else if (c != '.') {
             return false;
         }
@@ -187,8 +178,7 @@ Script script_of(std::string_view term) {
             digits = false;
         return found == Script::Other;  // the first letter decides
     });
-    if (found != Script::Other)
-        return found;
+    if (found != Script::Other) return found;
     return digits ? Script::Number : Script::Other;
 }
 
@@ -215,12 +205,9 @@ std::string_view language_code(Language language) {
 }
 
 Language language_from_code(std::string_view code) {
-    if (code == "en" || code == "eng" || code == "english")
-        return Language::English;
-    if (code == "ru" || code == "rus" || code == "russian")
-        return Language::Russian;
-    if (code == "kk" || code == "kaz" || code == "kazakh")
-        return Language::Kazakh;
+    if (code == "en" || code == "eng" || code == "english") return Language::English;
+    if (code == "ru" || code == "rus" || code == "russian") return Language::Russian;
+    if (code == "kk" || code == "kaz" || code == "kazakh") return Language::Kazakh;
     return Language::Undetermined;
 }
 
@@ -267,8 +254,7 @@ class Analyzer::StemCache {
     }
     void prefetch_entry(std::uint64_t hash) const {
         const Slot& slot = slots_[static_cast<std::uint32_t>(hash) & (slots_.size() - 1)];
-        if (slot.offset != kEmpty)
-            __builtin_prefetch(arena_.data() + slot.offset);
+        if (slot.offset != kEmpty) __builtin_prefetch(arena_.data() + slot.offset);
     }
 
     std::string_view stem(std::string_view word) { return stem(word, hash_word(word)); }
@@ -316,9 +302,7 @@ class Analyzer::StemCache {
     static_assert(sizeof(FrontSlot) == 64);
 
     FrontSlot& front_slot(std::uint64_t hash) { return front_[(hash >> 40) & (kFrontSlots - 1)]; }
-    const FrontSlot& front_slot(std::uint64_t hash) const {
-        return front_[(hash >> 40) & (kFrontSlots - 1)];
-    }
+    const FrontSlot& front_slot(std::uint64_t hash) const { return front_[(hash >> 40) & (kFrontSlots - 1)]; }
 
     std::size_t key_size_at(std::uint32_t offset) const {
         return static_cast<unsigned char>(arena_[offset]) |
@@ -333,33 +317,28 @@ class Analyzer::StemCache {
         std::size_t mask = slots_.size() - 1;
         for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
             const Slot& slot = slots_[i];
-            if (slot.offset == kEmpty)
-                break;
+            if (slot.offset == kEmpty) break;
             if (slot.hash == hash && key_size_at(slot.offset) == word.size() &&
                 std::memcmp(arena_.data() + slot.offset + kHeader, word.data(), word.size()) == 0) {
-                return {arena_.data() + slot.offset + kHeader + word.size(),
-                        stem_size_at(slot.offset)};
+                return {arena_.data() + slot.offset + kHeader + word.size(), stem_size_at(slot.offset)};
             }
         }
         scratch_ = stem_(std::string(word));
-        if (word.size() > 0xFFFF || scratch_.size() > 0xFFFF)
-            return scratch_;  // never in practice
-        if (entries_ >= kMaxEntries ||
-            arena_.size() + kHeader + word.size() + scratch_.size() > kMaxArenaBytes) {
+        if (word.size() > 0xFFFF || scratch_.size() > 0xFFFF) return scratch_;  // never in practice
+        if (entries_ >= kMaxEntries || arena_.size() + kHeader + word.size() + scratch_.size() > kMaxArenaBytes) {
             clear();
         } else if ((entries_ + 1) * 2 > slots_.size()) {
             grow();
         }
         mask = slots_.size() - 1;
         std::size_t i = hash & mask;
-        while (slots_[i].offset != kEmpty)
-            i = (i + 1) & mask;
+        while (slots_[i].offset != kEmpty) i = (i + 1) & mask;
         const auto offset = static_cast<std::uint32_t>(arena_.size());
         slots_[i] = {hash, offset};
         ++entries_;
-        const char sizes[kHeader] = {
-            static_cast<char>(word.size() & 0xFF), static_cast<char>(word.size() >> 8),
-            static_cast<char>(scratch_.size() & 0xFF), static_cast<char>(scratch_.size() >> 8)};
+        const char sizes[kHeader] = {static_cast<char>(word.size() & 0xFF), static_cast<char>(word.size() >> 8),
+                                     static_cast<char>(scratch_.size() & 0xFF),
+                                     static_cast<char>(scratch_.size() >> 8)};
         arena_.append(sizes, kHeader);
         arena_.append(word);
         arena_.append(scratch_);
@@ -371,11 +350,9 @@ class Analyzer::StemCache {
         old.swap(slots_);
         const std::size_t mask = slots_.size() - 1;
         for (const Slot& slot : old) {
-            if (slot.offset == kEmpty)
-                continue;
+            if (slot.offset == kEmpty) continue;
             std::size_t i = slot.hash & mask;
-            while (slots_[i].offset != kEmpty)
-                i = (i + 1) & mask;
+            while (slots_[i].offset != kEmpty) i = (i + 1) & mask;
             slots_[i] = slot;
         }
     }
@@ -384,8 +361,7 @@ class Analyzer::StemCache {
         slots_.assign(kInitialSlots, Slot{});
         arena_.clear();
         entries_ = 0;
-        for (FrontSlot& f : front_)
-            f.key_size = 0;
+        for (FrontSlot& f : front_) f.key_size = 0;
     }
 
     Xapian::Stem stem_;
@@ -463,8 +439,7 @@ void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
             ++count;
             ++i;
         }
-        if (i == n)
-            break;
+        if (i == n) break;
         const int32_t start = i;
         char32_t cp;
         const unsigned char lead = bytes[i];
@@ -483,10 +458,8 @@ void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
                 cp = static_cast<char32_t>(c);
             }
         }
-        if (is_ignorable(cp))
-            continue;
-        if (is_apostrophe(cp))
-            cp = u'\'';
+        if (is_ignorable(cp)) continue;
+        if (is_apostrophe(cp)) cp = u'\'';
         const auto b = static_cast<std::uint32_t>(start);
         const auto e = static_cast<std::uint32_t>(i);
         if (cp <= 0xFFFF) {
@@ -511,21 +484,17 @@ void Analyzer::append_folded(const icu::UnicodeString& folded, std::string& out)
         UChar32 c = folded.char32At(k);
         k += U16_LENGTH(c);
         auto cp = static_cast<char32_t>(c);
-        if (cp == 0x451)
-            cp = 0x435;  // ё matches е in both directions
-        if (cp >= 0x300 && cp <= 0x36F)
-            continue;  // stray combining marks (Latin only remain)
+        if (cp == 0x451) cp = 0x435;               // ё matches е in both directions
+        if (cp >= 0x300 && cp <= 0x36F) continue;  // stray combining marks (Latin only remain)
         if (cp >= 0xC0 && is_latin_letter(cp)) {
             // Müller is found by Muller: a Latin letter loses its diacritics.
             auto it = latin_base_.find(cp);
             if (it == latin_base_.end()) {
                 icu::UnicodeString decomposition;
                 char32_t base = cp;
-                if (nfd_->getDecomposition(static_cast<UChar32>(cp), decomposition) &&
-                    decomposition.length() > 0) {
+                if (nfd_->getDecomposition(static_cast<UChar32>(cp), decomposition) && decomposition.length() > 0) {
                     UChar32 first = decomposition.char32At(0);
-                    if (first < 0x80)
-                        base = static_cast<char32_t>(first);
+                    if (first < 0x80) base = static_cast<char32_t>(first);
                 }
                 it = latin_base_.emplace(cp, base).first;
             }
@@ -542,24 +511,19 @@ void Analyzer::build_fold_table() {
         const auto c = static_cast<UChar32>(u);
         // A unit that may combine with what precedes it (a combining mark) must see its
         // neighbours: such words take the ICU path.
-        if (!casefold_->hasBoundaryBefore(c))
-            continue;
+        if (!casefold_->hasBoundaryBefore(c)) continue;
         UErrorCode status = U_ZERO_ERROR;
         icu::UnicodeString folded;
         casefold_->normalize(icu::UnicodeString(c), folded, status);
-        if (U_FAILURE(status))
-            continue;
+        if (U_FAILURE(status)) continue;
         bytes.clear();
         append_folded(folded, bytes);
-        if (bytes.size() > sizeof(FoldedUnit::bytes))
-            continue;
+        if (bytes.size() > sizeof(FoldedUnit::bytes)) continue;
         FoldedUnit& unit = fold_table_[u];
         unit.size = static_cast<std::uint8_t>(bytes.size());
         std::memcpy(unit.bytes, bytes.data(), bytes.size());
-        if (bytes.find_first_of("'.,") != std::string::npos)
-            unit.flags |= FoldedUnit::kEditable;
-        if (has_kazakh_letter(bytes))
-            unit.flags |= FoldedUnit::kKazakhLetter;
+        if (bytes.find_first_of("'.,") != std::string::npos) unit.flags |= FoldedUnit::kEditable;
+        if (has_kazakh_letter(bytes)) unit.flags |= FoldedUnit::kKazakhLetter;
         switch (script_of(bytes)) {
             case Script::Latin:
                 unit.flags |= FoldedUnit::kLatin;
@@ -603,8 +567,7 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, T
         std::memcpy(dst, &unit, sizeof unit);  // bytes come first; the rest is overwritten
         dst += unit.size;
         any |= unit.flags;
-        if (first_letter == 0)
-            first_letter = unit.flags & FoldedUnit::kLetter;
+        if (first_letter == 0) first_letter = unit.flags & FoldedUnit::kLetter;
     }
     const auto size = static_cast<std::size_t>(dst - word_start);
     if (simple) {
@@ -615,8 +578,7 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, T
                             : first_letter == FoldedUnit::kCyrillic ? Script::Cyrillic
                             : (any & FoldedUnit::kNotNumber) != 0   ? Script::Other
                                                                     : Script::Number;
-            traits.kazakh_letter =
-                traits.script == Script::Cyrillic && (any & FoldedUnit::kKazakhLetter) != 0;
+            traits.kazakh_letter = traits.script == Script::Cyrillic && (any & FoldedUnit::kKazakhLetter) != 0;
             return size != 0;
         }
     }
@@ -629,23 +591,18 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, T
         out.resize(base);
         word.clear();
         UErrorCode status = U_ZERO_ERROR;
-        const icu::UnicodeString source(false, utf16_.data() + begin,
-                                        static_cast<int32_t>(end - begin));
+        const icu::UnicodeString source(false, utf16_.data() + begin, static_cast<int32_t>(end - begin));
         icu::UnicodeString folded;
         casefold_->normalize(source, folded, status);
-        if (U_FAILURE(status))
-            return false;
+        if (U_FAILURE(status)) return false;
         append_folded(folded, word);
     }
     // Possessive: Tokayev's -> tokayev; a bare trailing or leading apostrophe is noise.
-    if (word.size() > 2 && word.compare(word.size() - 2, 2, "'s") == 0 &&
-        script_of(word) == Script::Latin) {
+    if (word.size() > 2 && word.compare(word.size() - 2, 2, "'s") == 0 && script_of(word) == Script::Latin) {
         word.resize(word.size() - 2);
     }
-    while (!word.empty() && word.back() == '\'')
-        word.pop_back();
-    while (!word.empty() && word.front() == '\'')
-        word.erase(0, 1);
+    while (!word.empty() && word.back() == '\'') word.pop_back();
+    while (!word.empty() && word.front() == '\'') word.erase(0, 1);
     if (is_dotted_acronym(word)) {
         std::erase(word, '.');
     } else if (is_comma_grouped_number(word)) {
@@ -656,15 +613,11 @@ bool Analyzer::normalize(std::size_t begin, std::size_t end, std::string& out, T
     return !word.empty();
 }
 
-Analyzer::StemCache* Analyzer::stemmer_for(TermTraits traits, Language document_language,
-                                           bool& kazakh) {
+Analyzer::StemCache* Analyzer::stemmer_for(TermTraits traits, Language document_language, bool& kazakh) {
     kazakh = false;
-    if (!options_.stemming)
-        return nullptr;
-    if (traits.script == Script::Latin)
-        return english_.get();
-    if (traits.script != Script::Cyrillic)
-        return nullptr;
+    if (!options_.stemming) return nullptr;
+    if (traits.script == Script::Latin) return english_.get();
+    if (traits.script != Script::Cyrillic) return nullptr;
     // A Kazakh word must never go through the Russian stemmer (қазақстан -> қазақста).
     if (document_language == Language::Kazakh || traits.kazakh_letter) {
         kazakh = true;
@@ -673,13 +626,12 @@ Analyzer::StemCache* Analyzer::stemmer_for(TermTraits traits, Language document_
     return russian_.get();
 }
 
-AnalysisStats Analyzer::analyze(std::string_view text, Language document_language,
-                                std::uint32_t first_position, const TokenSink& sink) {
+AnalysisStats Analyzer::analyze(std::string_view text, Language document_language, std::uint32_t first_position,
+                                const TokenSink& sink) {
     AnalysisStats stats;
     decode(text, stats);
     stats.next_position = first_position;
-    if (units_ == 0)
-        return stats;
+    if (units_ == 0) return stats;
 
     UErrorCode status = U_ZERO_ERROR;
     UText text16 = UTEXT_INITIALIZER;  // on the stack: no allocation per call
@@ -702,8 +654,8 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     terms_.clear();
     pending_.clear();
     // Queues the term at the end of terms_, from offset on.
-    auto emit = [&](std::size_t offset, TermTraits term_traits, std::uint32_t begin16,
-                    std::uint32_t end16, std::uint32_t pos, bool alternative) {
+    auto emit = [&](std::size_t offset, TermTraits term_traits, std::uint32_t begin16, std::uint32_t end16,
+                    std::uint32_t pos, bool alternative) {
         const std::string_view term = std::string_view(terms_).substr(offset);
         if (term.size() > schema::kMaxTermBytes - 4) {
             ++stats.dropped_long;  // a Xapian term cannot hold it; never truncate mid-character
@@ -731,8 +683,7 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         // "5 000" (thin, no-break or plain space between groups of three digits) is 5000.
         auto digits_only = [&](Segment s) {
             for (std::uint32_t q = s.begin; q < s.end; ++q) {
-                if (utf16_[q] < u'0' || utf16_[q] > u'9')
-                    return false;
+                if (utf16_[q] < u'0' || utf16_[q] > u'9') return false;
             }
             return true;
         };
@@ -740,8 +691,7 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
             std::size_t last = k;
             while (last + 1 < count && segments_[last + 1].begin == segments_[last].end + 1 &&
                    is_group_separator(utf16_[segments_[last].end]) &&
-                   segments_[last + 1].end - segments_[last + 1].begin == 3 &&
-                   digits_only(segments_[last + 1])) {
+                   segments_[last + 1].end - segments_[last + 1].begin == 3 && digits_only(segments_[last + 1])) {
                 ++last;
             }
             if (last > k) {
@@ -760,8 +710,7 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         }
         // Hyphenated compounds: the parts in order, then the joined form at the first position.
         std::size_t last = k;
-        while (last + 1 < count && last - k < 8 &&
-               segments_[last + 1].begin == segments_[last].end + 1 &&
+        while (last + 1 < count && last - k < 8 && segments_[last + 1].begin == segments_[last].end + 1 &&
                is_hyphen(utf16_[segments_[last].end])) {
             ++last;
         }
@@ -783,22 +732,18 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         if (!joined_.empty()) {
             const std::size_t offset = terms_.size();
             terms_ += joined_;
-            emit(offset, traits_of(joined_), seg.begin, segments_[last].end, first_part_position,
-                 true);
+            emit(offset, traits_of(joined_), seg.begin, segments_[last].end, first_part_position, true);
         }
         k = last;
     }
 
     for (PendingToken& t : pending_) {
         t.in_front = t.stemmer == nullptr ||
-                     t.stemmer->in_front(
-                         std::string_view(terms_).substr(t.term_offset, t.term_size), t.hash);
-        if (!t.in_front)
-            t.stemmer->prefetch_slot(t.hash);
+                     t.stemmer->in_front(std::string_view(terms_).substr(t.term_offset, t.term_size), t.hash);
+        if (!t.in_front) t.stemmer->prefetch_slot(t.hash);
     }
     for (const PendingToken& t : pending_) {
-        if (!t.in_front)
-            t.stemmer->prefetch_entry(t.hash);
+        if (!t.in_front) t.stemmer->prefetch_entry(t.hash);
     }
     Token token;
     for (const PendingToken& t : pending_) {
@@ -822,32 +767,27 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     return stats;
 }
 
-std::vector<Analyzer::OwnedToken> Analyzer::tokens(std::string_view text,
-                                                   Language document_language) {
+std::vector<Analyzer::OwnedToken> Analyzer::tokens(std::string_view text, Language document_language) {
     std::vector<OwnedToken> out;
     analyze(text, document_language, 1, [&](const Token& t) {
-        out.push_back(
-            {std::string(t.term), std::string(t.stem), t.position, t.start, t.end, t.alternative});
+        out.push_back({std::string(t.term), std::string(t.stem), t.position, t.start, t.end, t.alternative});
     });
     return out;
 }
 
 std::vector<std::string> Analyzer::query_stems(const Token& token) {
     std::vector<std::string> stems;
-    if (!options_.stemming)
-        return stems;
+    if (!options_.stemming) return stems;
     auto add = [&](std::string_view s) {
         for (const auto& have : stems) {
-            if (have == s)
-                return;
+            if (have == s) return;
         }
         stems.emplace_back(s);
     };
     if (token.script == Script::Latin) {
         add(english_->stem(token.term));
     } else if (token.script == Script::Cyrillic) {
-        if (!has_kazakh_letter(token.term))
-            add(russian_->stem(token.term));
+        if (!has_kazakh_letter(token.term)) add(russian_->stem(token.term));
         add(kazakh_->stem(token.term));
     }
     return stems;
@@ -904,13 +844,11 @@ Language Analyzer::detect_language(std::string_view text) {
     while (i < n) {
         while (i + 8 <= n) {
             const std::uint64_t chunk = load8(bytes + i);
-            if ((chunk & kHighBits) != 0)
-                break;
+            if ((chunk & kHighBits) != 0) break;
             latin += ascii_letters(chunk);
             i += 8;
         }
-        if (i == n)
-            break;
+        if (i == n) break;
         const unsigned char lead = bytes[i];
         if (lead < 0x80) {
             latin += static_cast<unsigned char>((lead | 0x20) - 'a') < 26;  // an ASCII letter
@@ -923,20 +861,17 @@ Language Analyzer::detect_language(std::string_view text) {
             i += 2;
         } else {
             const std::int32_t c = next_code_point(text, i);
-            if (c < 0)
-                continue;  // invalid sequences count for nothing
+            if (c < 0) continue;  // invalid sequences count for nothing
             cp = static_cast<char32_t>(c);
         }
         if (is_latin_letter(cp)) {
             ++latin;
         } else if (is_cyrillic(cp)) {
             ++cyrillic;
-            if (is_kazakh_only_letter(cp))
-                ++kazakh;
+            if (is_kazakh_only_letter(cp)) ++kazakh;
         }
     }
-    if (cyrillic == 0 && latin == 0)
-        return Language::Undetermined;
+    if (cyrillic == 0 && latin == 0) return Language::Undetermined;
     if (cyrillic > latin) {
         // Kazakh-only letters make up about a tenth of the letters of Kazakh text; a Russian
         // article that names Қазақстан once must stay Russian.

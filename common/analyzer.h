@@ -75,8 +75,8 @@ class Analyzer {
     using TokenSink = std::function<void(const Token&)>;
 
     /// Analyzes UTF-8 text; positions start at first_position.
-    AnalysisStats analyze(std::string_view text, Language document_language,
-                          std::uint32_t first_position, const TokenSink& sink);
+    AnalysisStats analyze(std::string_view text, Language document_language, std::uint32_t first_position,
+                          const TokenSink& sink);
 
     /// Convenience for tests: the tokens as owned strings.
     struct OwnedToken {
@@ -84,8 +84,7 @@ class Analyzer {
         std::uint32_t position, start, end;
         bool alternative;
     };
-    std::vector<OwnedToken> tokens(std::string_view text,
-                                   Language document_language = Language::Undetermined);
+    std::vector<OwnedToken> tokens(std::string_view text, Language document_language = Language::Undetermined);
 
     /// Every stem the index could hold for a query word whose language is unknown.
     std::vector<std::string> query_stems(const Token& token);
@@ -149,7 +148,7 @@ class Analyzer {
         static constexpr std::uint8_t kNotNumber = 4;     // no letter, not all [0-9.,] either
         static constexpr std::uint8_t kKazakhLetter = 8;  // a Kazakh-only letter
         static constexpr std::uint8_t kEditable = 16;     // an apostrophe, dot or comma
-        char bytes[6] = {};  // first: normalize copies the whole 8-byte entry in one move
+        char bytes[6] = {};                               // first: normalize copies the whole 8-byte entry in one move
         std::uint8_t size = kNotSimple;
         std::uint8_t flags = 0;
     };

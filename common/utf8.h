@@ -28,8 +28,7 @@ void for_each_code_point(std::string_view s, Visit&& visit) {
     const auto n = static_cast<std::int32_t>(s.size());
     while (i < n) {
         const std::int32_t c = next_code_point(s, i);
-        if (c >= 0 && !visit(static_cast<char32_t>(c)))
-            return;
+        if (c >= 0 && !visit(static_cast<char32_t>(c))) return;
     }
 }
 
