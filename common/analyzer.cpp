@@ -102,14 +102,14 @@ bool is_plain_ascii(std::uint64_t chunk) {
 }
 
 /// The number of ASCII letters in eight ASCII bytes.
-int ascii_letters(std::uint64_t chunk) {
+std::size_t ascii_letters(std::uint64_t chunk) {
     const std::uint64_t lower = chunk | (kOnes * 0x20);  // A-Z -> a-z; no byte reaches 0x80
     // Per byte, no carries: the high bit says >= 'a', resp. >= 'z' + 1.
     const std::uint64_t from_a = lower + kOnes * (0x80 - 'a');
     const std::uint64_t past_z = lower + kOnes * (0x80 - 'z' - 1);
     // One bit per letter at bit 7 of its byte: the multiplication sums the bytes into the top
     // one (at most 8, no overflow) without a popcount, which is a library call on plain x86-64.
-    return static_cast<int>((((from_a & ~past_z & kHighBits) >> 7) * kOnes) >> 56);
+    return static_cast<std::size_t>((((from_a & ~past_z & kHighBits) >> 7) * kOnes) >> 56);
 }
 
 bool is_cyrillic(char32_t c) {
@@ -439,10 +439,11 @@ void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
         // Printable ASCII other than the backquote (an apostrophe) is copied as is, eight bytes
         // at a time while it lasts (the compiler turns the inner loop into vector moves).
         while (i + 8 <= n && is_plain_ascii(load8(bytes + i))) {
-            for (int32_t j = 0; j < 8; ++j) {
-                units[count + j] = bytes[i + j];
-                starts[count + j] = static_cast<std::uint32_t>(i + j);
-                ends[count + j] = static_cast<std::uint32_t>(i + j + 1);
+            const auto at = static_cast<std::uint32_t>(i);
+            for (std::uint32_t j = 0; j < 8; ++j) {
+                units[count + j] = bytes[at + j];
+                starts[count + j] = at + j;
+                ends[count + j] = at + j + 1;
             }
             count += 8;
             i += 8;
