@@ -34,8 +34,7 @@ enum class Language : std::uint8_t { Undetermined, English, Russian, Kazakh };
 
 /// "en", "ru", "kk" or "und".
 std::string_view language_code(Language language);
-/// Parses a language code ("en", "ru", "kk", "und", also "eng"/"rus"/"kaz"); Undetermined if
-/// unknown.
+/// Parses a language code ("en", "ru", "kk", "und", also "eng"/"rus"/"kaz"); Undetermined if unknown.
 Language language_from_code(std::string_view code);
 
 enum class Script : std::uint8_t { Other, Latin, Cyrillic, Number };
@@ -89,8 +88,7 @@ class Analyzer {
     /// Every stem the index could hold for a query word whose language is unknown.
     std::vector<std::string> query_stems(const Token& token);
 
-    /// The keyboard-folded form of a Kazakh stem (қ->к, ә->а, ө->о, ұ/ү->у, ғ->г, ң->н, һ->х,
-    /// і->и).
+    /// The keyboard-folded form of a Kazakh stem (қ->к, ә->а, ө->о, ұ/ү->у, ғ->г, ң->н, һ->х, і->и).
     static std::string keyboard_fold(std::string_view term);
 
     /// Detects the language of a text from its letters.
@@ -148,7 +146,8 @@ class Analyzer {
         static constexpr std::uint8_t kNotNumber = 4;     // no letter, not all [0-9.,] either
         static constexpr std::uint8_t kKazakhLetter = 8;  // a Kazakh-only letter
         static constexpr std::uint8_t kEditable = 16;     // an apostrophe, dot or comma
-        char bytes[6] = {};                               // first: normalize copies the whole 8-byte entry in one move
+        // bytes first: normalize copies the whole 8-byte entry in one move.
+        char bytes[6] = {};
         std::uint8_t size = kNotSimple;
         std::uint8_t flags = 0;
     };
