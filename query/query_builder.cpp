@@ -87,6 +87,14 @@ Q QueryBuilder::term_query(const Token& token, bool exact, std::string_view fiel
     return combine(Q::OP_OR, forms);
 }
 
+bool QueryBuilder::found_as_typed(const Q& forms) const {
+    if (database_ == nullptr) return false;
+    for (auto it = forms.get_terms_begin(); it != forms.get_terms_end(); ++it) {
+        if (database_->term_exists(*it)) return true;
+    }
+    return false;
+}
+
 Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out) {
     struct Position {
         Q query;
@@ -109,10 +117,13 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
         }
         p.synonym = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end()) : forms;
         if (!exact && field.empty() && t.script == Script::Cyrillic && analyzer_.options().keyboard_folding &&
-            ranking_.keyboard_fold_weight > 0 && Analyzer::keyboard_fold(t.term) == t.term) {
+            ranking_.keyboard_fold_weight > 0 &&
+            (Analyzer::keyboard_fold(t.term) == t.term || !found_as_typed(forms))) {
             // Kazakh typed on a Russian keyboard: the folded word and its stems, weighted below
-            // the exact spellings. A word that already has a Kazakh letter was typed on a Kazakh
-            // keyboard, so its folded forms would only add near-misses (қан would find кан).
+            // the exact spellings. A word with a Kazakh letter that the index holds as typed was
+            // typed on a Kazakh keyboard: its folded forms would only add near-misses (қан would
+            // find кан). Without the index, or when it lacks the word (Казакстанның: ң typed,
+            // қ and ә not), the folded forms are searched.
             std::vector<Q> folded{Q(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(t.term)))};
             for (const std::string& stem : analyzer_.query_stems(t)) {
                 folded.emplace_back(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(stem)));

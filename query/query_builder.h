@@ -72,6 +72,8 @@ class QueryBuilder {
     BuiltQuery build_plain(std::string_view text);
 
   private:
+    /// Whether the index holds any of these terms (false without an index to ask).
+    bool found_as_typed(const Xapian::Query& forms) const;
     struct Word {
         std::vector<Xapian::Query> positions;  // one subquery per position (a phrase if > 1)
         Xapian::Query alternative;             // joined form of a hyphenated word, if any
