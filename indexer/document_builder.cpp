@@ -1,6 +1,7 @@
 #include "document_builder.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -27,8 +28,7 @@ bool spelling_worthy(const Token& token) {
 
 }  // namespace
 
-BuiltDocument build_document(const Article& article, const std::string& source_file,
-                             Analyzer& analyzer) {
+BuiltDocument build_document(const Article& article, const std::string& source_file, Analyzer& analyzer) {
     BuiltDocument built;
     Xapian::Document& doc = built.document;
 
@@ -72,6 +72,7 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
         return stats.next_position;
     };
     std::uint32_t next = add_text(article.title, 1, true);
+    const std::size_t title_words = words.size();
     add_text(article.body, next + schema::kTitleBodyGap, false);
     built.duplicate_key = schema::hex_hash64(normalized_body.empty() ? article.title : normalized_body);
 
@@ -89,13 +90,11 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
         doc.add_value(schema::kSlotDate, sortable);
     }
     if (!article.credit.empty()) {
-        analyzer.analyze(article.credit, Language::Undetermined, 0, [&](const Token& t) {
-            doc.add_boolean_term(prefixed(schema::kCreditPrefix, t.term));
-        });
+        analyzer.analyze(article.credit, Language::Undetermined, 0,
+                         [&](const Token& t) { doc.add_boolean_term(prefixed(schema::kCreditPrefix, t.term)); });
     }
     if (article.views) {
-        doc.add_value(schema::kSlotViews,
-                      Xapian::sortable_serialise(static_cast<double>(*article.views)));
+        doc.add_value(schema::kSlotViews, Xapian::sortable_serialise(static_cast<double>(*article.views)));
     }
 
     nlohmann::json data = {
@@ -111,8 +110,21 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
     // Invalid UTF-8 was replaced by U+FFFD in the analyzer; the stored JSON must be valid too.
     doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 
-    std::sort(words.begin(), words.end());
-    words.erase(std::unique(words.begin(), words.end()), words.end());
+    // Distinct words, the title's first.
+    auto distinct = [](std::vector<std::string>::iterator begin, std::vector<std::string>::iterator end) {
+        std::sort(begin, end);
+        return std::unique(begin, end);
+    };
+    const auto title_end = distinct(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(title_words));
+    built.spelling_title_words = static_cast<std::size_t>(title_end - words.begin());
+    const auto body_begin = words.begin() + static_cast<std::ptrdiff_t>(title_words);
+    const auto body_end = distinct(body_begin, words.end());
+    // The body's words that the title does not have (each word counts once per article).
+    std::vector<std::string> body_only;
+    std::set_difference(std::make_move_iterator(body_begin), std::make_move_iterator(body_end), words.begin(),
+                        title_end, std::back_inserter(body_only));
+    words.erase(title_end, words.end());
+    words.insert(words.end(), std::make_move_iterator(body_only.begin()), std::make_move_iterator(body_only.end()));
     built.spelling_words = std::move(words);
     return built;
 }

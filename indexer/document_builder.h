@@ -16,12 +16,13 @@ struct BuiltDocument {
     std::string id_term;
     std::string duplicate_key;
     Language language = Language::Undetermined;
-    std::vector<std::string> spelling_words;  ///< distinct words for the spelling dictionary
+    /// Words for the spelling dictionary: the title's distinct words, then the body's.
+    std::vector<std::string> spelling_words;
+    std::size_t spelling_title_words = 0;  ///< how many of them (the first) come from the title
     std::size_t invalid_utf8 = 0;
 };
 
 /// Builds one document. source_file names the file the article came from (for deletions).
-BuiltDocument build_document(const Article& article, const std::string& source_file,
-                             Analyzer& analyzer);
+BuiltDocument build_document(const Article& article, const std::string& source_file, Analyzer& analyzer);
 
 }  // namespace izdeu

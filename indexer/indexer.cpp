@@ -305,6 +305,12 @@ struct Counters {
     std::atomic<std::size_t> added{0}, updated{0}, deleted{0}, duplicates{0}, moved{0};
 };
 
+/// A word enters the spelling dictionary when a title has it or when this many articles of one
+/// checkpoint have it. Every word of every body took 45% of a full build (Xapian writes a new
+/// word's letter fragments); the rare ones (identifiers, typos, one-off names) are also the
+/// words a suggestion should not offer.
+constexpr Xapian::termcount kSpellingMinBodyArticles = 2;
+
 /// Applies finished files to the shards: routes each article, deletes what a file no longer
 /// holds, records file state, and commits at checkpoints with the state shard last, so a crash
 /// between shard commits makes the next run redo those files rather than lose them.
@@ -395,10 +401,12 @@ class IndexWriter {
     /// A checkpoint: every other shard first, then the state shard.
     void commit() {
         if (!spelling_.empty()) {
-            auto words = std::make_shared<std::unordered_map<std::string, Xapian::termcount>>(std::move(spelling_));
+            auto words = std::make_shared<std::unordered_map<std::string, SpellingCount>>(std::move(spelling_));
             spelling_.clear();
             workers_[ShardSet::kStateShard]->post([words](Xapian::WritableDatabase& db) {
-                for (const auto& [word, count] : *words) db.add_spelling(word, count);
+                for (const auto& [word, c] : *words) {
+                    if (c.in_title || c.count >= kSpellingMinBodyArticles) db.add_spelling(word, c.count);
+                }
             });
         }
         for (std::size_t s = 0; s < shards_.size(); ++s) {
@@ -472,7 +480,11 @@ class IndexWriter {
             }
         }
         if (options_.spelling) {
-            for (const std::string& w : built.spelling_words) ++spelling_[w];
+            for (std::size_t i = 0; i < built.spelling_words.size(); ++i) {
+                SpellingCount& c = spelling_[built.spelling_words[i]];
+                ++c.count;
+                c.in_title = c.in_title || i < built.spelling_title_words;
+            }
         }
         ++pending_documents_;
         auto doc = std::make_shared<BuiltDocument>(std::move(built));
@@ -514,7 +526,11 @@ class IndexWriter {
     IndexSummary& summary_;
     Counters counters_;
     std::vector<std::unique_ptr<ShardWorker>> workers_;
-    std::unordered_map<std::string, Xapian::termcount> spelling_;
+    struct SpellingCount {
+        Xapian::termcount count = 0;
+        bool in_title = false;
+    };
+    std::unordered_map<std::string, SpellingCount> spelling_;
     std::size_t pending_ = 0;            ///< files applied since the last checkpoint
     std::size_t pending_documents_ = 0;  ///< articles written since the last checkpoint
     /// Feeds being streamed, by task: the ids of their batches so far, and their first problem.

@@ -458,6 +458,20 @@ class IncrementalIndexingTest(unittest.TestCase):
         self.assertEqual([h["id"] for h in hits], ["b"])
         self.assertEqual(self.ws.query("id:c").returncode, 1)
 
+    def test_spelling_dictionary_takes_title_words_and_frequent_words(self):
+        # A word enters the dictionary from a title, or from the bodies of at least two
+        # articles; a body word of one article (an identifier, a typo) does not, however often
+        # that article repeats it.
+        self.ws.write("en/four.txt", article("Wombat sanctuary opens",
+                                             "Eucalyptus groves and eucalyptus oil. One marsupial, "
+                                             "marsupial, marsupial."))
+        self.ws.write("en/five.txt", article("Koalas counted", "The eucalyptus forest was surveyed."))
+        self.assertEqual(self.ws.index().returncode, 0)
+        for typo, word in (("wombot", "wombat"), ("eucalyptos", "eucalyptus")):
+            with self.subTest(typo=typo):
+                self.assertIn("Did you mean: " + word, self.ws.query(typo).stdout)
+        self.assertNotIn("Did you mean", self.ws.query("marsupail").stdout)
+
     def test_large_feed_is_streamed_in_batches(self):
         # 700 articles, so the feed is written in many batches (indexer.cpp streams
         # feeds): ids seen in early batches must survive, a duplicate id in a later batch wins,
