@@ -26,8 +26,12 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kLayoutKey = "izdeu:layout";
 constexpr const char* kStubFile = "XAPIANDB";
 
-bool is_glass(const std::string& path) { return fs::exists(fs::path(path) / "iamglass"); }
-bool is_stub_dir(const std::string& path) { return fs::exists(fs::path(path) / kStubFile); }
+bool is_glass(const std::string& path) {
+    return fs::exists(fs::path(path) / "iamglass");
+}
+bool is_stub_dir(const std::string& path) {
+    return fs::exists(fs::path(path) / kStubFile);
+}
 
 /// Shard folder names listed in a stub file ("auto NAME" lines).
 std::vector<std::string> read_stub(const std::string& dir) {
@@ -44,7 +48,9 @@ std::vector<std::string> read_stub(const std::string& dir) {
     return names;
 }
 
-std::string fnv_route_key(const std::string& id) { return schema::hex_hash64(id); }
+std::string fnv_route_key(const std::string& id) {
+    return schema::hex_hash64(id);
+}
 
 // Leftovers of fresh builds that were killed: their process is gone.
 void remove_stale_builds(const std::string& path) {
@@ -131,9 +137,12 @@ std::optional<Layout> existing_layout(const std::string& path, std::vector<std::
 
 std::string Layout::name() const {
     switch (kind) {
-        case LayoutKind::Single: return "single";
-        case LayoutKind::Hash: return "hash:" + std::to_string(shards);
-        case LayoutKind::Year: return "year";
+        case LayoutKind::Single:
+            return "single";
+        case LayoutKind::Hash:
+            return "hash:" + std::to_string(shards);
+        case LayoutKind::Year:
+            return "year";
     }
     return "single";
 }
@@ -149,12 +158,26 @@ std::optional<Layout> Layout::parse(const std::string& name) {
 }
 
 ShardSet::ShardSet(const ShardSetOptions& options) : options_(options) {
+    {
+        // Writing into one shard of a sharded index directly would bypass the routing (an
+        // article could then live in two shards) and the state shard's file records.
+        fs::path self = fs::path(options_.path).lexically_normal();
+        if (!self.has_filename()) self = self.parent_path();  // a trailing slash
+        const fs::path stub = self.parent_path() / "XAPIANDB";
+        std::ifstream in(stub);
+        std::string kind, where;
+        while (in >> kind >> where) {
+            if (kind == "auto" && where == self.filename().string()) {
+                throw UsageError(options_.path + " is a shard of the index " + self.parent_path().string() +
+                                 "; name the index itself with --db");
+            }
+        }
+    }
     std::vector<std::string> live_names;
     const std::optional<Layout> existing = existing_layout(options_.path, live_names);
-    if (existing && options_.requested && !options_.fresh &&
-        options_.requested->name() != existing->name()) {
-        throw UsageError("the index at " + options_.path + " has layout " + existing->name() +
-                         "; changing it to " + options_.requested->name() + " needs --rebuild");
+    if (existing && options_.requested && !options_.fresh && options_.requested->name() != existing->name()) {
+        throw UsageError("the index at " + options_.path + " has layout " + existing->name() + "; changing it to " +
+                         options_.requested->name() + " needs --rebuild");
     }
     if (options_.fresh) {
         layout_ = options_.requested.value_or(existing.value_or(Layout{}));
@@ -223,9 +246,9 @@ ShardSet::~ShardSet() {
 Xapian::WritableDatabase ShardSet::open_shard(const std::string& path, bool fresh) {
     // Fast flags only for a build beside the live index: a crash there loses nothing that is
     // served, and the next run starts that build again.
-    const int flags = fresh ? Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC |
-                                  Xapian::DB_BACKEND_GLASS
-                            : Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
+    const int flags =
+        fresh ? Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS
+              : Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
     return open_locked(path, flags, options_.lock_timeout_seconds, options_.stop_requested);
 }
 

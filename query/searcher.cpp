@@ -111,13 +111,16 @@ void Searcher::add(const std::string& path, bool allow_partial) {
             } else {
                 const std::filesystem::path p =
                     std::filesystem::path(e.where).is_absolute() ? std::filesystem::path(e.where) : base / e.where;
+                missing_shard_ = p.string();  // named if it turns out to be missing
                 shard = Xapian::Database(p.string());
+                missing_shard_.clear();
                 name = p.string();
             }
             db_.add_database(shard);
             shards_.push_back({name, shard});
         } catch (const Xapian::Error& error) {
             if (!allow_partial) throw;
+            missing_shard_.clear();
             warnings_.push_back("shard '" + e.kind + " " + e.where + "' did not answer (" + error.get_description() +
                                 "); results are from the other shards");
         }
@@ -132,6 +135,7 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
             try {
                 db_ = Xapian::Database();
                 warnings_.clear();
+                missing_shard_.clear();
                 shards_.clear();
                 has_remote_ = false;
                 for (const std::string& path : databases) add(path, allow_partial);
@@ -163,6 +167,10 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
             }
         }
     } catch (const Xapian::DatabaseNotFoundError& e) {
+        if (!missing_shard_.empty()) {
+            throw DatabaseError("the shard " + missing_shard_ +
+                                " named in the stub is missing (--allow-partial answers from the other shards)");
+        }
         throw DatabaseError("no izdeu database at " + (databases.empty() ? "" : databases.front()) +
                             " (index articles with izdeu-index first)");
     } catch (const Xapian::NetworkError& e) {

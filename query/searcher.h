@@ -78,7 +78,8 @@ class Searcher {
     std::vector<std::string> warnings_;
     /// Each opened shard (a whole stub when Xapian had to open it), by name for messages.
     std::vector<std::pair<std::string, Xapian::Database>> shards_;
-    bool has_remote_ = false;  ///< some shard is remote: prefer few round trips over local speed
+    bool has_remote_ = false;    ///< some shard is remote: prefer few round trips over local speed
+    std::string missing_shard_;  ///< the stub's local entry being opened, for the error message
     Xapian::Database db_;
     std::unique_ptr<Analyzer> analyzer_;
 };

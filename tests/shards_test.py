@@ -119,6 +119,24 @@ class ShardsTest(unittest.TestCase):
         self.assertEqual([json.loads(l)["id"] for l in r.stdout.splitlines() if '"rank"' in l],
                          [h["id"] for h in one])
 
+    def test_indexing_into_one_shard_is_refused(self):
+        for db in (os.path.join(self.sharded, "shard-001"), os.path.join(self.sharded, "shard-001") + "/"):
+            with self.subTest(db=db):
+                r = run(tool("izdeu-index"), "--db", db, "--quiet", self.corpus)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("is a shard of the index", r.stderr)
+
+    def test_missing_local_shard_is_named(self):
+        gone = os.path.join(self.tmp, "gone")
+        shutil.copytree(self.sharded, gone)
+        shutil.rmtree(os.path.join(gone, "shard-002"))
+        r = run(tool("izdeu-query"), "--db", gone, "court")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("the shard " + os.path.join(gone, "shard-002") + " named in the stub is missing", r.stderr)
+        r = run(tool("izdeu-query"), "--db", gone, "--allow-partial", "court")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("shard-002", r.stderr)
+
     def test_remote_shard_down(self):
         down = os.path.join(self.tmp, "down")
         shutil.copytree(self.sharded, down)
