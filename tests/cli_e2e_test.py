@@ -500,6 +500,28 @@ class IncrementalIndexingTest(unittest.TestCase):
         self.assertEqual(self.ws.query("id:n4").returncode, 1)
         self.assertEqual(self.ws.query("id:n699").returncode, 0)
 
+    def test_feed_killed_midway_converges(self):
+        # A feed is committed batch by batch; its record only with the last one. Killed midway,
+        # the database stays whole, and the next run reads the feed again and completes it.
+        lines = [{"id": "k%d" % i, "title": "Kill test %d" % i,
+                  "text": "bilby report %d with some words to analyze" % i} for i in range(20000)]
+        with open(os.path.join(self.ws.corpus, "kill.jsonl"), "w", encoding="utf-8") as f:
+            f.write("\n".join(json.dumps(l) for l in lines) + "\n")
+        proc = subprocess.Popen([bin_path("izdeu-index"), "--db", self.ws.db, "--quiet", "--commit-every", "100",
+                                 self.ws.corpus], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+        proc.kill()
+        proc.wait()
+        killed_midway = self.ws.query("--count", "bilby")
+        print("(articles committed when killed: %s)" % killed_midway.stdout.strip(), file=sys.stderr)
+        if shutil.which("xapian-check"):
+            check = run(["xapian-check", self.ws.db])
+            self.assertEqual(check.returncode, 0, check.stdout[-2000:])
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(int(self.ws.query("--count", "bilby").stdout), 20000)
+        self.assertEqual(self.ws.summary(self.ws.index())["unchanged"], 4)  # 3 txt + the feed
+
     def test_gzip_inputs(self):
         with gzip.open(os.path.join(self.ws.corpus, "packed.txt.gz"), "wt", encoding="utf-8") as f:
             f.write(article("Packed article", "A compressed platypus article."))
