@@ -605,8 +605,10 @@ def free_port():
 def serve_shard(path):
     """xapian-tcpsrv on loopback for one shard; returns (process, port) once it accepts."""
     port = free_port()
+    # Its own session: on SIGTERM xapian-tcpsrv signals its whole process group (its forked
+    # children), which would otherwise include this harness.
     proc = subprocess.Popen(["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(port), path],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
