@@ -138,10 +138,26 @@ class ShardsTest(unittest.TestCase):
         self.assertIn("shard-002", r.stderr)
 
     def test_remote_shard_down(self):
+        # A server of its own, answering first and then stopped.
         down = os.path.join(self.tmp, "down")
         shutil.copytree(self.sharded, down)
-        with open(os.path.join(down, "XAPIANDB"), "w") as f:
-            f.write(f"auto shard-000\nauto shard-001\nremote 127.0.0.1:{free_port()}\n")
+        port = free_port()
+        server = subprocess.Popen(["xapian-tcpsrv", "--port", str(port), "--interface", "127.0.0.1",
+                                   os.path.join(down, "shard-002")],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.1)
+            with open(os.path.join(down, "XAPIANDB"), "w") as f:
+                f.write(f"auto shard-000\nauto shard-001\nremote 127.0.0.1:{port}\n")
+            self.assertEqual([h["id"] for h in hits(down, "court")], [h["id"] for h in hits(self.single, "court")])
+        finally:
+            server.kill()
+            server.wait()
         r = run(tool("izdeu-query"), "--db", down, "court")
         self.assertEqual(r.returncode, 3)
         self.assertIn("remote shard did not answer", r.stderr)
