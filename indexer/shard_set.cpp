@@ -85,9 +85,41 @@ void swap_into_place(const std::string& built, const std::string& live) {
     }
 }
 
+enum class Unfinished { No, Cleared, Locked };
+
+/// Removes what a killed database creation left (Xapian's files only, no version file, lock not
+/// held by anyone). Touches nothing when the folder is anything else (No) or its lock is held
+/// (Locked: another indexer creating it, or the lock keeper of a killed one, about to exit).
+Unfinished clear_unfinished_creation(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec) || fs::exists(fs::path(path) / "iamglass")) return Unfinished::No;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+        const std::string name = entry.path().filename().string();
+        const bool xapian_file = name == "flintlock" || name.ends_with(".glass") || name.ends_with(".tmp");
+        if (!xapian_file || !entry.is_regular_file()) return Unfinished::No;
+        files.push_back(entry.path());
+    }
+    if (ec) return Unfinished::No;
+    // Xapian holds its write lock as an fcntl lock on flintlock: another indexer creating the
+    // database right now must not lose its files.
+    const int fd = ::open((fs::path(path) / "flintlock").c_str(), O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        struct flock probe {};
+        probe.l_type = F_WRLCK;
+        probe.l_whence = SEEK_SET;
+        const bool held = ::fcntl(fd, F_GETLK, &probe) != 0 || probe.l_type != F_UNLCK;
+        ::close(fd);
+        if (held) return Unfinished::Locked;
+    }
+    for (const fs::path& f : files) fs::remove(f, ec);
+    return ec ? Unfinished::No : Unfinished::Cleared;
+}
+
 Xapian::WritableDatabase open_locked(const std::string& path, int flags, double timeout,
                                      const std::atomic<bool>* stop) {
     const auto deadline = Clock::now() + std::chrono::duration<double>(timeout);
+    bool cleared = false;  // an unfinished creation is cleared once, never in a loop
     for (;;) {
         try {
             return Xapian::WritableDatabase(path, flags);
@@ -103,6 +135,18 @@ Xapian::WritableDatabase open_locked(const std::string& path, int flags, double 
             }
             if (stop && stop->load()) throw LockedError("stopped while waiting for the database lock");
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } catch (const Xapian::DatabaseNotFoundError& e) {
+            // A creation killed before Xapian wrote the version file leaves table files that
+            // every later open trips over. Nothing was ever committed there; start it again.
+            // The action is the low two bits of the flags (DB_OPEN is 3); only create-or-open may
+            // clear an unfinished creation.
+            const bool create_or_open = (flags & (Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_CREATE)) == 0;
+            const Unfinished state = cleared || !create_or_open ? Unfinished::No : clear_unfinished_creation(path);
+            if (state == Unfinished::No || (state == Unfinished::Locked && Clock::now() >= deadline)) {
+                throw DatabaseError("cannot open database " + path + ": " + e.get_description());
+            }
+            if (state == Unfinished::Cleared) cleared = true;
+            if (state == Unfinished::Locked) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         } catch (const Xapian::DatabaseError& e) {
             throw DatabaseError("cannot open database " + path + ": " + e.get_description());
         }

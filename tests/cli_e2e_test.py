@@ -500,6 +500,17 @@ class IncrementalIndexingTest(unittest.TestCase):
         self.assertEqual(self.ws.query("id:n4").returncode, 1)
         self.assertEqual(self.ws.query("id:n699").returncode, 0)
 
+    def test_creation_killed_before_the_version_file_is_redone(self):
+        # What a kill during Xapian's database creation leaves: table files, a lock file, the
+        # version file still a temporary. The next run must create the database, not fail.
+        os.makedirs(self.ws.db)
+        for name, data in (("flintlock", ""), ("postlist.glass", ""), ("termlist.glass", ""), ("v.tmp", "x" * 77)):
+            with open(os.path.join(self.ws.db, name), "w") as f:
+                f.write(data)
+        r = self.ws.index()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.query("ombudsman").returncode, 0)
+
     def test_feed_killed_midway_converges(self):
         # A feed is committed batch by batch; its record only with the last one. Killed midway,
         # the database stays whole, and the next run reads the feed again and completes it.
