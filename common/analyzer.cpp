@@ -810,39 +810,26 @@ std::vector<std::string> Analyzer::query_stems(const Token& token) {
 }
 
 std::string Analyzer::keyboard_fold(std::string_view term) {
+    // Each Kazakh letter and the Russian key it is typed with.
+    static constexpr std::pair<char32_t, char32_t> kRussianKey[] = {
+        {0x49B, 0x43A},  // қ -> к
+        {0x4D9, 0x430},  // ә -> а
+        {0x4E9, 0x43E},  // ө -> о
+        {0x4B1, 0x443},  // ұ -> у
+        {0x4AF, 0x443},  // ү -> у
+        {0x493, 0x433},  // ғ -> г
+        {0x4A3, 0x43D},  // ң -> н
+        {0x4BB, 0x445},  // һ -> х
+        {0x456, 0x438},  // і -> и
+    };
     std::string out;
     out.reserve(term.size());
     for_each_code_point(term, [&](char32_t cp) {
-        switch (cp) {
-            case 0x49B:
-                cp = 0x43A;
-                break;  // қ -> к
-            case 0x4D9:
-                cp = 0x430;
-                break;  // ә -> а
-            case 0x4E9:
-                cp = 0x43E;
-                break;  // ө -> о
-            case 0x4B1:
-                cp = 0x443;
-                break;  // ұ -> у
-            case 0x4AF:
-                cp = 0x443;
-                break;  // ү -> у
-            case 0x493:
-                cp = 0x433;
-                break;  // ғ -> г
-            case 0x4A3:
-                cp = 0x43D;
-                break;  // ң -> н
-            case 0x4BB:
-                cp = 0x445;
-                break;  // һ -> х
-            case 0x456:
-                cp = 0x438;
-                break;  // і -> и
-            default:
+        for (const auto& [kazakh, russian] : kRussianKey) {
+            if (cp == kazakh) {
+                cp = russian;
                 break;
+            }
         }
         append_utf8(out, cp);
         return true;

@@ -91,9 +91,7 @@ constexpr std::size_t kFeedBatchArticles = 32;
 
 /// Whether a feed can be read line by line: UTF-8 (as JSON requires) as far as its first block
 /// shows. Other encodings (UTF-16, windows-1251...) are decoded whole, as before.
-bool streamable_feed(const InputFile& file) {
-    BlockReader blocks(file);
-    std::string_view head = blocks.next();
+bool streamable_feed(std::string_view head) {
     if (head.size() >= 2 && ((head[0] == '\xFF' && head[1] == '\xFE') || (head[0] == '\xFE' && head[1] == '\xFF'))) {
         return false;
     }
@@ -119,15 +117,18 @@ void build_into(const Article& article, const std::string& path, Analyzer& analy
 
 /// A JSONL feed, streamed: one pass hashes it (an unchanged feed is not parsed), a second
 /// parses and builds it in batches handed to `emit`, so memory does not grow with its size.
-/// Returns the final part, which carries the file's hash and whole-file verdict.
-TaskResult process_feed(const Task& task, std::size_t index, Analyzer& analyzer,
-                        const std::function<bool(TaskResult)>& emit) {
+/// Returns the final part, which carries the file's hash and whole-file verdict, or nothing
+/// when the feed is not UTF-8 and must be decoded whole.
+std::optional<TaskResult> process_feed(const Task& task, std::size_t index, Analyzer& analyzer,
+                                       const std::function<bool(TaskResult)>& emit) {
     TaskResult r;
     r.task = index;
     schema::Hash64Stream hash;
     {
         BlockReader blocks(task.file);
-        for (std::string_view b = blocks.next(); !b.empty(); b = blocks.next()) {
+        std::string_view b = blocks.next();
+        if (!streamable_feed(b)) return std::nullopt;
+        for (; !b.empty(); b = blocks.next()) {
             hash.update(b);
             r.bytes += b.size();
         }
@@ -186,8 +187,8 @@ TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer,
     TaskResult r;
     r.task = index;
     try {
-        if (task.file.kind == InputKind::Jsonl && streamable_feed(task.file)) {
-            return process_feed(task, index, analyzer, emit);
+        if (task.file.kind == InputKind::Jsonl) {
+            if (std::optional<TaskResult> streamed = process_feed(task, index, analyzer, emit)) return *streamed;
         }
         std::string bytes = read_file_bytes(task.file);
         r.bytes = bytes.size();

@@ -207,13 +207,13 @@ ShardSet::ShardSet(const ShardSetOptions& options) : options_(options) {
         // article could then live in two shards) and the state shard's file records.
         fs::path self = fs::path(options_.path).lexically_normal();
         if (!self.has_filename()) self = self.parent_path();  // a trailing slash
-        const fs::path stub = self.parent_path() / "XAPIANDB";
-        std::ifstream in(stub);
-        std::string kind, where;
-        while (in >> kind >> where) {
-            if (kind == "auto" && where == self.filename().string()) {
-                throw UsageError(options_.path + " is a shard of the index " + self.parent_path().string() +
-                                 "; name the index itself with --db");
+        const std::string parent = self.parent_path().string();
+        if (is_stub_dir(parent)) {
+            for (const std::string& name : read_stub(parent)) {
+                if (name == self.filename().string()) {
+                    throw UsageError(options_.path + " is a shard of the index " + parent +
+                                     "; name the index itself with --db");
+                }
             }
         }
     }
