@@ -72,6 +72,9 @@ class Searcher {
   private:
     SearchResult search_once(const BuiltQuery& query, const SearchOptions& options);
     std::string suggest(const BuiltQuery& query);
+    /// The articles of `top` as a filter that reads nothing from the index, when every shard
+    /// is local; otherwise nothing.
+    std::optional<Xapian::Query> article_set_filter(const Xapian::MSet& top) const;
 
     void add(const std::string& path, bool allow_partial);
 
