@@ -404,7 +404,7 @@ class IndexWriter {
         if (!spelling_.empty()) {
             auto words = std::make_shared<std::unordered_map<std::string, SpellingCount>>(std::move(spelling_));
             spelling_.clear();
-            workers_[ShardSet::kStateShard]->post([words](Xapian::WritableDatabase& db) {
+            workers_[shards_.spelling_shard()]->post([words](Xapian::WritableDatabase& db) {
                 for (const auto& [word, c] : *words) {
                     if (c.in_title || c.count >= kSpellingMinBodyArticles) db.add_spelling(word, c.count);
                 }
@@ -599,8 +599,11 @@ IndexSummary run_index(const IndexOptions& options) {
     }
     summary.files = walked.files.size();
 
-    ShardSet shards(
-        {options.database, options.layout, options.rebuild, options.lock_timeout_seconds, options.stop_requested});
+    ShardSetOptions shard_options{options.database, options.layout, options.rebuild, options.lock_timeout_seconds,
+                                  options.stop_requested};
+    // One writer part per core, up to 4 (each part is merged at the end: more parts, more merging).
+    shard_options.build_parts = std::clamp(options.jobs, 1u, 4u);
+    ShardSet shards(shard_options);
     const Analyzer identity_probe(options.analyzer);
     const std::string fingerprint = identity_probe.fingerprint();
     try {

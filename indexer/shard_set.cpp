@@ -253,7 +253,18 @@ ShardSet::ShardSet(const ShardSetOptions& options) : options_(options) {
 
     switch (layout_.kind) {
         case LayoutKind::Single:
-            add_shard("", root_);
+            if (options_.fresh && options_.build_parts > 1) {
+                // Beside root_ and named after it, so remove_stale_builds() finds them too.
+                for (unsigned i = 0; i < options_.build_parts; ++i) {
+                    part_paths_.push_back(root_ + ".part-" + std::to_string(i));
+                    add_database("part-" + std::to_string(i), part_paths_.back());
+                }
+                document_parts_ = options_.build_parts;
+                part_paths_.push_back(root_ + ".spelling");
+                spelling_shard_ = add_database("spelling", part_paths_.back());
+            } else {
+                add_shard("", root_);
+            }
             break;
         case LayoutKind::Hash:
             for (unsigned i = 0; i < layout_.shards; ++i) {
@@ -284,6 +295,7 @@ ShardSet::~ShardSet() {
         }
         std::error_code ec;
         fs::remove_all(root_, ec);
+        for (const std::string& part : part_paths_) fs::remove_all(part, ec);
     }
 }
 
@@ -297,9 +309,12 @@ Xapian::WritableDatabase ShardSet::open_shard(const std::string& path, bool fres
 }
 
 std::size_t ShardSet::add_shard(const std::string& name, const std::string& root) {
-    const std::string path = name.empty() ? root : (fs::path(root) / name).string();
     std::error_code ec;
     if (!name.empty()) fs::create_directories(root, ec);
+    return add_database(name, name.empty() ? root : (fs::path(root) / name).string());
+}
+
+std::size_t ShardSet::add_database(const std::string& name, const std::string& path) {
     auto shard = std::make_unique<Shard>(Shard{name, open_shard(path, options_.fresh)});
     const std::string recorded = shard->db.get_metadata(kLayoutKey);
     if (recorded.empty()) shard->db.set_metadata(kLayoutKey, layout_.name());
@@ -324,7 +339,8 @@ void ShardSet::write_stub(const std::string& root) const {
 std::size_t ShardSet::route(const std::string& id, const std::string& sortable_date) {
     switch (layout_.kind) {
         case LayoutKind::Single:
-            return 0;
+            // Parts by the id's hash, so a repeated id replaces its earlier copy in one part.
+            return document_parts_ > 1 ? std::stoull(fnv_route_key(id), nullptr, 16) % document_parts_ : 0;
         case LayoutKind::Hash:
             return std::stoull(fnv_route_key(id), nullptr, 16) % shards_.size();
         case LayoutKind::Year: {
@@ -352,6 +368,22 @@ void ShardSet::set_identity(const std::vector<std::pair<std::string, std::string
 void ShardSet::publish() {
     if (!options_.fresh) return;
     for (auto& s : shards_) s->db.close();
+    if (!part_paths_.empty()) {
+        // One database from the parts: Xapian's compactor merges their posting lists (docids
+        // follow each other), spelling tables and metadata (the state part, listed first, wins).
+        try {
+            Xapian::Database parts;
+            for (const std::string& part : part_paths_) parts.add_database(Xapian::Database(part));
+            std::error_code ec;
+            fs::remove_all(root_, ec);
+            parts.compact(root_);
+        } catch (const Xapian::Error& e) {
+            throw DatabaseError("cannot merge the build's parts into " + root_ + ": " + e.get_description());
+        }
+        std::error_code ec;
+        for (const std::string& part : part_paths_) fs::remove_all(part, ec);
+        part_paths_.clear();
+    }
     sync_tree(root_);
     swap_into_place(root_, options_.path);
     for (auto& lock : live_locks_) lock.close();

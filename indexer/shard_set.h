@@ -40,10 +40,14 @@ struct ShardSetOptions {
     bool fresh = false;               ///< build a new index beside the live one
     double lock_timeout_seconds = 60;
     const std::atomic<bool>* stop_requested = nullptr;
+    /// A fresh build of the single layout is written as this many parts at once (one writer
+    /// thread each) plus one part for the spelling words, and the parts are merged by Xapian's
+    /// compactor when published: Xapian's writer is single-threaded and was 3/4 of a build.
+    unsigned build_parts = 1;
 };
 
 class ShardSet {
-public:
+  public:
     /// Opens or creates. Throws LockedError, DatabaseError or UsageError.
     explicit ShardSet(const ShardSetOptions& options);
     ~ShardSet();
@@ -56,6 +60,8 @@ public:
     const std::string& shard_name(std::size_t i) const { return shards_[i]->name; }
     /// The shard that holds per-file state and is committed last.
     static constexpr std::size_t kStateShard = 0;
+    /// Where spelling words are written: the state shard, or a part of its own.
+    std::size_t spelling_shard() const { return spelling_shard_; }
 
     /// The shard for an article; may create a year shard. Call from one thread only.
     std::size_t route(const std::string& id, const std::string& sortable_date);
@@ -69,12 +75,13 @@ public:
     /// The live index path.
     const std::string& path() const { return options_.path; }
 
-private:
+  private:
     struct Shard {
         std::string name;
         Xapian::WritableDatabase db;
     };
     std::size_t add_shard(const std::string& name, const std::string& root);
+    std::size_t add_database(const std::string& name, const std::string& path);
     void write_stub(const std::string& root) const;
     Xapian::WritableDatabase open_shard(const std::string& path, bool fresh);
 
@@ -84,6 +91,11 @@ private:
     std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<Xapian::WritableDatabase> live_locks_;  ///< held during a fresh build
     std::vector<std::pair<std::string, std::string>> identity_;
+    /// A fresh single-layout build written in parts: their folders (beside root_), merged
+    /// into root_ by publish().
+    std::vector<std::string> part_paths_;
+    std::size_t document_parts_ = 1;
+    std::size_t spelling_shard_ = kStateShard;
 };
 
 /// Compacts the index at path (each shard; or merges all into one when into_single), beside

@@ -625,6 +625,79 @@ class IncrementalIndexingTest(unittest.TestCase):
         self.assertEqual(self.ws.query("--count", "aardvark").stdout.strip(), "2")
 
 
+class RebuildInPartsTest(unittest.TestCase):
+    """A --rebuild with several jobs writes the single-layout index as parts in parallel and
+    merges them when it publishes: the result must be the index one writer makes."""
+
+    WORDS = ("court ombudsman senate budget reform election water steppe grain railway oil "
+             "pension school hospital satellite wheat bridge airport tariff drought").split()
+
+    def setUp(self):
+        self.ws = Workspace()
+        for i in range(60):
+            words = [self.WORDS[(i * 7 + k * 3) % len(self.WORDS)] for k in range(12)]
+            self.ws.write("en/a%02d.txt" % i, article("Report %d on %s" % (i, words[0]),
+                                                      "Officials discussed %s in meeting %d." % (" and ".join(words), i)))
+        # The same id in two feeds: the later line replaces the earlier, whichever part gets it.
+        self.ws.write("feed1.jsonl", json.dumps({"id": "same", "title": "First", "text": "aardvark one"}) + "\n")
+        self.ws.write("feed2.jsonl", json.dumps({"id": "same", "title": "Second", "text": "aardvark two"}) + "\n")
+
+    def tearDown(self):
+        self.ws.cleanup()
+
+    def build(self, db, jobs):
+        r = run([bin_path("izdeu-index"), "--db", db, "--summary=json", "--rebuild", "-j", str(jobs), self.ws.corpus])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return self.ws.summary(r)
+
+    def results(self, db, query):
+        # Without feedback: which of several equally scored articles make the feedback set
+        # depends on docid order, which the merge changes; the index itself must not differ.
+        r = run([bin_path("izdeu-query"), "--db", db, "--format", "json", "--no-snippets", "--feedback-docs", "0",
+                 "-n", "100", query])
+        hits = [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{") and '"rank"' in l]
+        return sorted((h["id"], round(h["score"], 6)) for h in hits)
+
+    def test_parts_give_the_same_index_as_one_writer(self):
+        one = os.path.join(self.ws.root, "one")
+        parts = os.path.join(self.ws.root, "parts")
+        s1, s4 = self.build(one, 1), self.build(parts, 4)
+        self.assertEqual((s1["added"], s1["failed"]), (s4["added"], s4["failed"]))
+        # Merged into one database, nothing left beside it.
+        self.assertTrue(os.path.exists(os.path.join(parts, "iamglass")))
+        self.assertEqual(sorted(n for n in os.listdir(self.ws.root) if n.startswith("parts")), ["parts"])
+        for q in ("court", "senate budget", '"water steppe"', "oil OR wheat", "aardvark"):
+            with self.subTest(q=q):
+                self.assertEqual(self.results(one, q), self.results(parts, q))
+        self.assertEqual(self.results(parts, "aardvark"), self.results(one, "aardvark"))
+        self.assertEqual(len(self.results(parts, "aardvark")), 1)
+        # Spelling words come from their own part.
+        self.assertIn("Did you mean: ombudsman", run([bin_path("izdeu-query"), "--db", parts, "ombudsmen"]).stdout)
+        # The merged index takes the cron case: an edit, a deletion.
+        self.ws.write("en/a00.txt", article("Report 0 revised", "A zebra crossed the railway."))
+        os.utime(os.path.join(self.ws.corpus, "en/a00.txt"), (time.time() + 5, time.time() + 5))
+        os.remove(os.path.join(self.ws.corpus, "en/a01.txt"))
+        r = run([bin_path("izdeu-index"), "--db", parts, "--summary=json", self.ws.corpus])
+        s = self.ws.summary(r)
+        self.assertEqual((s["updated"], s["deleted"], s["unchanged"]), (1, 1, s1["files"] - 2))
+        self.assertEqual([h[0] for h in self.results(parts, "zebra")], ["en/a00.txt"])
+
+    def test_killed_rebuild_leaves_no_parts_behind(self):
+        db = os.path.join(self.ws.root, "db")
+        self.build(db, 1)
+        proc = subprocess.Popen([bin_path("izdeu-index"), "--db", db, "--rebuild", "-j", "2", "--quiet",
+                                 self.ws.corpus], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline and not any(".part-" in n for n in os.listdir(self.ws.root)):
+            time.sleep(0.002)
+        proc.kill()
+        proc.wait()
+        # The live index still answers; the next run clears the dead build's folders.
+        self.assertEqual(self.results(db, "aardvark")[0][0], "same")
+        self.build(db, 2)
+        self.assertEqual(sorted(n for n in os.listdir(self.ws.root) if n.startswith("db")), ["db"])
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser()
