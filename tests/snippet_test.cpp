@@ -72,3 +72,37 @@ TEST_CASE("A text without matches gives its beginning", "[snippet]") {
     CHECK(s.text == "Short text only.");
     CHECK(s.highlights.empty());
 }
+
+TEST_CASE("Long texts: the first passage with every word, across the analysis pieces", "[snippet]") {
+    Analyzer analyzer;
+    const HighlightSet want = wanted({"ombudsman", "pension"}, {"ombudsman", "pension"});
+    auto filler = [](int sentences) {
+        std::string s;
+        for (int i = 0; i < sentences; ++i) s += "Weather and roads were discussed at length today. ";
+        return s;
+    };
+    SECTION("one word early, both together only far later (past several 4 KB pieces)") {
+        const std::string text = "The ombudsman spoke. " + filler(300) + "The ombudsman criticised pension delays. " +
+                                 filler(300) + "Another ombudsman and pension story. " + filler(10);
+        const std::string marked = mark_snippet(make_snippet(text, Language::English, want, analyzer), "[", "]");
+        INFO(marked);
+        CHECK(marked.find("[ombudsman] criticised [pension] delays") != std::string::npos);
+    }
+    SECTION("the two words straddle a piece boundary") {
+        for (int shift = 0; shift < 60; shift += 7) {
+            std::string text = filler(80).substr(0, 4060 + static_cast<std::size_t>(shift));
+            text += " ombudsman and the pension fund. " + filler(200);
+            const Snippet s = make_snippet(text, Language::English, want, analyzer);
+            const std::string marked = mark_snippet(s, "[", "]");
+            INFO(shift << ": " << marked);
+            CHECK(marked.find("[ombudsman] and the [pension] fund.") != std::string::npos);
+            CHECK(valid_utf8_boundaries(s.text));
+        }
+    }
+    SECTION("a match in the last piece only") {
+        const std::string text = filler(400) + "Finally the pension reform passed.";
+        const std::string marked = mark_snippet(make_snippet(text, Language::English, want, analyzer), "[", "]");
+        INFO(marked);
+        CHECK(marked.find("[pension] reform passed.") != std::string::npos);
+    }
+}
