@@ -307,10 +307,16 @@ struct Counters {
 };
 
 /// A word enters the spelling dictionary when a title has it or when this many articles of one
-/// checkpoint have it. Every word of every body took 45% of a full build (Xapian writes a new
+/// spelling write have it (a checkpoint; up to kSpellingEveryCheckpoints in a fresh build). Every word of every body took 45% of a full build (Xapian writes a new
 /// word's letter fragments); the rare ones (identifiers, typos, one-off names) are also the
 /// words a suggestion should not offer.
 constexpr Xapian::termcount kSpellingMinBodyArticles = 2;
+
+/// A fresh build writes its spelling words every this many checkpoints (or sooner when this
+/// many are pending), not at each: each write re-reads and rewrites the frequency of every
+/// common word again. A killed fresh build is discarded, so waiting loses nothing.
+constexpr std::size_t kSpellingEveryCheckpoints = 8;
+constexpr std::size_t kSpellingMaxPending = 300000;
 
 /// Applies finished files to the shards: routes each article, deletes what a file no longer
 /// holds, records file state, and commits at checkpoints with the state shard last, so a crash
@@ -318,7 +324,7 @@ constexpr Xapian::termcount kSpellingMinBodyArticles = 2;
 class IndexWriter {
   public:
     IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary)
-        : shards_(shards), options_(options), summary_(summary) {
+        : shards_(shards), options_(options), summary_(summary), fresh_build_(options.rebuild) {
         grow_workers();
     }
     ~IndexWriter() { stop(); }
@@ -399,9 +405,13 @@ class IndexWriter {
             [key, value](Xapian::WritableDatabase& db) { db.set_metadata(key, value); });
     }
 
-    /// A checkpoint: every other shard first, then the state shard.
-    void commit() {
-        if (!spelling_.empty()) {
+    /// A checkpoint: every other shard first, then the state shard. The last one (`final`)
+    /// also writes the spelling words a fresh build has held back.
+    void commit(bool final = false) {
+        ++checkpoints_;
+        const bool write_spelling = !fresh_build_ || final || checkpoints_ % kSpellingEveryCheckpoints == 0 ||
+                                    spelling_.size() >= kSpellingMaxPending;
+        if (write_spelling && !spelling_.empty()) {
             auto words = std::make_shared<std::unordered_map<std::string, SpellingCount>>(std::move(spelling_));
             spelling_.clear();
             workers_[shards_.spelling_shard()]->post([words](Xapian::WritableDatabase& db) {
@@ -510,7 +520,7 @@ class IndexWriter {
 
     void maybe_commit() {
         if (pending_ >= options_.commit_every || pending_documents_ >= options_.commit_every ||
-            spelling_.size() > 200000) {
+            spelling_.size() >= (fresh_build_ ? kSpellingMaxPending : 200000)) {
             commit();
         }
     }
@@ -532,6 +542,8 @@ class IndexWriter {
         bool in_title = false;
     };
     std::unordered_map<std::string, SpellingCount> spelling_;
+    const bool fresh_build_;
+    std::size_t checkpoints_ = 0;
     std::size_t pending_ = 0;            ///< files applied since the last checkpoint
     std::size_t pending_documents_ = 0;  ///< articles written since the last checkpoint
     /// Feeds being streamed, by task: the ids of their batches so far, and their first problem.
@@ -732,7 +744,7 @@ IndexSummary run_index(const IndexOptions& options) {
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     last_run["layout"] = shards.layout().name();
     writer.set_state_metadata(std::string(schema::kMetaLastRun), last_run.dump());
-    writer.commit();
+    writer.commit(/*final=*/true);
     writer.stop();
     // A fresh build replaces the live index only when complete; a stopped one is discarded.
     if (!(options.rebuild && summary.stopped_early)) shards.publish();

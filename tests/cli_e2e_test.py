@@ -472,6 +472,16 @@ class IncrementalIndexingTest(unittest.TestCase):
                 self.assertIn("Did you mean: " + word, self.ws.query(typo).stdout)
         self.assertNotIn("Did you mean", self.ws.query("marsupail").stdout)
 
+    def test_rebuild_holds_spelling_words_across_checkpoints(self):
+        # One article per checkpoint: a fresh build counts the body words of several
+        # checkpoints together, and writes what it held back at its last commit.
+        self.ws.write("en/four.txt", article("Wombat sanctuary opens", "Eucalyptus groves nearby."))
+        self.ws.write("en/five.txt", article("Koalas counted", "The eucalyptus forest was surveyed."))
+        r = self.ws.index("--rebuild", "--commit-every", "1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Did you mean: eucalyptus", self.ws.query("eucalyptos").stdout)
+        self.assertIn("Did you mean: wombat", self.ws.query("wombot").stdout)
+
     def test_large_feed_is_streamed_in_batches(self):
         # 700 articles, so the feed is written in many batches (indexer.cpp streams
         # feeds): ids seen in early batches must survive, a duplicate id in a later batch wins,
