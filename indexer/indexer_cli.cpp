@@ -8,9 +8,9 @@
 #include <iostream>
 #include <thread>
 
+#include <xapian.h>
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
-#include <xapian.h>
 
 #include "errors.h"
 #include "indexer.h"
@@ -44,11 +44,16 @@ double parse_duration(const std::string& text) {
     }
     std::string unit = text.substr(used);
     double scale = 1;
-    if (unit.empty() || unit == "s") scale = 1;
-    else if (unit == "m" || unit == "min") scale = 60;
-    else if (unit == "h") scale = 3600;
-    else if (unit == "d") scale = 86400;
-    else throw UsageError("bad duration unit in '" + text + "' (use s, m, h or d)");
+    if (unit.empty() || unit == "s")
+        scale = 1;
+    else if (unit == "m" || unit == "min")
+        scale = 60;
+    else if (unit == "h")
+        scale = 3600;
+    else if (unit == "d")
+        scale = 86400;
+    else
+        throw UsageError("bad duration unit in '" + text + "' (use s, m, h or d)");
     if (value < 0 || !std::isfinite(value)) throw UsageError("bad duration '" + text + "'");
     return value * scale;
 }
@@ -60,10 +65,9 @@ std::string human_bytes(std::uint64_t bytes) {
 }
 
 void print_summary_text(std::ostream& out, const IndexSummary& s) {
-    out << "izdeu-index: " << s.added << " added, " << s.updated << " updated, " << s.unchanged
-        << " unchanged, " << s.deleted << " deleted, " << s.duplicates << " duplicates, "
-        << s.failed << " failed; " << human_bytes(s.bytes) << " in " << std::fixed
-        << std::setprecision(2) << s.seconds << " s";
+    out << "izdeu-index: " << s.added << " added, " << s.updated << " updated, " << s.unchanged << " unchanged, "
+        << s.deleted << " deleted, " << s.duplicates << " duplicates, " << s.failed << " failed; "
+        << human_bytes(s.bytes) << " in " << std::fixed << std::setprecision(2) << s.seconds << " s";
     if (s.rebuild_discarded) {
         out << "; the rebuild was stopped and thrown away, the live index is unchanged";
     } else if (s.stopped_early) {
@@ -76,11 +80,12 @@ void print_summary_text(std::ostream& out, const IndexSummary& s) {
 
 int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                     const CliContext& context) {
-    po::options_description visible("Usage: izdeu-index [OPTIONS] PATH...\n\n"
-                                    "Indexes news articles (.txt in the izdeu article format, .jsonl, and their\n"
-                                    ".gz versions) from files and folders into an izdeu database. Runs are\n"
-                                    "incremental: unchanged files are skipped, changed ones replaced, vanished\n"
-                                    "ones deleted.\n\nOptions");
+    po::options_description visible(
+        "Usage: izdeu-index [OPTIONS] PATH...\n\n"
+        "Indexes news articles (.txt in the izdeu article format, .jsonl, and their\n"
+        ".gz versions) from files and folders into an izdeu database. Runs are\n"
+        "incremental: unchanged files are skipped, changed ones replaced, vanished\n"
+        "ones deleted.\n\nOptions");
     std::string db;
     std::string summary_format;
     std::string max_runtime;
@@ -98,7 +103,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("include", po::value(&options.walk.include)->composing(), "only files matching this glob (repeatable)")
         ("exclude", po::value(&options.walk.exclude)->composing(), "skip files and folders matching this glob (repeatable)")
         ("hidden", po::bool_switch(&options.walk.hidden), "also index hidden files and folders")
-        ("jobs,j", po::value(&options.jobs), "worker threads for parsing and analysis (default: the number of cores)")
+        ("jobs,j", po::value(&options.jobs), "worker threads for parsing and analysis, and parts a --rebuild writes at once (up to 4; default: the number of cores)")
         ("commit-every", po::value(&options.commit_every), "commit after this many articles (default 2000)")
         ("lock-timeout", po::value(&options.lock_timeout_seconds), "seconds to wait for another indexer's lock (default 60)")
         ("max-runtime", po::value(&max_runtime), "stop cleanly at a commit point after this long (90s, 15m, 2h)")
@@ -235,8 +240,8 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
     };
     const auto started = std::chrono::steady_clock::now();
     if (progress) {
-        options.on_progress = [&, last = std::chrono::steady_clock::time_point()](
-                                  std::size_t done, std::size_t total, std::uint64_t bytes) mutable {
+        options.on_progress = [&, last = std::chrono::steady_clock::time_point()](std::size_t done, std::size_t total,
+                                                                                  std::uint64_t bytes) mutable {
             auto now = std::chrono::steady_clock::now();
             if (done != total && now - last < std::chrono::milliseconds(200)) return;
             last = now;
@@ -246,9 +251,9 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
             int width = 30;
             int filled = total ? static_cast<int>(width * done / total) : width;
             err << "\r[" << std::string(static_cast<size_t>(filled), '#')
-                << std::string(static_cast<size_t>(width - filled), ' ') << "] " << done << "/" << total
-                << " files, " << std::fixed << std::setprecision(1) << rate << " MB/s, ETA "
-                << static_cast<int>(eta) << " s" << std::flush;
+                << std::string(static_cast<size_t>(width - filled), ' ') << "] " << done << "/" << total << " files, "
+                << std::fixed << std::setprecision(1) << rate << " MB/s, ETA " << static_cast<int>(eta) << " s"
+                << std::flush;
         };
     }
 
@@ -274,8 +279,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         err << "izdeu-index: " << e.what() << "\n";
         return kIndexDatabaseError;
     } catch (const Xapian::Error& e) {
-        err << "izdeu-index: database " << db << ": " << e.get_description()
-            << " (the last commit is intact)\n";
+        err << "izdeu-index: database " << db << ": " << e.get_description() << " (the last commit is intact)\n";
         return kIndexDatabaseError;
     } catch (const std::system_error& e) {
         err << "izdeu-index: " << e.what() << "\n";

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs a ThreadSanitizer build of izdeu-index with several worker threads (--jobs 2, and a
-hash-sharded index whose shards are written by their own threads) on corpus/ plus generated
+hash-sharded index whose shards are written by their own threads, and a rebuild written as
+parallel parts) on corpus/ plus generated
 articles, re-runs it after edits and deletions, and fails on any TSan report. Registered in ctest
 only for the tsan build (scripts/build tsan).
 
@@ -46,6 +47,8 @@ def main():
 
         run(db=os.path.join(work, "single"))
         run("--rebuild", "--shards", "3", db=os.path.join(work, "sharded"))
+        # A rebuild of the single layout: parts written by their own threads, then merged.
+        run("--rebuild", db=os.path.join(work, "single"))
         # Edits and deletions: the incremental path, stale-document deletion and file state.
         for i in range(0, 300, 3):
             with open(os.path.join(corpus, "gen", f"{i:04d}.txt"), "a", encoding="utf-8") as f:
