@@ -648,6 +648,9 @@ class RebuildInPartsTest(unittest.TestCase):
             words = [self.WORDS[(i * 7 + k * 3) % len(self.WORDS)] for k in range(12)]
             self.ws.write("en/a%02d.txt" % i, article("Report %d on %s" % (i, words[0]),
                                                       "Officials discussed %s in meeting %d." % (" and ".join(words), i)))
+        # Copies under different ids (syndicated news): counted once each, whatever part they land in.
+        for i in range(6):
+            self.ws.write("copies/c%d.txt" % i, article("Copy %d" % i, "Syndicated story about the grain harvest."))
         # The same id in two feeds: the later line replaces the earlier, whichever part gets it.
         self.ws.write("feed1.jsonl", json.dumps({"id": "same", "title": "First", "text": "aardvark one"}) + "\n")
         self.ws.write("feed2.jsonl", json.dumps({"id": "same", "title": "Second", "text": "aardvark two"}) + "\n")
@@ -673,6 +676,10 @@ class RebuildInPartsTest(unittest.TestCase):
         parts = os.path.join(self.ws.root, "parts")
         s1, s4 = self.build(one, 1), self.build(parts, 4)
         self.assertEqual((s1["added"], s1["failed"]), (s4["added"], s4["failed"]))
+        self.assertEqual((s1["duplicates"], s4["duplicates"]), (5, 5))
+        s2 = self.ws.summary(run([bin_path("izdeu-index"), "--db", os.path.join(self.ws.root, "sharded"),
+                                  "--summary=json", "--rebuild", "--shards", "3", self.ws.corpus]))
+        self.assertEqual(s2["duplicates"], 5)
         # Merged into one database, nothing left beside it.
         self.assertTrue(os.path.exists(os.path.join(parts, "iamglass")))
         self.assertEqual(sorted(n for n in os.listdir(self.ws.root) if n.startswith("parts")), ["parts"])
