@@ -307,9 +307,10 @@ struct Counters {
 };
 
 /// A word enters the spelling dictionary when a title has it or when this many articles of one
-/// spelling write have it (a checkpoint; up to kSpellingEveryCheckpoints in a fresh build). Every word of every body took 45% of a full build (Xapian writes a new
-/// word's letter fragments); the rare ones (identifiers, typos, one-off names) are also the
-/// words a suggestion should not offer.
+/// spelling write have it (a checkpoint; up to kSpellingEveryCheckpoints in a fresh build).
+/// Every word of every body took 45% of a full build (Xapian writes a new word's letter
+/// fragments); the rare ones (identifiers, typos, one-off names) are also the words a
+/// suggestion should not offer.
 constexpr Xapian::termcount kSpellingMinBodyArticles = 2;
 
 /// A fresh build writes its spelling words every this many checkpoints (or sooner when this
