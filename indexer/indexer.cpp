@@ -318,6 +318,8 @@ constexpr Xapian::termcount kSpellingMinBodyArticles = 2;
 /// common word again. A killed fresh build is discarded, so waiting loses nothing.
 constexpr std::size_t kSpellingEveryCheckpoints = 8;
 constexpr std::size_t kSpellingMaxPending = 300000;
+/// An incremental run commits early when this many spelling words are pending.
+constexpr std::size_t kSpellingMaxPendingIncremental = 200000;
 
 /// Applies finished files to the shards: routes each article, deletes what a file no longer
 /// holds, records file state, and commits at checkpoints with the state shard last, so a crash
@@ -521,7 +523,7 @@ class IndexWriter {
 
     void maybe_commit() {
         if (pending_ >= options_.commit_every || pending_documents_ >= options_.commit_every ||
-            spelling_.size() >= (fresh_build_ ? kSpellingMaxPending : 200000)) {
+            spelling_.size() >= (fresh_build_ ? kSpellingMaxPending : kSpellingMaxPendingIncremental)) {
             commit();
         }
     }

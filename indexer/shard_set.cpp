@@ -48,8 +48,9 @@ std::vector<std::string> read_stub(const std::string& dir) {
     return names;
 }
 
-std::string fnv_route_key(const std::string& id) {
-    return schema::hex_hash64(id);
+/// One of n by the id's hash: the same id always goes to the same place.
+std::size_t route_by_hash(const std::string& id, std::size_t n) {
+    return std::stoull(schema::hex_hash64(id), nullptr, 16) % n;
 }
 
 // Leftovers of fresh builds that were killed: their process is gone.
@@ -340,9 +341,9 @@ std::size_t ShardSet::route(const std::string& id, const std::string& sortable_d
     switch (layout_.kind) {
         case LayoutKind::Single:
             // Parts by the id's hash, so a repeated id replaces its earlier copy in one part.
-            return document_parts_ > 1 ? std::stoull(fnv_route_key(id), nullptr, 16) % document_parts_ : 0;
+            return route_by_hash(id, document_parts_);
         case LayoutKind::Hash:
-            return std::stoull(fnv_route_key(id), nullptr, 16) % shards_.size();
+            return route_by_hash(id, shards_.size());
         case LayoutKind::Year: {
             const std::string name = sortable_date.size() >= 4 ? "year-" + sortable_date.substr(0, 4) : "undated";
             for (std::size_t i = 0; i < shards_.size(); ++i) {

@@ -367,8 +367,8 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     if (options.collapse) enquire.set_collapse_key(schema::kSlotDuplicateKey);
     if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
     Xapian::doccount estimated = 0;
-    // Set when the page comes from the first pass or a second pass run without collapsing:
-    // each article's number of collapsed copies, as the first pass counted them.
+    // Set when the second pass ran without collapsing: each article's number of collapsed
+    // copies, as the first pass counted them.
     std::optional<std::unordered_map<Xapian::docid, Xapian::doccount>> first_pass_copies;
     std::optional<Xapian::MSet> page;
     if (options.sort == SortOrder::Date) {
@@ -398,45 +398,48 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             extra = extra.empty() ? expansion : Xapian::Query(Xapian::Query::OP_OR, extra, expansion);
         }
         Xapian::Query second = query.base.empty() ? query.query : query.base;
-        std::optional<Xapian::Query> article_set = extra.empty() ? std::nullopt : article_set_filter(top);
         if (extra.empty()) {
             // Nothing to re-rank with (one word, no feedback): the first pass is the answer.
             page = top;
-        } else if (article_set) {
-            // Only the first pass's articles, which already stand for their copies.
-            extra = Xapian::Query(Xapian::Query::OP_OR, extra, Xapian::Query(0.0, second));
-            second = Xapian::Query(Xapian::Query::OP_AND_MAYBE, second, extra);
-            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second, *article_set));
-            enquire.set_collapse_key(Xapian::BAD_VALUENO);
         } else {
             // The optional side is an OR that always has a second branch: the query itself at
             // weight 0. A phrase alone there was credited to an article without the phrase
             // over one database but not over shards (Xapian 1.4.22; tests/shards_test.py).
             extra = Xapian::Query(Xapian::Query::OP_OR, extra, Xapian::Query(0.0, second));
             second = Xapian::Query(Xapian::Query::OP_AND_MAYBE, second, extra);
-            // Restricted to the first pass's articles (all their copies, so collapsing still
-            // counts duplicates).
-            std::vector<Xapian::Query> keys;
-            if (options.collapse) {
-                // The collapse key is the duplicate key, already in the MSet: no document
-                // fetches (one round trip each from a remote shard).
-                for (auto it = top.begin(); it != top.end(); ++it)
-                    keys.emplace_back(schema::duplicate_term(it.get_collapse_key()));
-            } else {
-                // All the documents in one request from a remote shard. (MSet::fetch() without
-                // arguments crashed in Xapian 1.4.22 for an MSet with an offset.)
-                top.fetch(top.begin(), top.end());
-                for (auto it = top.begin(); it != top.end(); ++it) {
-                    keys.emplace_back(schema::duplicate_term(it.get_document().get_value(schema::kSlotDuplicateKey)));
+            if (std::optional<Xapian::Query> article_set = article_set_filter(top)) {
+                // Only the first pass's articles, which already stand for their copies: no
+                // collapsing, and the copy counts come from the first pass.
+                enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second, *article_set));
+                enquire.set_collapse_key(Xapian::BAD_VALUENO);
+                if (options.collapse) {
+                    first_pass_copies.emplace();
+                    for (auto it = top.begin(); it != top.end(); ++it) {
+                        (*first_pass_copies)[*it] = it.get_collapse_count();
+                    }
                 }
+            } else {
+                // Restricted to the first pass's articles (all their copies, so collapsing still
+                // counts duplicates).
+                std::vector<Xapian::Query> keys;
+                if (options.collapse) {
+                    // The collapse key is the duplicate key, already in the MSet: no document
+                    // fetches (one round trip each from a remote shard).
+                    for (auto it = top.begin(); it != top.end(); ++it)
+                        keys.emplace_back(schema::duplicate_term(it.get_collapse_key()));
+                } else {
+                    // All the documents in one request from a remote shard. (MSet::fetch()
+                    // without arguments crashed in Xapian 1.4.22 for an MSet with an offset.)
+                    top.fetch(top.begin(), top.end());
+                    for (auto it = top.begin(); it != top.end(); ++it) {
+                        keys.emplace_back(
+                            schema::duplicate_term(it.get_document().get_value(schema::kSlotDuplicateKey)));
+                    }
+                }
+                if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
+                enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second,
+                                                Xapian::Query(Xapian::Query::OP_OR, keys.begin(), keys.end())));
             }
-            if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
-            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second,
-                                            Xapian::Query(Xapian::Query::OP_OR, keys.begin(), keys.end())));
-        }
-        if (options.collapse && (page || article_set)) {
-            first_pass_copies.emplace();
-            for (auto it = top.begin(); it != top.end(); ++it) (*first_pass_copies)[*it] = it.get_collapse_count();
         }
     }
 

@@ -56,8 +56,8 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
     std::vector<Hit> hits;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> words;  // every token, for boundaries
     // The text is analyzed a piece at a time, and no further than a passage with every query
-    // word (and one piece more, for the passage's end): most of a long article's analysis was
-    // for nothing, and snippets were half of a query's time.
+    // word (and one piece more, for the passage's end), which is then the passage chosen: the
+    // rest of a long article was analyzed for nothing.
     constexpr std::size_t kPiece = 4096;
     std::string key;
     bool last_piece = false;
