@@ -18,6 +18,7 @@
 #include <type_traits>
 
 #include "kazakh_stemmer.h"
+#include "russian_stemmer.h"
 #include "schema.h"
 #include "utf8.h"
 
@@ -411,7 +412,9 @@ Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
         throw std::runtime_error(std::string("ICU initialisation failed: ") + u_errorName(status));
     }
     english_ = std::make_unique<StemCache>(Xapian::Stem("english"));
-    russian_ = std::make_unique<StemCache>(Xapian::Stem("russian"));
+    auto* russian = new RussianStemmer(options_.russian_dictionary);
+    russian_description_ = russian->get_description();
+    russian_ = std::make_unique<StemCache>(Xapian::Stem(russian));
     auto* kazakh = new KazakhStemmer(options_.kazakh_lexicon);
     kazakh_description_ = kazakh->get_description();
     kazakh_ = std::make_unique<StemCache>(Xapian::Stem(kazakh));
@@ -884,11 +887,12 @@ Language Analyzer::detect_language(std::string_view text) {
 }
 
 std::string Analyzer::fingerprint() const {
-    std::string f = "izdeu-analyzer 1; schema " + std::to_string(schema::kSchemaVersion);
+    // 2: Russian stems from izdeu's stemmer (dictionary lemmas, surname and noun rules).
+    std::string f = "izdeu-analyzer 2; schema " + std::to_string(schema::kSchemaVersion);
     f += "; icu " U_ICU_VERSION "; unicode " U_UNICODE_VERSION;
     f += "; xapian " + std::string(Xapian::version_string());
     f += "; stemmers ";
-    f += options_.stemming ? "english,russian," + kazakh_description_ : "none";
+    f += options_.stemming ? "english," + russian_description_ + "," + kazakh_description_ : "none";
     f += options_.keyboard_folding ? "; kazakh-keyboard-folding" : "";
     return f;
 }

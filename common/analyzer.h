@@ -29,6 +29,7 @@ U_NAMESPACE_END
 namespace izdeu {
 
 class KazakhLexicon;
+class RussianDictionary;
 
 enum class Language : std::uint8_t { Undetermined, English, Russian, Kazakh };
 
@@ -55,6 +56,9 @@ struct AnalyzerOptions {
     /// Optional Kazakh word list that guides the Kazakh stemmer.
     std::shared_ptr<const KazakhLexicon> kazakh_lexicon;
     std::string kazakh_lexicon_path;  ///< where the lexicon came from, recorded in the database
+    /// Optional Russian dictionary (hunspell-ru) that guides the Russian stemmer.
+    std::shared_ptr<const RussianDictionary> russian_dictionary;
+    std::string russian_dictionary_path;  ///< recorded in the database; empty: rules only
 };
 
 struct AnalysisStats {
@@ -123,7 +127,7 @@ class Analyzer {
     const icu::Normalizer2* casefold_ = nullptr;
     const icu::Normalizer2* nfd_ = nullptr;
     std::unique_ptr<StemCache> english_, russian_, kazakh_;
-    std::string kazakh_description_;
+    std::string kazakh_description_, russian_description_;
     // Reused buffers: no per-token heap allocation once they have grown. The decoded text is
     // the first units_ of utf16_, starts_ and ends_.
     std::u16string utf16_;

@@ -52,7 +52,8 @@
 //   (басшы, тілші, оқушы) keep their final vowel.
 // * Other known misses: words that merely end like an inflected form (тегін -> тек, бүгін ->
 //   бүк, жалпы -> жалп, білім -> біл, мәлімдеді -> мәл), loanwords ending in a cluster (фонды ->
-//   фон), short roots (ел, үй, су: елде, үйге stay as they are), and names that look inflected.
+//   фон), short roots other than a few common ones (kShortRoots: су, ел, үй, іс, ...), and
+//   names that look inflected.
 //   Place names and words whose cut would hit another word are protected (kProtected); the
 //   -стан countries are there because -тан is also the ablative.
 // * With a lexicon, the shortest candidate it knows wins among the word, each successive stem
@@ -70,7 +71,7 @@ namespace izdeu {
 namespace {
 
 // Bump the number whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "kazakh-light-2";
+constexpr const char* kDescription = "kazakh-light-3";  // 3: short roots, surnames in -ов
 constexpr std::size_t kMinStem = 3;
 // Longer tokens are not words (URLs, run-together junk): leave them alone.
 constexpr std::size_t kMaxWord = 64;
@@ -225,6 +226,10 @@ enum class StemVowels : std::uint8_t { None, Back, Front, Either };
 
 // The class of the stem's last vowel, which the next ending's vowel must agree with.
 StemVowels stem_vowels(TextView s) {
+    // Russian surnames in -ов/-ев/-ин take the series of their root's vowels (Тоқаевқа but
+    // Сәденовке, Ерменовтің): either is accepted after them.
+    if (s.size() >= 4 && (s.ends_with(U"ов") || s.ends_with(U"ев") || s.ends_with(U"ин")))
+        return StemVowels::Either;
     bool soft = false;
     for (std::size_t i = s.size(); i-- > 0;) {
         const char32_t c = s[i];
@@ -566,7 +571,14 @@ void restore_stem(Text& s) {
     restore_final_consonant(s);
 }
 
+// Two-letter roots common enough in the news to be worth their own forms (суға, елдің, үйге,
+// істі); other two-letter stems stay out, since most would be cut from a longer word (Айдар is
+// not ай + дар).
+constexpr TextView kShortRoots[] = {U"су", U"ел", U"үй", U"іс", U"ұл", U"ән", U"өз"};
+
 bool long_enough(TextView stem) {
+    if (stem.size() == 2 && std::find(std::begin(kShortRoots), std::end(kShortRoots), stem) != std::end(kShortRoots))
+        return true;
     return stem.size() >= kMinStem && has_vowel(stem);
 }
 

@@ -635,7 +635,8 @@ IndexSummary run_index(const IndexOptions& options) {
         {std::string(schema::kMetaAnalyzerOptions),
          nlohmann::json{{"stemming", options.analyzer.stemming},
                         {"keyboard_folding", options.analyzer.keyboard_folding},
-                        {"kazakh_lexicon", options.analyzer.kazakh_lexicon_path}}
+                        {"kazakh_lexicon", options.analyzer.kazakh_lexicon_path},
+                        {"russian_dictionary", options.analyzer.russian_dictionary_path}}
              .dump()},
     });
 
@@ -819,6 +820,10 @@ std::string database_stats_json(const std::string& database) {
     }
     j["failed_files"] = failed;
     j["analyzer"] = db.get_metadata(std::string(schema::kMetaAnalyzer));
+    const nlohmann::json analyzer_options =
+        nlohmann::json::parse(db.get_metadata(std::string(schema::kMetaAnalyzerOptions)), nullptr, false);
+    j["russian_dictionary"] =
+        analyzer_options.is_object() ? analyzer_options.value("russian_dictionary", std::string()) : std::string();
     j["layout"] = db.get_metadata("izdeu:layout").empty() ? "single" : db.get_metadata("izdeu:layout");
     return j.dump();
 }

@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "indexer.h"
 #include "kazakh_stemmer.h"
+#include "russian_stemmer.h"
 #include "shard_set.h"
 
 namespace izdeu {
@@ -91,6 +92,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
     std::string max_runtime;
     std::string stats_format;
     std::string lexicon;
+    std::string russian_dictionary = RussianDictionary::kDefaultPath;
     IndexOptions options;
     options.jobs = std::max(1u, std::thread::hardware_concurrency());
     // clang-format off
@@ -112,6 +114,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("no-spelling", po::bool_switch(), "do not build spelling suggestions data")
         ("no-stemming", po::bool_switch(), "index without stemming (for evaluation)")
         ("no-keyboard-folding", po::bool_switch(), "no keyboard-folded Kazakh terms (for evaluation)")
+        ("russian-dictionary", po::value(&russian_dictionary), "hunspell-ru dictionary guiding the Russian stemmer, or none (default: /usr/share/hunspell/ru_RU.dic when installed)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list guiding the stemmer, e.g. /usr/share/hunspell/kk_KZ.dic (default: none)")
         ("shards", po::value<unsigned>(), "split the index into N shards written in parallel (with --rebuild or a new index; 1 = one database)")
         ("shard-by", po::value<std::string>(), "hash (by article id; the default with --shards) or year (one shard per publication year)")
@@ -181,6 +184,11 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
                 }
                 out << "size:       " << human_bytes(stats["size_bytes"].get<std::uint64_t>()) << "\n";
                 if (stats.contains("last_run")) out << "last run:   " << stats["last_run"].dump() << "\n";
+                const std::string russian = stats.value("russian_dictionary", std::string());
+                out << "russian:    "
+                    << (russian.empty() ? "rules only (no dictionary: install hunspell-ru and --rebuild)"
+                                        : "dictionary " + russian)
+                    << "\n";
                 out << "failed:     " << stats["failed_files"].size() << " file(s)\n";
                 for (auto& f : stats["failed_files"]) {
                     out << "  " << f["path"].get<std::string>() << ": " << f["reason"].get<std::string>() << "\n";
@@ -224,6 +232,17 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         if (!options.analyzer.kazakh_lexicon) {
             err << "izdeu-index: warning: cannot read Kazakh word list " << lexicon
                 << "; stemming Kazakh by rules alone\n";
+        }
+    }
+    // On by default when Debian's hunspell-ru is installed; without it the rules stem alone
+    // (said by --stats, not at every cron run).
+    if (!russian_dictionary.empty() && russian_dictionary != "none") {
+        options.analyzer.russian_dictionary = RussianDictionary::open(russian_dictionary);
+        if (options.analyzer.russian_dictionary) {
+            options.analyzer.russian_dictionary_path = russian_dictionary;
+        } else if (vm.count("russian-dictionary") && !vm["russian-dictionary"].defaulted()) {
+            err << "izdeu-index: warning: cannot read Russian dictionary " << russian_dictionary
+                << " (and its .aff); stemming Russian by rules alone\n";
         }
     }
     options.stop_requested = context.stop_requested;

@@ -14,6 +14,7 @@
 
 #include "errors.h"
 #include "kazakh_stemmer.h"
+#include "russian_stemmer.h"
 #include "schema.h"
 
 namespace izdeu::query {
@@ -31,6 +32,13 @@ AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::s
         const std::string stored_path = j.value("kazakh_lexicon", std::string());
         const std::string path = lexicon_path.empty() ? stored_path : lexicon_path;
         if (!stored_path.empty()) options.kazakh_lexicon = KazakhLexicon::load(path);
+        // The Russian dictionary the index was built with; read only when a Russian word
+        // needs it. Missing now, the fingerprints differ and the database is refused.
+        const std::string russian = j.value("russian_dictionary", std::string());
+        if (!russian.empty()) {
+            options.russian_dictionary = RussianDictionary::open(russian);
+            if (options.russian_dictionary) options.russian_dictionary_path = russian;
+        }
     }
     return options;
 }

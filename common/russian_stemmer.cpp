@@ -1,0 +1,554 @@
+#include "russian_stemmer.h"
+
+// How a stem is chosen
+// --------------------
+// 1. The dictionary. A form is read back through every suffix rule of the .aff that could have
+//    made it (the form ends with what the rule adds; the rest plus what it strips is an entry
+//    carrying the rule's flag and meeting its condition), and is an entry itself if listed.
+//    Entries are read lower-case with ё as е (the analyzer's form), so "Астана" is found for
+//    астане. The stem is the lemma itself, not Snowball's cut of it: миро and мир stay apart
+//    although Snowball cuts both to мир.
+//    A form of several lemmas takes the one Snowball agrees with (whose Snowball stem is the
+//    form's), then the shortest, then the first in byte order: суда -> суд (not судно),
+//    мира -> мир (not миро), стали -> сталь. Deterministic, so index and query agree; the
+//    other lemma's forms are not found by that one form (стали as "became"), as with any stemmer.
+// 2. Surnames the dictionary does not know: X + ов/ев/ин/ын + a case ending (Назарбаевым,
+//    Токаевой, Сидоровых) -> X + ов/ев/ин/ын, and when the dictionary knows that base (Попов is
+//    also попов, the genitive plural of поп) its lemma, so every form of the surname meets the
+//    bare one.
+// 3. Other unknown words (place names, new words) lose the longest noun or adjective ending
+//    that leaves at least three letters: Жанаозене -> жанаозен, Шымкента -> шымкент, Алматы ->
+//    алмат. No verb endings: Snowball's verb rules are what cut казахстан to казахста.
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <tuple>
+
+#include "utf8.h"
+
+namespace izdeu {
+
+namespace {
+
+// Bump whenever a rule changes: the description goes into the index fingerprint.
+constexpr const char* kDescription = "russian-izdeu-1";
+// Longer tokens are not words: left alone.
+constexpr std::size_t kMaxWordBytes = 128;
+constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+std::u32string decode(std::string_view s) {
+    std::u32string out;
+    for_each_code_point(s, [&](char32_t c) {
+        out += c;
+        return true;
+    });
+    return out;
+}
+
+std::string encode(std::u32string_view s) {
+    std::string out;
+    for (char32_t c : s) append_utf8(out, c);
+    return out;
+}
+
+/// The analyzer's form of a dictionary word: lower case, ё as е.
+char32_t fold(char32_t c) {
+    if (c >= 0x410 && c <= 0x42F) c += 0x20;  // А-Я
+    if (c >= 0x400 && c <= 0x40F) c += 0x50;  // Ѐ-Џ, Ё among them
+    if (c == 0x451) c = 0x435;                // ё -> е
+    if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
+    return c;
+}
+
+std::string fold_word(std::string_view word) {
+    std::string out;
+    out.reserve(word.size());
+    for_each_code_point(word, [&](char32_t c) {
+        append_utf8(out, fold(c));
+        return true;
+    });
+    return out;
+}
+
+bool ends_with(std::u32string_view s, std::u32string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::vector<std::string_view> fields_of(std::string_view line) {
+    std::vector<std::string_view> fields;
+    std::size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+        const std::size_t start = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
+        if (i > start) fields.push_back(line.substr(start, i - start));
+    }
+    return fields;
+}
+
+template <typename Visit>
+void for_each_line(std::string_view text, Visit&& visit) {
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        visit(text.substr(start, end - start));
+        start = end + 1;
+    }
+}
+
+bool read_file(const std::string& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) return false;
+    out = std::move(buffer).str();
+    return true;
+}
+
+}  // namespace
+
+// ---- RussianDictionary --------------------------------------------------------------------
+
+std::shared_ptr<const RussianDictionary> RussianDictionary::open(const std::string& path) {
+    try {
+        std::string aff_path = path;
+        if (aff_path.size() > 4 && aff_path.compare(aff_path.size() - 4, 4, ".dic") == 0) {
+            aff_path.replace(aff_path.size() - 4, 4, ".aff");
+        } else {
+            aff_path += ".aff";
+        }
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec) || !std::filesystem::is_regular_file(aff_path, ec)) {
+            return nullptr;
+        }
+        const auto dic_size = std::filesystem::file_size(path, ec);
+        const auto aff_size = std::filesystem::file_size(aff_path, ec);
+        if (ec) return nullptr;
+        std::shared_ptr<RussianDictionary> dictionary(new RussianDictionary());
+        dictionary->dic_path_ = path;
+        dictionary->aff_path_ = aff_path;
+        dictionary->identity_ = "hunspell-" + std::to_string(dic_size) + "-" + std::to_string(aff_size);
+        return dictionary;
+    } catch (...) {
+        return nullptr;  // bad_alloc and friends: stem by rules alone
+    }
+}
+
+void RussianDictionary::ensure_loaded() const {
+    std::call_once(loaded_, [this] {
+        if (dic_path_.empty()) return;  // made from text: parsed already
+        // The one place the dictionary changes after construction, under call_once; every
+        // reader comes through here first.
+        auto* self = const_cast<RussianDictionary*>(this);
+        try {
+            std::string aff, dic;
+            if (read_file(dic_path_, dic) && read_file(aff_path_, aff)) self->parse(aff, dic);
+        } catch (...) {
+            self->entries_.clear();  // a half-read dictionary would guide inconsistently
+        }
+    });
+}
+
+std::size_t RussianDictionary::word_count() const {
+    ensure_loaded();
+    return entries_.size();
+}
+
+std::size_t RussianDictionary::rule_count() const {
+    ensure_loaded();
+    return rule_total_;
+}
+
+std::shared_ptr<const RussianDictionary> RussianDictionary::from_text(std::string_view aff, std::string_view dic) {
+    std::shared_ptr<RussianDictionary> dictionary(new RussianDictionary());
+    if (!dictionary->parse(aff, dic)) return nullptr;
+    dictionary->identity_ = "text-" + std::to_string(dic.size()) + "-" + std::to_string(aff.size());
+    return dictionary;
+}
+
+bool RussianDictionary::parse(std::string_view aff, std::string_view dic) {
+    // The .aff: only suffix rules matter here ("SFX flag strip add condition"); their headers
+    // ("SFX flag Y count") have four fields. Flags are single bytes (hunspell's default FLAG).
+    for_each_line(aff, [&](std::string_view line) {
+        const auto f = fields_of(line);
+        if (f.size() < 5 || f[0] != "SFX" || f[1].size() != 1) return;
+        Rule rule;
+        rule.flag = f[1][0];
+        rule.strip = f[2] == "0" ? std::string() : fold_word(f[2]);
+        std::string_view add = f[3].substr(0, f[3].find('/'));  // no continuation classes used
+        rule.add = add == "0" ? std::string() : fold_word(add);
+        const std::u32string condition = decode(fold_word(f[4]));
+        for (std::size_t i = 0; i < condition.size(); ++i) {
+            std::u32string set;
+            bool negated = false;
+            if (condition[i] == U'[') {
+                std::size_t close = condition.find(U']', i);
+                if (close == std::u32string::npos) return;  // malformed: skip the rule
+                std::size_t from = i + 1;
+                if (from < close && condition[from] == U'^') {
+                    negated = true;
+                    ++from;
+                }
+                set = condition.substr(from, close - from);
+                i = close;
+            } else if (condition[i] == U'.') {
+                negated = true;  // not in the empty set: any letter
+            } else {
+                set = condition.substr(i, 1);
+            }
+            rule.condition.push_back(std::move(set));
+            rule.negated.push_back(negated);
+        }
+        ++rule_total_;
+        if (rule.add.empty()) {
+            rules_adding_nothing_.push_back(std::move(rule));
+        } else {
+            const auto last = static_cast<unsigned char>(rule.add.back());
+            rules_by_last_byte_[last].push_back(std::move(rule));
+        }
+    });
+    // Which rules decline nouns, read from the .aff rather than assumed: a rule set is verbal when
+    // most of its rules apply to verbs (the condition ends in -ть, -ться, -ти, -чь, -сь, -ся),
+    // adjectival when most apply to adjectives (-ый, -ий, -ой), else nominal; in a nominal set,
+    // a rule for an adjective ending is not (hunspell-ru's G declines surnames both ways).
+    std::unordered_map<char, std::pair<int, int>> verbal_adjectival;  // flag -> counts
+    std::unordered_map<char, int> totals;
+    auto condition_ends = [](const Rule& rule, std::initializer_list<std::u32string_view> endings) {
+        std::u32string tail;
+        for (const auto& set : rule.condition) tail += set.size() == 1 ? set[0] : U'?';
+        for (auto e : endings) {
+            if (ends_with(tail, e)) return true;
+        }
+        return false;
+    };
+    auto each_rule = [&](auto&& visit) {
+        for (auto& [byte, rules] : rules_by_last_byte_) {
+            for (Rule& rule : rules) visit(rule);
+        }
+        for (Rule& rule : rules_adding_nothing_) visit(rule);
+    };
+    const std::initializer_list<std::u32string_view> kVerbEnds = {U"ть", U"ти", U"чь", U"сь", U"ся"};
+    const std::initializer_list<std::u32string_view> kAdjectiveEnds = {U"ый", U"ий", U"ой"};
+    each_rule([&](Rule& rule) {
+        ++totals[rule.flag];
+        if (condition_ends(rule, kVerbEnds)) ++verbal_adjectival[rule.flag].first;
+        if (condition_ends(rule, kAdjectiveEnds)) ++verbal_adjectival[rule.flag].second;
+    });
+    each_rule([&](Rule& rule) {
+        const auto [verbal, adjectival] = verbal_adjectival[rule.flag];
+        const int total = totals[rule.flag];
+        rule.nominal = 2 * verbal < total && 2 * adjectival < total && !condition_ends(rule, kAdjectiveEnds);
+        rules_by_flag_[rule.flag].push_back(&rule);
+    });
+    // The .dic: a count line, then "word/FLAGS" or "word" (morphological fields after a tab).
+    entries_.reserve(dic.size() / 16);
+    bool first = true;
+    for_each_line(dic, [&](std::string_view line) {
+        if (first && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+        const auto end = line.find_first_of("\t \r");
+        line = line.substr(0, end);
+        const bool count_line = first && !line.empty() &&
+                                std::all_of(line.begin(), line.end(), [](char c) { return c >= '0' && c <= '9'; });
+        first = false;
+        if (line.empty() || count_line || line.front() == '#') return;
+        const auto slash = line.find('/');
+        const std::string_view spelling = line.substr(0, slash);
+        std::string word = fold_word(spelling);
+        if (word.empty()) return;
+        Entry& entry = entries_[word];
+        // "Мира" the name and "мира" the noun fold to one entry: the forms of both.
+        if (slash != std::string_view::npos) entry.flags.append(line.substr(slash + 1));
+        if (word.compare(0, 2, spelling.substr(0, 2)) == 0) entry.proper = false;  // first letter as folded
+    });
+    return !entries_.empty();
+}
+
+bool RussianDictionary::declines_as_noun(const std::string& word, const Entry& entry) const {
+    for (char flag : entry.flags) {
+        const auto it = rules_by_flag_.find(flag);
+        if (it == rules_by_flag_.end()) continue;
+        for (const Rule* rule : it->second) {
+            if (rule->nominal && word.size() >= rule->strip.size() &&
+                word.compare(word.size() - rule->strip.size(), rule->strip.size(), rule->strip) == 0 &&
+                condition_holds(*rule, word)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+bool RussianDictionary::condition_holds(const Rule& rule, std::string_view base) {
+    const std::size_t n = rule.condition.size();
+    if (n == 0) return true;
+    // The last n code points of base, one condition position each.
+    std::u32string tail;
+    for_each_code_point(base, [&](char32_t c) {
+        tail += c;
+        return true;
+    });
+    if (tail.size() < n) return false;
+    const std::size_t offset = tail.size() - n;
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool in_set = rule.condition[i].find(tail[offset + i]) != std::u32string::npos;
+        if (in_set == rule.negated[i]) return false;
+    }
+    return true;
+}
+
+std::vector<RussianDictionary::Lemma> RussianDictionary::lemmas(std::string_view word) const {
+    ensure_loaded();
+    std::vector<Lemma> out;
+    auto add = [&](const std::string& lemma, bool noun, bool proper, bool bare) {
+        for (Lemma& have : out) {
+            if (have.word == lemma) {
+                have.noun = have.noun || noun;
+                return;
+            }
+        }
+        out.push_back({lemma, noun, proper, bare});
+    };
+    if (word.empty()) return out;
+    if (const auto it = entries_.find(std::string(word)); it != entries_.end()) {
+        add(it->first, declines_as_noun(it->first, it->second), it->second.proper, it->second.flags.empty());
+    }
+    std::string base;
+    auto try_rule = [&](const Rule& rule) {
+        if (word.size() <= rule.add.size() || word.compare(word.size() - rule.add.size(), rule.add.size(), rule.add)) {
+            return;
+        }
+        base.assign(word.substr(0, word.size() - rule.add.size()));
+        base += rule.strip;
+        const auto it = entries_.find(base);
+        if (it == entries_.end() || it->second.flags.find(rule.flag) == std::string::npos) return;
+        if (!rule.strip.empty() && base.compare(base.size() - rule.strip.size(), rule.strip.size(), rule.strip)) return;
+        if (condition_holds(rule, base)) {
+            add(base, rule.nominal, it->second.proper, false);
+        }
+    };
+    if (const auto it = rules_by_last_byte_.find(static_cast<unsigned char>(word.back()));
+        it != rules_by_last_byte_.end()) {
+        for (const Rule& rule : it->second) try_rule(rule);
+    }
+    for (const Rule& rule : rules_adding_nothing_) try_rule(rule);
+    return out;
+}
+
+// ---- RussianStemmer -----------------------------------------------------------------------
+
+RussianStemmer::RussianStemmer(std::shared_ptr<const RussianDictionary> dictionary)
+    : dictionary_(std::move(dictionary)), snowball_("russian") {}
+
+std::string RussianStemmer::get_description() const {
+    std::string d = kDescription;
+    if (dictionary_) {
+        d += "+" + dictionary_->identity();
+    }
+    return d;
+}
+
+namespace {
+
+// Surname suffixes and the case endings they take (masculine, feminine, plural), longest first.
+constexpr std::array<std::u32string_view, 4> kSurnameSuffixes = {U"ов", U"ев", U"ин", U"ын"};
+constexpr std::array<std::u32string_view, 11> kSurnameEndings = {U"ыми", U"ых", U"ым", U"ом", U"ой", U"ою",
+                                                                 U"а",   U"у",  U"е",  U"ы",  U""};
+// Noun and adjective endings (the grammar's, as Snowball lists them, without its verb endings;
+// ов/ев belong to the surname rule), longest first.
+constexpr std::array<std::u32string_view, 54> kEndings = {
+    U"иями", U"ями", U"ами", U"ией", U"иям", U"ием", U"иях", U"ими", U"ыми", U"его", U"ого", U"ему", U"ому", U"ие",
+    U"ье",   U"еи",  U"ии",  U"ей",  U"ой",  U"ий",  U"ям",  U"ем",  U"ам",  U"ом",  U"ах",  U"ях",  U"ию",  U"ью",
+    U"ия",   U"ья",  U"ее",  U"ые",  U"ое",  U"ый",  U"им",  U"ым",  U"их",  U"ых",  U"ую",  U"юю",  U"ая",  U"яя",
+    U"ою",   U"ею",  U"а",   U"е",   U"и",   U"й",   U"о",   U"у",   U"ы",   U"ь",   U"ю",   U"я"};
+
+/// X + ов/ев/ин/ын when word is that plus a case ending and X has at least two letters.
+std::optional<std::u32string> surname_base(const std::u32string& word) {
+    for (std::u32string_view ending : kSurnameEndings) {
+        if (!ends_with(word, ending)) continue;
+        const std::u32string_view rest = std::u32string_view(word).substr(0, word.size() - ending.size());
+        for (std::u32string_view suffix : kSurnameSuffixes) {
+            if (ends_with(rest, suffix) && rest.size() >= suffix.size() + 2) return std::u32string(rest);
+        }
+    }
+    return std::nullopt;
+}
+
+bool is_vowel(char32_t c) {
+    return std::u32string_view(U"аеёиоуыэюя").find(c) != std::u32string_view::npos;
+}
+
+bool all_cyrillic(const std::u32string& word) {
+    return !word.empty() && std::all_of(word.begin(), word.end(), [](char32_t c) { return c >= 0x400 && c <= 0x4FF; });
+}
+
+}  // namespace
+
+std::string RussianStemmer::rule_stem(std::string_view word) {
+    const std::u32string w = decode(word);
+    if (!all_cyrillic(w)) return std::string(word);
+    if (auto base = surname_base(w)) {
+        const bool ov = ends_with(*base, U"ов") || ends_with(*base, U"ев");
+        return encode(std::u32string_view(*base).substr(0, base->size() - (ov ? 2 : 0)));
+    }
+    std::u32string_view stem = w;
+    for (std::u32string_view ending : kEndings) {
+        if (ends_with(w, ending) && w.size() >= ending.size() + kMinRuleStem) {
+            stem.remove_suffix(ending.size());
+            break;
+        }
+    }
+    // And a vowel the ending leaves: Костанай, Костаная, Костанаю, Костанаем all give костан
+    // (-ая reads as an adjective's ending, -ю and -ем leave the noun's а).
+    static constexpr std::u32string_view kVowels = U"аеиоуыэюя";
+    if (stem.size() > kMinRuleStem && kVowels.find(stem.back()) != std::u32string_view::npos) stem.remove_suffix(1);
+    // And a vowel that drops when the word inflects (ветер, ветра; уголь, угля): out of every
+    // form, so that they meet (Байден becomes байдн, as do all its forms).
+    std::u32string out(stem);
+    const std::size_t n = out.size();
+    if (n >= 4 && (out[n - 2] == U'е' || out[n - 2] == U'о') && kVowels.find(out[n - 3]) == std::u32string::npos &&
+        kVowels.find(out[n - 1]) == std::u32string::npos && out[n - 1] != U'ь' && out[n - 1] != U'й') {
+        out.erase(n - 2, 1);
+    }
+    return encode(out);
+}
+
+std::string RussianStemmer::choose(const std::vector<RussianDictionary::Lemma>& lemmas, const std::string& form) {
+    if (lemmas.size() == 1) return lemmas.front().word;
+    // Nouns first (звонка: звонок, not the short adjective of звонкий; стали: сталь), then the
+    // lemma Snowball agrees with (суда: суд, not судно), then the shortest (мира: мир, not
+    // миро), then byte order: deterministic, so index and query agree.
+    const std::string form_stem = snowball_(form);
+    auto rank = [&](const RussianDictionary::Lemma& lemma) {
+        const bool agrees = snowball_(lemma.word) == form_stem;
+        return std::make_tuple(!lemma.noun, !agrees, decode(lemma.word).size(), lemma.word);
+    };
+    return std::min_element(lemmas.begin(), lemmas.end(),
+                            [&](const auto& a, const auto& b) { return rank(a) < rank(b); })
+        ->word;
+}
+
+namespace {
+
+/// The lemmas that are common nouns (not names): what a form in -а may be besides a surname.
+std::vector<RussianDictionary::Lemma> common_nouns(std::vector<RussianDictionary::Lemma> lemmas) {
+    std::erase_if(lemmas, [](const auto& lemma) { return !lemma.noun || lemma.proper; });
+    return lemmas;
+}
+
+/// The lemmas that are common nouns: what a surname-shaped form is when the dictionary knows it
+/// (основы, городов, острова). Not adjectives: hunspell-ru gives every -овый adjective short
+/// forms that are surnames (Лаврова: лавровый), and the possessive попов is Попов's own base.
+std::vector<RussianDictionary::Lemma> common_words(std::vector<RussianDictionary::Lemma> lemmas) {
+    std::erase_if(lemmas, [](const auto& lemma) { return !lemma.noun || lemma.proper || lemma.bare; });
+    return lemmas;
+}
+
+}  // namespace
+
+std::string RussianStemmer::surname_stem(const std::string& base) {
+    if (!dictionary_) return base;
+    // The base may be a noun's genitive plural (попов: поп, волков: волк); then every form of
+    // the surname stems to that noun, as its bare form does.
+    if (auto words = common_words(dictionary_->lemmas(base)); !words.empty()) return choose(words, base);
+    const std::u32string b = decode(base);
+    if (ends_with(b, U"ов") || ends_with(b, U"ев")) {
+        // A genitive plural the dictionary lacks (владельцев, продавцов, кузнецов: it has
+        // владельца but no -ьцев): the masculine noun whose genitive singular is the same stem
+        // + а. Not a feminine noun in -а (Смирнов must not become смирна): its genitive plural
+        // base would be its own lemma.
+        const std::string singular = encode(std::u32string_view(b).substr(0, b.size() - 2)) + "\xD0\xB0";  // + а
+        for (const auto& lemma : common_nouns(dictionary_->lemmas(singular))) {
+            if (lemma.word != singular) return lemma.word;
+        }
+        // Unknown to the dictionary: the stem of the noun it would be the genitive plural of
+        // (акимов: аким, акиматов: акимат), which every form of the surname shares too
+        // (Назарбаева, Назарбаевым: назарба).
+        return encode(std::u32string_view(b).substr(0, b.size() - 2));
+    }
+    return base;
+}
+
+std::optional<std::string> RussianStemmer::gap_lemma(const std::u32string& word) const {
+    // A form missing from the dictionary's paradigm of a noun it knows (владельцем: it has
+    // владельца but no -ьцем; земель: the genitive plural with its inserted vowel). Read as the
+    // stem + a case ending, the stem + а/я is then the noun's genitive (masculine) or
+    // nominative (feminine), with the inserted vowel of the genitive plural taken out again.
+    for (std::u32string_view ending : kEndings) {
+        if (!ends_with(word, ending) || word.size() < ending.size() + kMinRuleStem) continue;
+        const std::u32string stem = word.substr(0, word.size() - ending.size());
+        std::vector<std::u32string> stems{stem};
+        const std::size_t n = stem.size();
+        if (n >= 4 && (stem[n - 2] == U'е' || stem[n - 2] == U'о') && !is_vowel(stem[n - 3]) &&
+            !is_vowel(stem[n - 1])) {
+            stems.push_back(stem.substr(0, n - 2) + stem[n - 1]);  // земел -> земл
+        }
+        for (const std::u32string& s : stems) {
+            for (std::u32string_view tail : {U"а", U"я"}) {
+                const std::string probe = encode(s + std::u32string(tail));
+                for (const auto& lemma : common_nouns(dictionary_->lemmas(probe))) return lemma.word;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::string RussianStemmer::operator()(const std::string& word) {
+    // Without a dictionary, Snowball alone: most unknown words are then common words and verbs,
+    // for which its rules are right more often than ours.
+    if (!dictionary_ || word.size() > kMaxWordBytes) return snowball_(word);
+    const std::u32string w = decode(word);
+    if (!all_cyrillic(w)) return snowball_(word);  // digits or other letters inside: as before
+    std::vector<RussianDictionary::Lemma> lemmas;
+    if (dictionary_) lemmas = dictionary_->lemmas(word);
+    if (auto base = surname_base(w)) {
+        // A surname's shape (Попова, Кузнецовым): the dictionary's reading as a common word
+        // wins (основы, городов, острова, готова); its readings as names (the entries
+        // Кузнецова, Смирнова, Путин) and as the possessive adjective that is the surname's
+        // own base (попов) give way to the surname rule, which stems all its forms alike.
+        const std::string base_text = encode(*base);
+        // ... unless the dictionary lists the surname itself as a name (Путин: путина is then
+        // Путина, not the fishing season).
+        bool named = false;
+        if (dictionary_) {
+            for (const auto& lemma : dictionary_->lemmas(base_text))
+                named = named || (lemma.proper && lemma.word == base_text);
+        }
+        if (auto words = common_words(lemmas); !words.empty() && !named) return choose(words, word);
+        return surname_stem(base_text);
+    }
+    // A form listed bare (владельцем, земель: hunspell-ru fills its paradigms' gaps so) is read
+    // as the noun whose paradigm it completes, when there is one.
+    const bool bare = lemmas.size() == 1 && lemmas.front().bare;
+    if (!lemmas.empty() && !bare) return choose(lemmas, word);
+    if (auto lemma = gap_lemma(w)) return *lemma;
+    // Other bare forms take the rules, like unknown words: hunspell-ru lists the forms of nouns
+    // whose vowel drops one by one (ветер, ветра, ветру; уголь, угля), and the rules join them.
+    return rule_stem(word);
+}
+
+}  // namespace izdeu
