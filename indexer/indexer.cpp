@@ -19,6 +19,8 @@
 #include <xapian.h>
 #include <nlohmann/json.hpp>
 
+#include "article_ids.h"
+#include "deletion_plan.h"
 #include "document_builder.h"
 #include "errors.h"
 #include "input_reader.h"
@@ -60,11 +62,6 @@ std::optional<FileState> decode_state(const std::string& value) {
     if (!(in >> s.size >> s.mtime_ns >> s.hash)) return std::nullopt;
     s.path = value.substr(tab + 1);
     return s;
-}
-
-bool under_root(const std::string& path, const std::string& root) {
-    return path == root ||
-           (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/');
 }
 
 struct Task {
@@ -326,8 +323,8 @@ constexpr std::size_t kSpellingMaxPendingIncremental = 200000;
 /// between shard commits makes the next run redo those files rather than lose them.
 class IndexWriter {
   public:
-    IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary)
-        : shards_(shards), options_(options), summary_(summary), fresh_build_(options.rebuild) {
+    IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary, IdOwners& owners)
+        : shards_(shards), options_(options), summary_(summary), owners_(owners), fresh_build_(options.rebuild) {
         grow_workers();
     }
     ~IndexWriter() { stop(); }
@@ -348,6 +345,7 @@ class IndexWriter {
             if (first_problem_.count(r.task) == 0 && !r.problems.empty())
                 first_problem_[r.task] = r.problems.front().reason;
             for (BuiltDocument& built : r.documents) {
+                if (!claimed(built, path, r.task)) continue;
                 feed_ids->insert(built.id_term);
                 write(std::move(built));
             }
@@ -367,6 +365,7 @@ class IndexWriter {
         if (r.failed) {
             feed_ids_.erase(r.task);
             first_problem_.erase(r.task);
+            id_clashes_.erase(r.task);
             ++summary_.failed;
             problem_(path, r.failure);
             // Kept for --stats and retried next run: no state is saved for a failed file.
@@ -381,6 +380,7 @@ class IndexWriter {
             ++summary_.unchanged;
         } else {
             for (BuiltDocument& built : r.documents) {
+                if (!claimed(built, path, r.task)) continue;
                 ids->insert(built.id_term);
                 write(std::move(built));
             }
@@ -388,8 +388,16 @@ class IndexWriter {
             delete_documents_of(path, ids);
         }
         if (earlier_problem.empty() && !r.problems.empty()) earlier_problem = r.problems.front().reason;
-        set_state_metadata(failed_key(path), earlier_problem.empty() ? std::string() : earlier_problem + "\t" + path);
         FileState state{task.file.size, task.file.mtime_ns, r.content_hash, path};
+        if (auto clash = id_clashes_.find(r.task); clash != id_clashes_.end()) {
+            // Recorded (so a vanished file's articles are still deleted) but never as up to
+            // date: the file is read and the clash reported again on every run until it is fixed.
+            earlier_problem = clash->second;
+            state.mtime_ns = -1;
+            state.hash = "id-clash";
+            id_clashes_.erase(clash);
+        }
+        set_state_metadata(failed_key(path), earlier_problem.empty() ? std::string() : earlier_problem + "\t" + path);
         set_state_metadata(file_state_key(path), encode_state(state));
         ++pending_;
         maybe_commit();
@@ -449,6 +457,19 @@ class IndexWriter {
     }
 
   private:
+    /// Whether this file may write the article's id; a clash is counted and reported.
+    bool claimed(const BuiltDocument& built, const std::string& path, std::size_t task) {
+        const std::string other = owners_.claim(built.id_term, path);
+        if (other.empty()) return true;
+        const std::string reason = "article id \"" + built.id_term.substr(schema::kIdPrefix.size()) +
+                                   "\" is already given by " + other +
+                                   "; not indexed (ids must be unique in one index)";
+        ++summary_.failed;
+        problem_(path, reason);
+        id_clashes_.emplace(task, reason);
+        return false;
+    }
+
     void move_counters() {
         summary_.added += counters_.added - std::min(counters_.added.load(), counters_.moved.load());
         summary_.updated += counters_.updated + std::min(counters_.added.load(), counters_.moved.load());
@@ -538,6 +559,9 @@ class IndexWriter {
     ShardSet& shards_;
     const IndexOptions& options_;
     IndexSummary& summary_;
+    IdOwners& owners_;
+    /// Files that gave an id another file gives, by task: the first clash's reason.
+    std::unordered_map<std::size_t, std::string> id_clashes_;
     Counters counters_;
     std::vector<std::unique_ptr<ShardWorker>> workers_;
     struct SpellingCount {
@@ -629,7 +653,27 @@ IndexSummary run_index(const IndexOptions& options) {
     } catch (const Xapian::Error& e) {
         throw DatabaseError("cannot read database " + options.database + ": " + e.get_description());
     }
-    shards.set_identity({
+    // The index as it was committed: who owns each id, how many articles each file gave, and
+    // the folder ids are relative to. (A fresh build reads only that folder from it.)
+    std::optional<Xapian::Database> before;
+    std::string recorded_root;
+    bool legacy_index = false;
+    try {
+        std::error_code ec;
+        if (std::filesystem::exists(options.database, ec)) {
+            Xapian::Database live(options.database);
+            recorded_root = live.get_metadata(std::string(schema::kMetaIdRoot));
+            legacy_index = !options.rebuild && recorded_root.empty() && live.get_doccount() > 0;
+            if (!options.rebuild) before = live;
+        }
+    } catch (const Xapian::Error& e) {
+        throw DatabaseError("cannot read database " + options.database + ": " + e.get_description());
+    }
+    const std::string id_root =
+        choose_id_root(options.id_root, options.rebuild && options.id_root ? std::string() : recorded_root,
+                       walked.roots, legacy_index);
+    assign_article_ids(walked.files, id_root);
+    std::vector<std::pair<std::string, std::string>> identity = {
         {std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
         {std::string(schema::kMetaAnalyzer), fingerprint},
         {std::string(schema::kMetaAnalyzerOptions),
@@ -637,7 +681,9 @@ IndexSummary run_index(const IndexOptions& options) {
                         {"keyboard_folding", options.analyzer.keyboard_folding},
                         {"kazakh_lexicon", options.analyzer.kazakh_lexicon_path}}
              .dump()},
-    });
+    };
+    if (!id_root.empty()) identity.emplace_back(std::string(schema::kMetaIdRoot), id_root);
+    shards.set_identity(identity);
 
     // What the database knows of each file (none for a fresh build: everything is read).
     std::unordered_map<std::string, FileState> known;
@@ -666,7 +712,31 @@ IndexSummary run_index(const IndexOptions& options) {
         tasks.push_back({std::move(f), std::move(previous)});
     }
 
-    IndexWriter writer(shards, options, summary);
+    // Decided before anything is written: the files this run deletes may hand their ids over.
+    DeletionPlan deletions;
+    std::unordered_map<std::string, std::string> path_of_file_term;
+    if (options.delete_missing && !options.rebuild) {
+        // Articles per file count only when some file is gone (the usual run has none).
+        const bool any_gone =
+            std::any_of(known.begin(), known.end(), [&](const auto& k) { return !seen.count(k.first); });
+        std::vector<IndexedFile> indexed;
+        for (const auto& [path, state] : known) {
+            const std::string term = schema::source_file_term(path);
+            path_of_file_term.emplace(term, path);
+            const bool count = any_gone && before;
+            indexed.push_back({path, count ? std::max<std::size_t>(1, before->get_termfreq(term)) : 1});
+        }
+        std::vector<std::string> unreadable;
+        for (const WalkProblem& p : walked.problems) unreadable.push_back(p.path);
+        deletions = plan_deletions(walked.roots, unreadable, seen, indexed, options.deletion);
+    } else {
+        for (const auto& [path, state] : known) path_of_file_term.emplace(schema::source_file_term(path), path);
+    }
+    std::unordered_set<std::string> leaving;
+    for (const std::string& path : deletions.doomed) leaving.insert(schema::source_file_term(path));
+    IdOwners owners(before ? &*before : nullptr, std::move(path_of_file_term), std::move(leaving));
+
+    IndexWriter writer(shards, options, summary, owners);
     const unsigned jobs = std::max(1u, options.jobs);
     ResultQueue queue(std::max<std::size_t>(16, jobs * 8));
     std::atomic<std::size_t> next_task{0};
@@ -731,13 +801,12 @@ IndexSummary run_index(const IndexOptions& options) {
     if (summary.stopped_early) {
         summary.files_left = tasks.size() - done;
     } else if (options.delete_missing && !options.rebuild) {
-        // Files that were under a walked root and are gone now.
-        for (const auto& [path, state] : known) {
-            if (seen.count(path)) continue;
-            bool in_scope = false;
-            for (const std::string& root : walked.roots) in_scope |= under_root(path, root);
-            if (in_scope) writer.delete_file(state);
+        // Files that were under a walked root and are gone now, unless the brake holds them.
+        for (std::size_t i = 0; i < deletions.refusals.size(); ++i) {
+            ++summary.failed;
+            report(deletions.held_by[i], deletions.refusals[i]);
         }
+        for (const std::string& path : deletions.doomed) writer.delete_file(known.at(path));
     }
     writer.collect();
     summary.rebuild_discarded = options.rebuild && summary.stopped_early;

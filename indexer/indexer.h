@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyzer.h"
+#include "deletion_plan.h"
 #include "shard_set.h"
 #include "source_walker.h"
 
@@ -23,6 +24,8 @@ struct IndexOptions {
     bool rebuild = false;            ///< build a new index beside the live one, then swap it in
     std::optional<Layout> layout;    ///< --shards N / --shard-by year; nullopt = keep the existing
     bool delete_missing = true;      ///< delete documents of files that disappeared
+    DeletionLimits deletion;         ///< the brake on deleting most of a folder
+    std::optional<std::string> id_root;  ///< --root: the folder .txt ids are relative to
     bool spelling = true;            ///< build the spelling dictionary
     unsigned jobs = 2;               ///< worker threads for reading and analysis
     std::size_t commit_every = 2000; ///< articles between commits
@@ -31,6 +34,8 @@ struct IndexOptions {
     const std::atomic<bool>* stop_requested = nullptr;  ///< set by a signal handler
     /// Called for every problem (path or path:line, reason), as it happens.
     std::function<void(const std::string& where, const std::string& reason)> on_problem;
+    /// Called for what the user must hear even under --quiet but is no failure (leftovers removed).
+    std::function<void(const std::string& what)> on_notice;
     /// Called for notes worth logging (an encoding conversion).
     std::function<void(const std::string& where, const std::string& note)> on_note;
     /// Called after each file, for a progress display.

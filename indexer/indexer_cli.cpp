@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "indexer.h"
 #include "kazakh_stemmer.h"
+#include "number_option.h"
 #include "shard_set.h"
 
 namespace izdeu {
@@ -32,17 +33,23 @@ constexpr const char* kExitCodes =
     "  75  the database is locked by another izdeu-index (after --lock-timeout)\n"
     "  130, 143  stopped by SIGINT or SIGTERM at a commit point; the next run goes on\n";
 
+/// Upper bounds of numeric options: far above any sensible value, low enough to catch a typo.
+constexpr double kMaxLockTimeoutSeconds = 7 * 86400;
+constexpr std::uint64_t kMaxCommitEvery = 10000000;
+
 /// Parses "90", "90s", "15m", "2h", "1d" into seconds.
 double parse_duration(const std::string& text) {
-    if (text.empty()) throw UsageError("empty duration");
-    size_t used = 0;
+    const auto bad = [&] {
+        return UsageError("--max-runtime takes a duration of 0 or more (90, 90s, 15m, 2h, 1d), not '" + text + "'");
+    };
+    std::size_t used = 0;
     double value = 0;
     try {
         value = std::stod(text, &used);
     } catch (const std::exception&) {
-        throw UsageError("bad duration '" + text + "' (examples: 90, 90s, 15m, 2h)");
+        throw bad();
     }
-    std::string unit = text.substr(used);
+    const std::string unit = text.substr(used);
     double scale = 1;
     if (unit.empty() || unit == "s")
         scale = 1;
@@ -53,8 +60,8 @@ double parse_duration(const std::string& text) {
     else if (unit == "d")
         scale = 86400;
     else
-        throw UsageError("bad duration unit in '" + text + "' (use s, m, h or d)");
-    if (value < 0 || !std::isfinite(value)) throw UsageError("bad duration '" + text + "'");
+        throw bad();
+    if (value < 0 || !std::isfinite(value)) throw bad();
     return value * scale;
 }
 
@@ -100,12 +107,15 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("db", po::value(&db), "database folder (default: $IZDEU_DB, else $XDG_DATA_HOME/izdeu/db, else ~/.local/share/izdeu/db)")
         ("rebuild", po::bool_switch(&options.rebuild), "start from an empty database (needed after an analyzer change)")
         ("no-delete", po::bool_switch(), "keep documents of files that disappeared")
+        ("max-delete", po::value<std::string>(), "delete nothing from a folder when more than this percentage of its articles are gone (0-100, default 20)")
+        ("allow-mass-delete", po::bool_switch(&options.deletion.allow_mass_delete), "delete whatever is gone, even all of an empty folder")
+        ("root", po::value<std::string>(), "the folder article ids are relative to (recorded by the first run; default: the folder that holds every PATH)")
         ("include", po::value(&options.walk.include)->composing(), "only files matching this glob (repeatable)")
         ("exclude", po::value(&options.walk.exclude)->composing(), "skip files and folders matching this glob (repeatable)")
         ("hidden", po::bool_switch(&options.walk.hidden), "also index hidden files and folders")
-        ("jobs,j", po::value(&options.jobs), "worker threads for parsing and analysis, and parts a --rebuild writes at once (up to 4; default: the number of cores)")
-        ("commit-every", po::value(&options.commit_every), "commit after this many articles (default 2000)")
-        ("lock-timeout", po::value(&options.lock_timeout_seconds), "seconds to wait for another indexer's lock (default 60)")
+        ("jobs,j", po::value<std::string>(), "worker threads for parsing and analysis, and parts a --rebuild writes at once (up to 4; default: the number of cores)")
+        ("commit-every", po::value<std::string>(), "commit after this many articles (default 2000)")
+        ("lock-timeout", po::value<std::string>(), "seconds to wait for another indexer's lock (default 60)")
         ("max-runtime", po::value(&max_runtime), "stop cleanly at a commit point after this long (90s, 15m, 2h)")
         ("quiet,q", po::bool_switch(), "no progress and no summary unless --summary is given")
         ("summary", po::value(&summary_format)->implicit_value("text"), "print a summary line: text or json")
@@ -113,7 +123,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("no-stemming", po::bool_switch(), "index without stemming (for evaluation)")
         ("no-keyboard-folding", po::bool_switch(), "no keyboard-folded Kazakh terms (for evaluation)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list guiding the stemmer, e.g. /usr/share/hunspell/kk_KZ.dic (default: none)")
-        ("shards", po::value<unsigned>(), "split the index into N shards written in parallel (with --rebuild or a new index; 1 = one database)")
+        ("shards", po::value<std::string>(), "split the index into N shards written in parallel (with --rebuild or a new index; 1 = one database)")
         ("shard-by", po::value<std::string>(), "hash (by article id; the default with --shards) or year (one shard per publication year)")
         ("compact", po::bool_switch(), "compact the index (merge all shards into one with --shards 1) beside the live one, then swap it in")
         ("stats", po::value(&stats_format)->implicit_value("text"), "print database statistics (text or json) and exit");
@@ -147,9 +157,13 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
                 throw UsageError("--shard-by takes hash or year");
             }
         }
+        if (vm.count("lock-timeout")) {
+            options.lock_timeout_seconds =
+                parse_decimal("--lock-timeout", vm["lock-timeout"].as<std::string>(), 0, kMaxLockTimeoutSeconds);
+        }
         if (vm.count("shards")) {
-            const unsigned n = vm["shards"].as<unsigned>();
-            if (n < 1 || n > 256) throw UsageError("--shards must be between 1 and 256");
+            const auto n =
+                static_cast<unsigned>(parse_whole_number("--shards", vm["shards"].as<std::string>(), 1, 256));
             if (options.layout && options.layout->kind == LayoutKind::Year) {
                 throw UsageError("--shards and --shard-by year do not go together");
             }
@@ -193,9 +207,18 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (options.inputs.empty()) throw UsageError("no input: give files or folders to index");
         if (!max_runtime.empty()) options.max_runtime_seconds = parse_duration(max_runtime);
-        if (options.jobs == 0 || options.jobs > 256) throw UsageError("--jobs must be between 1 and 256");
-        if (options.commit_every == 0) throw UsageError("--commit-every must be at least 1");
-        if (options.lock_timeout_seconds < 0) throw UsageError("--lock-timeout must not be negative");
+        if (vm.count("jobs")) {
+            options.jobs = static_cast<unsigned>(parse_whole_number("--jobs", vm["jobs"].as<std::string>(), 1, 256));
+        }
+        if (vm.count("commit-every")) {
+            options.commit_every =
+                parse_whole_number("--commit-every", vm["commit-every"].as<std::string>(), 1, kMaxCommitEvery);
+        }
+        if (vm.count("max-delete")) {
+            options.deletion.max_share =
+                parse_decimal("--max-delete", vm["max-delete"].as<std::string>(), 0, 100) / 100;
+        }
+        if (vm.count("root")) options.id_root = vm["root"].as<std::string>();
     } catch (const po::error& e) {
         err << "izdeu-index: " << e.what() << " (see --help)\n";
         return kIndexUsage;
