@@ -149,6 +149,11 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (db.empty()) db = default_database_path(context.env);
         options.database = db;
+        if (std::error_code ec; std::filesystem::exists(db, ec) && !std::filesystem::is_directory(db, ec)) {
+            throw UsageError("--db " + db +
+                             " is a file; izdeu-index needs a database folder (one is created when "
+                             "it does not exist)");
+        }
         if (vm.count("shard-by")) {
             const std::string by = vm["shard-by"].as<std::string>();
             if (by == "year") {
@@ -232,7 +237,8 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         err << "izdeu-index: " << e.what() << "\n";
         return kIndexLocked;
     } catch (const Xapian::Error& e) {
-        err << "izdeu-index: cannot read database " << db << ": " << e.get_description() << "\n";
+        err << "izdeu-index: cannot read the database at " << db << "; it may be damaged (check it with xapian-check) "
+            << "(Xapian: " << e.get_description() << ")\n";
         return kIndexDatabaseError;
     }
 
@@ -302,7 +308,8 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         err << "izdeu-index: " << e.what() << "\n";
         return kIndexDatabaseError;
     } catch (const Xapian::Error& e) {
-        err << "izdeu-index: database " << db << ": " << e.get_description() << " (the last commit is intact)\n";
+        err << "izdeu-index: writing the database at " << db
+            << " failed; the last commit is intact (Xapian: " << e.get_description() << ")\n";
         return kIndexDatabaseError;
     } catch (const std::system_error& e) {
         err << "izdeu-index: " << e.what() << "\n";
