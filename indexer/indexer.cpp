@@ -643,6 +643,9 @@ IndexSummary run_index(const IndexOptions& options) {
     // One writer part per core, up to 4 (each part is merged at the end: more parts, more merging).
     shard_options.build_parts = std::clamp(options.jobs, 1u, 4u);
     ShardSet shards(shard_options);
+    if (const std::string removed = describe_leftovers(shards.removed_leftovers()); !removed.empty()) {
+        if (options.on_notice) options.on_notice(removed);
+    }
     const Analyzer identity_probe(options.analyzer);
     const std::string fingerprint = identity_probe.fingerprint();
     try {

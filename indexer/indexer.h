@@ -21,14 +21,14 @@ struct IndexOptions {
     std::vector<std::string> inputs;
     WalkOptions walk;
     AnalyzerOptions analyzer;
-    bool rebuild = false;            ///< build a new index beside the live one, then swap it in
-    std::optional<Layout> layout;    ///< --shards N / --shard-by year; nullopt = keep the existing
-    bool delete_missing = true;      ///< delete documents of files that disappeared
-    DeletionLimits deletion;         ///< the brake on deleting most of a folder
+    bool rebuild = false;                ///< build a new index beside the live one, then swap it in
+    std::optional<Layout> layout;        ///< --shards N / --shard-by year; nullopt = keep the existing
+    bool delete_missing = true;          ///< delete documents of files that disappeared
+    DeletionLimits deletion;             ///< the brake on deleting most of a folder
     std::optional<std::string> id_root;  ///< --root: the folder .txt ids are relative to
-    bool spelling = true;            ///< build the spelling dictionary
-    unsigned jobs = 2;               ///< worker threads for reading and analysis
-    std::size_t commit_every = 2000; ///< articles between commits
+    bool spelling = true;                ///< build the spelling dictionary
+    unsigned jobs = 2;                   ///< worker threads for reading and analysis
+    std::size_t commit_every = 2000;     ///< articles between commits
     double lock_timeout_seconds = 60;
     std::optional<double> max_runtime_seconds;
     const std::atomic<bool>* stop_requested = nullptr;  ///< set by a signal handler
@@ -47,7 +47,7 @@ struct IndexSummary {
     std::size_t files = 0;
     std::uint64_t bytes = 0;
     double seconds = 0;
-    bool stopped_early = false;     ///< --max-runtime or a signal: the rest is for the next run
+    bool stopped_early = false;  ///< --max-runtime or a signal: the rest is for the next run
     std::size_t files_left = 0;
     bool rebuild_discarded = false;  ///< a stopped --rebuild is thrown away; the live index stays
 };

@@ -178,7 +178,9 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (vm["compact"].as<bool>()) {
             const bool into_single = options.layout && options.layout->kind == LayoutKind::Single;
-            compact_index(db, into_single, options.lock_timeout_seconds);
+            const std::string removed =
+                describe_leftovers(compact_index(db, into_single, options.lock_timeout_seconds));
+            if (!removed.empty()) err << "izdeu-index: " << removed << "\n";
             if (!vm["quiet"].as<bool>()) err << "izdeu-index: compacted " << db << "\n";
             return kIndexOk;
         }
@@ -261,6 +263,11 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
     options.on_problem = [&](const std::string& where, const std::string& reason) {
         if (progress) err << "\r\033[K";
         err << "izdeu-index: " << where << ": " << reason << "\n";
+    };
+    // Heard even under --quiet: a one-time event that an operator should know happened.
+    options.on_notice = [&](const std::string& what) {
+        if (progress) err << "\r\033[K";
+        err << "izdeu-index: " << what << "\n";
     };
     options.on_note = [&](const std::string& where, const std::string& note) {
         if (quiet) return;
