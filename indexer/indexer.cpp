@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -103,9 +104,36 @@ bool streamable_feed(std::string_view head) {
     return is_valid_utf8(head.substr(0, end));
 }
 
-void build_into(const Article& article, const std::string& path, Analyzer& analyzer, TaskResult& r) {
+std::string megabytes(std::uint64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    return text;
+}
+
+/// Why an article of this many bytes is refused, or an empty string.
+std::string oversize(std::uint64_t bytes, const ArticleLimits& limits) {
+    if (bytes <= limits.max_bytes) return {};
+    return "article of " + megabytes(bytes) + ", over the limit of " + megabytes(limits.max_bytes) +
+           " for one article (--max-article-size); not indexed";
+}
+
+/// Builds an article's document unless it is over a limit: one article with millions of
+/// distinct tokens grew an index tenfold and slowed every query.
+void build_into(const Article& article, const std::string& path, Analyzer& analyzer, const ArticleLimits& limits,
+                TaskResult& r, const std::string& where) {
     for (const std::string& w : article.warnings) r.notes.push_back(w);
-    r.documents.push_back(build_document(article, path, analyzer));
+    if (std::string why = oversize(article.title.size() + article.body.size(), limits); !why.empty()) {
+        r.problems.push_back({where, why});
+        return;
+    }
+    BuiltDocument built = build_document(article, path, analyzer);
+    if (const Xapian::termcount terms = built.document.termlist_count(); terms > limits.max_terms) {
+        r.problems.push_back({where, "article with " + std::to_string(terms) + " distinct terms, over the limit of " +
+                                         std::to_string(limits.max_terms) +
+                                         " for one article (--max-article-terms); not indexed"});
+        return;
+    }
+    r.documents.push_back(std::move(built));
     if (r.documents.back().invalid_utf8 > 0) {
         r.problems.push_back({path, std::to_string(r.documents.back().invalid_utf8) +
                                         " invalid UTF-8 sequence(s) replaced in \"" + article.id + "\""});
@@ -117,7 +145,7 @@ void build_into(const Article& article, const std::string& path, Analyzer& analy
 /// Returns the final part, which carries the file's hash and whole-file verdict, or nothing
 /// when the feed is not UTF-8 and must be decoded whole.
 std::optional<TaskResult> process_feed(const Task& task, std::size_t index, Analyzer& analyzer,
-                                       const std::function<bool(TaskResult)>& emit) {
+                                       const ArticleLimits& limits, const std::function<bool(TaskResult)>& emit) {
     TaskResult r;
     r.task = index;
     schema::Hash64Stream hash;
@@ -159,7 +187,7 @@ std::optional<TaskResult> process_feed(const Task& task, std::size_t index, Anal
                 batch.problems.push_back(
                     {where, "duplicate id \"" + article.id + "\" (this line replaces an earlier one)"});
             }
-            build_into(article, task.file.path, analyzer, batch);
+            build_into(article, task.file.path, analyzer, limits, batch, where);
             ++articles;
         }
         parsed.articles.clear();
@@ -179,13 +207,20 @@ std::optional<TaskResult> process_feed(const Task& task, std::size_t index, Anal
     return r;
 }
 
-TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer,
+TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer, const ArticleLimits& limits,
                    const std::function<bool(TaskResult)>& emit) {
     TaskResult r;
     r.task = index;
     try {
         if (task.file.kind == InputKind::Jsonl) {
-            if (std::optional<TaskResult> streamed = process_feed(task, index, analyzer, emit)) return *streamed;
+            if (std::optional<TaskResult> streamed = process_feed(task, index, analyzer, limits, emit)) {
+                return *streamed;
+            }
+        }
+        // A .txt file is one article: one over the limit is refused before it is read (and,
+        // failing as a whole, named again on every run until it is fixed).
+        if (task.file.kind == InputKind::Article && !task.file.gzip) {
+            if (std::string why = oversize(task.file.size, limits); !why.empty()) throw ArticleError(why);
         }
         std::string bytes = read_file_bytes(task.file);
         r.bytes = bytes.size();
@@ -197,7 +232,11 @@ TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer,
         ReadResult read = parse_input(task.file, bytes);
         r.problems = std::move(read.problems);
         r.notes = std::move(read.notes);
-        for (const Article& article : read.articles) build_into(article, task.file.path, analyzer, r);
+        for (const Article& article : read.articles)
+            build_into(article, task.file.path, analyzer, limits, r, task.file.path);
+        if (task.file.kind == InputKind::Article && r.documents.empty() && !r.problems.empty()) {
+            throw ArticleError(r.problems.back().reason);
+        }
     } catch (const ArticleError& e) {
         r.failed = true;
         r.failure = e.what();
@@ -757,7 +796,7 @@ IndexSummary run_index(const IndexOptions& options) {
                     const std::size_t i = next_task.fetch_add(1);
                     if (i >= tasks.size()) break;
                     auto emit = [&](TaskResult part) { return queue.push(std::move(part)); };
-                    if (!queue.push(process(tasks[i], i, analyzer, emit))) break;
+                    if (!queue.push(process(tasks[i], i, analyzer, options.limits, emit))) break;
                 }
             } catch (...) {
                 std::lock_guard lock(worker_error_mutex);

@@ -16,6 +16,13 @@
 
 namespace izdeu {
 
+/// Limits on one article, far above real news (the longest article of the benchmark corpus is
+/// well under 1 MB): an article over them is refused and named.
+struct ArticleLimits {
+    std::uint64_t max_bytes = 16'000'000;  ///< --max-article-size: title and body, in bytes
+    std::size_t max_terms = 200'000;       ///< --max-article-terms: distinct terms of its document
+};
+
 struct IndexOptions {
     std::string database;
     std::vector<std::string> inputs;
@@ -25,6 +32,7 @@ struct IndexOptions {
     std::optional<Layout> layout;        ///< --shards N / --shard-by year; nullopt = keep the existing
     bool delete_missing = true;          ///< delete documents of files that disappeared
     DeletionLimits deletion;             ///< the brake on deleting most of a folder
+    ArticleLimits limits;                ///< the largest article indexed
     std::optional<std::string> id_root;  ///< --root: the folder .txt ids are relative to
     bool spelling = true;                ///< build the spelling dictionary
     unsigned jobs = 2;                   ///< worker threads for reading and analysis

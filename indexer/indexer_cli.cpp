@@ -109,6 +109,8 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("no-delete", po::bool_switch(), "keep documents of files that disappeared")
         ("max-delete", po::value<std::string>(), "delete nothing from a folder when more than this percentage of its articles are gone (0-100, default 20)")
         ("allow-mass-delete", po::bool_switch(&options.deletion.allow_mass_delete), "delete whatever is gone, even all of an empty folder")
+        ("max-article-size", po::value<std::string>(), "refuse an article larger than this many MB (0.001-4096, default 16)")
+        ("max-article-terms", po::value<std::string>(), "refuse an article with more distinct terms than this (1000-100000000, default 200000)")
         ("root", po::value<std::string>(), "the folder article ids are relative to (recorded by the first run; default: the folder that holds every PATH)")
         ("include", po::value(&options.walk.include)->composing(), "only files matching this glob (repeatable)")
         ("exclude", po::value(&options.walk.exclude)->composing(), "skip files and folders matching this glob (repeatable)")
@@ -224,6 +226,14 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         if (vm.count("max-delete")) {
             options.deletion.max_share =
                 parse_decimal("--max-delete", vm["max-delete"].as<std::string>(), 0, 100) / 100;
+        }
+        if (vm.count("max-article-size")) {
+            options.limits.max_bytes = static_cast<std::uint64_t>(
+                parse_decimal("--max-article-size", vm["max-article-size"].as<std::string>(), 0.001, 4096) * 1e6);
+        }
+        if (vm.count("max-article-terms")) {
+            options.limits.max_terms =
+                parse_whole_number("--max-article-terms", vm["max-article-terms"].as<std::string>(), 1000, 100000000);
         }
         if (vm.count("root")) options.id_root = vm["root"].as<std::string>();
     } catch (const po::error& e) {
