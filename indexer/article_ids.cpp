@@ -50,7 +50,7 @@ std::string relative_id(const std::string& file, const std::string& root) {
 }  // namespace
 
 std::string choose_id_root(const std::optional<std::string>& given, const std::string& recorded,
-                           const std::vector<std::string>& walked_roots, bool legacy_index) {
+                           const std::vector<std::string>& walked_roots, bool legacy_index, bool fresh_build) {
     if (given) {
         std::error_code ec;
         if (!fs::is_directory(*given, ec)) throw UsageError("--root " + *given + " is not a folder");
@@ -61,13 +61,17 @@ std::string choose_id_root(const std::optional<std::string>& given, const std::s
         }
         return root;
     }
-    if (!recorded.empty()) return recorded;
     std::vector<std::string> folders;
     for (const std::string& r : walked_roots) {
         std::error_code ec;
         const std::string path = resolved(r);
         folders.push_back(fs::is_directory(path, ec) ? path : fs::path(path).parent_path().string());
     }
+    // A fresh build holds only what it is given, so it may move a root that does not cover it.
+    const bool covers = std::all_of(folders.begin(), folders.end(), [&](const std::string& f) {
+        return relative_id(f, recorded) != f || f == recorded;
+    });
+    if (!recorded.empty() && (!fresh_build || covers)) return recorded;
     if (folders.empty()) return {};
     const std::string common = common_folder(folders);
     if (legacy_index && std::any_of(folders.begin(), folders.end(), [&](const auto& f) { return f != common; })) {

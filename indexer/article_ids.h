@@ -25,12 +25,13 @@ namespace izdeu {
 /// The id root of this run, absolute with symbolic links resolved.
 /// `given` is --root; `recorded` what the index holds (empty: nothing recorded); `walked_roots`
 /// the files and folders named on the command line that exist; `legacy_index` whether the index
-/// already has articles made before the id root was recorded. With nothing given or recorded,
+/// already has articles made before the id root was recorded; `fresh_build` a --rebuild, which
+/// keeps the recorded root only when it holds every path named. With nothing given or recorded,
 /// the root is the deepest folder that holds every named file and folder (for one folder, that
 /// folder: the ids indexes made before kept). Throws UsageError (a --root that contradicts the
 /// index) or DatabaseError (an old index named with several folders: its ids are ambiguous).
 std::string choose_id_root(const std::optional<std::string>& given, const std::string& recorded,
-                           const std::vector<std::string>& walked_roots, bool legacy_index);
+                           const std::vector<std::string>& walked_roots, bool legacy_index, bool fresh_build);
 
 /// Sets each file's id to its path relative to id_root (or its absolute path outside it).
 void assign_article_ids(std::vector<InputFile>& files, const std::string& id_root);

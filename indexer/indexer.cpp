@@ -713,7 +713,7 @@ IndexSummary run_index(const IndexOptions& options) {
     }
     const std::string id_root =
         choose_id_root(options.id_root, options.rebuild && options.id_root ? std::string() : recorded_root,
-                       walked.roots, legacy_index);
+                       walked.roots, legacy_index, options.rebuild);
     assign_article_ids(walked.files, id_root);
     std::vector<std::pair<std::string, std::string>> identity = {
         {std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
