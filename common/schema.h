@@ -60,6 +60,9 @@ inline constexpr std::string_view kMetaAnalyzerOptions = "izdeu:analyzer-options
 inline constexpr std::string_view kMetaLastRun = "izdeu:last-run";
 inline constexpr std::string_view kMetaFilePrefix = "izdeu:file:";      ///< + path -> FileState
 inline constexpr std::string_view kMetaFailedPrefix = "izdeu:failed:";  ///< + path -> reason
+/// The absolute folder .txt ids are relative to (see indexer/article_ids.h); absent in indexes
+/// made before it was recorded.
+inline constexpr std::string_view kMetaIdRoot = "izdeu:id-root";
 
 /// Xapian's term length limit is 245 bytes; leave room for prefixes.
 inline constexpr size_t kMaxTermBytes = 240;

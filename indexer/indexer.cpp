@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -19,6 +20,8 @@
 #include <xapian.h>
 #include <nlohmann/json.hpp>
 
+#include "article_ids.h"
+#include "deletion_plan.h"
 #include "document_builder.h"
 #include "errors.h"
 #include "input_reader.h"
@@ -62,11 +65,6 @@ std::optional<FileState> decode_state(const std::string& value) {
     return s;
 }
 
-bool under_root(const std::string& path, const std::string& root) {
-    return path == root ||
-           (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/');
-}
-
 struct Task {
     InputFile file;
     std::optional<FileState> previous;
@@ -106,9 +104,36 @@ bool streamable_feed(std::string_view head) {
     return is_valid_utf8(head.substr(0, end));
 }
 
-void build_into(const Article& article, const std::string& path, Analyzer& analyzer, TaskResult& r) {
+std::string megabytes(std::uint64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    return text;
+}
+
+/// Why an article of this many bytes is refused, or an empty string.
+std::string oversize(std::uint64_t bytes, const ArticleLimits& limits) {
+    if (bytes <= limits.max_bytes) return {};
+    return "article of " + megabytes(bytes) + ", over the limit of " + megabytes(limits.max_bytes) +
+           " for one article (--max-article-size); not indexed";
+}
+
+/// Builds an article's document unless it is over a limit: one article with millions of
+/// distinct tokens grew an index tenfold and slowed every query.
+void build_into(const Article& article, const std::string& path, Analyzer& analyzer, const ArticleLimits& limits,
+                TaskResult& r, const std::string& where) {
     for (const std::string& w : article.warnings) r.notes.push_back(w);
-    r.documents.push_back(build_document(article, path, analyzer));
+    if (std::string why = oversize(article.title.size() + article.body.size(), limits); !why.empty()) {
+        r.problems.push_back({where, why});
+        return;
+    }
+    BuiltDocument built = build_document(article, path, analyzer);
+    if (const Xapian::termcount terms = built.document.termlist_count(); terms > limits.max_terms) {
+        r.problems.push_back({where, "article with " + std::to_string(terms) + " distinct terms, over the limit of " +
+                                         std::to_string(limits.max_terms) +
+                                         " for one article (--max-article-terms); not indexed"});
+        return;
+    }
+    r.documents.push_back(std::move(built));
     if (r.documents.back().invalid_utf8 > 0) {
         r.problems.push_back({path, std::to_string(r.documents.back().invalid_utf8) +
                                         " invalid UTF-8 sequence(s) replaced in \"" + article.id + "\""});
@@ -120,7 +145,7 @@ void build_into(const Article& article, const std::string& path, Analyzer& analy
 /// Returns the final part, which carries the file's hash and whole-file verdict, or nothing
 /// when the feed is not UTF-8 and must be decoded whole.
 std::optional<TaskResult> process_feed(const Task& task, std::size_t index, Analyzer& analyzer,
-                                       const std::function<bool(TaskResult)>& emit) {
+                                       const ArticleLimits& limits, const std::function<bool(TaskResult)>& emit) {
     TaskResult r;
     r.task = index;
     schema::Hash64Stream hash;
@@ -162,7 +187,7 @@ std::optional<TaskResult> process_feed(const Task& task, std::size_t index, Anal
                 batch.problems.push_back(
                     {where, "duplicate id \"" + article.id + "\" (this line replaces an earlier one)"});
             }
-            build_into(article, task.file.path, analyzer, batch);
+            build_into(article, task.file.path, analyzer, limits, batch, where);
             ++articles;
         }
         parsed.articles.clear();
@@ -182,13 +207,20 @@ std::optional<TaskResult> process_feed(const Task& task, std::size_t index, Anal
     return r;
 }
 
-TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer,
+TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer, const ArticleLimits& limits,
                    const std::function<bool(TaskResult)>& emit) {
     TaskResult r;
     r.task = index;
     try {
         if (task.file.kind == InputKind::Jsonl) {
-            if (std::optional<TaskResult> streamed = process_feed(task, index, analyzer, emit)) return *streamed;
+            if (std::optional<TaskResult> streamed = process_feed(task, index, analyzer, limits, emit)) {
+                return *streamed;
+            }
+        }
+        // A .txt file is one article: one over the limit is refused before it is read (and,
+        // failing as a whole, named again on every run until it is fixed).
+        if (task.file.kind == InputKind::Article && !task.file.gzip) {
+            if (std::string why = oversize(task.file.size, limits); !why.empty()) throw ArticleError(why);
         }
         std::string bytes = read_file_bytes(task.file);
         r.bytes = bytes.size();
@@ -200,7 +232,11 @@ TaskResult process(const Task& task, std::size_t index, Analyzer& analyzer,
         ReadResult read = parse_input(task.file, bytes);
         r.problems = std::move(read.problems);
         r.notes = std::move(read.notes);
-        for (const Article& article : read.articles) build_into(article, task.file.path, analyzer, r);
+        for (const Article& article : read.articles)
+            build_into(article, task.file.path, analyzer, limits, r, task.file.path);
+        if (task.file.kind == InputKind::Article && r.documents.empty() && !r.problems.empty()) {
+            throw ArticleError(r.problems.back().reason);
+        }
     } catch (const ArticleError& e) {
         r.failed = true;
         r.failure = e.what();
@@ -326,8 +362,8 @@ constexpr std::size_t kSpellingMaxPendingIncremental = 200000;
 /// between shard commits makes the next run redo those files rather than lose them.
 class IndexWriter {
   public:
-    IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary)
-        : shards_(shards), options_(options), summary_(summary), fresh_build_(options.rebuild) {
+    IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary, IdOwners& owners)
+        : shards_(shards), options_(options), summary_(summary), owners_(owners), fresh_build_(options.rebuild) {
         grow_workers();
     }
     ~IndexWriter() { stop(); }
@@ -348,6 +384,7 @@ class IndexWriter {
             if (first_problem_.count(r.task) == 0 && !r.problems.empty())
                 first_problem_[r.task] = r.problems.front().reason;
             for (BuiltDocument& built : r.documents) {
+                if (!claimed(built, path, r.task)) continue;
                 feed_ids->insert(built.id_term);
                 write(std::move(built));
             }
@@ -367,6 +404,7 @@ class IndexWriter {
         if (r.failed) {
             feed_ids_.erase(r.task);
             first_problem_.erase(r.task);
+            id_clashes_.erase(r.task);
             ++summary_.failed;
             problem_(path, r.failure);
             // Kept for --stats and retried next run: no state is saved for a failed file.
@@ -381,6 +419,7 @@ class IndexWriter {
             ++summary_.unchanged;
         } else {
             for (BuiltDocument& built : r.documents) {
+                if (!claimed(built, path, r.task)) continue;
                 ids->insert(built.id_term);
                 write(std::move(built));
             }
@@ -388,8 +427,16 @@ class IndexWriter {
             delete_documents_of(path, ids);
         }
         if (earlier_problem.empty() && !r.problems.empty()) earlier_problem = r.problems.front().reason;
-        set_state_metadata(failed_key(path), earlier_problem.empty() ? std::string() : earlier_problem + "\t" + path);
         FileState state{task.file.size, task.file.mtime_ns, r.content_hash, path};
+        if (auto clash = id_clashes_.find(r.task); clash != id_clashes_.end()) {
+            // Recorded (so a vanished file's articles are still deleted) but never as up to
+            // date: the file is read and the clash reported again on every run until it is fixed.
+            earlier_problem = clash->second;
+            state.mtime_ns = -1;
+            state.hash = "id-clash";
+            id_clashes_.erase(clash);
+        }
+        set_state_metadata(failed_key(path), earlier_problem.empty() ? std::string() : earlier_problem + "\t" + path);
         set_state_metadata(file_state_key(path), encode_state(state));
         ++pending_;
         maybe_commit();
@@ -449,6 +496,19 @@ class IndexWriter {
     }
 
   private:
+    /// Whether this file may write the article's id; a clash is counted and reported.
+    bool claimed(const BuiltDocument& built, const std::string& path, std::size_t task) {
+        const std::string other = owners_.claim(built.id_term, path);
+        if (other.empty()) return true;
+        const std::string reason = "article id \"" + built.id_term.substr(schema::kIdPrefix.size()) +
+                                   "\" is already given by " + other +
+                                   "; not indexed (ids must be unique in one index)";
+        ++summary_.failed;
+        problem_(path, reason);
+        id_clashes_.emplace(task, reason);
+        return false;
+    }
+
     void move_counters() {
         summary_.added += counters_.added - std::min(counters_.added.load(), counters_.moved.load());
         summary_.updated += counters_.updated + std::min(counters_.added.load(), counters_.moved.load());
@@ -538,6 +598,9 @@ class IndexWriter {
     ShardSet& shards_;
     const IndexOptions& options_;
     IndexSummary& summary_;
+    IdOwners& owners_;
+    /// Files that gave an id another file gives, by task: the first clash's reason.
+    std::unordered_map<std::size_t, std::string> id_clashes_;
     Counters counters_;
     std::vector<std::unique_ptr<ShardWorker>> workers_;
     struct SpellingCount {
@@ -619,6 +682,9 @@ IndexSummary run_index(const IndexOptions& options) {
     // One writer part per core, up to 4 (each part is merged at the end: more parts, more merging).
     shard_options.build_parts = std::clamp(options.jobs, 1u, 4u);
     ShardSet shards(shard_options);
+    if (const std::string removed = describe_leftovers(shards.removed_leftovers()); !removed.empty()) {
+        if (options.on_notice) options.on_notice(removed);
+    }
     const Analyzer identity_probe(options.analyzer);
     const std::string fingerprint = identity_probe.fingerprint();
     try {
@@ -629,7 +695,27 @@ IndexSummary run_index(const IndexOptions& options) {
     } catch (const Xapian::Error& e) {
         throw DatabaseError("cannot read database " + options.database + ": " + e.get_description());
     }
-    shards.set_identity({
+    // The index as it was committed: who owns each id, how many articles each file gave, and
+    // the folder ids are relative to. (A fresh build reads only that folder from it.)
+    std::optional<Xapian::Database> before;
+    std::string recorded_root;
+    bool legacy_index = false;
+    try {
+        std::error_code ec;
+        if (std::filesystem::exists(options.database, ec)) {
+            Xapian::Database live(options.database);
+            recorded_root = live.get_metadata(std::string(schema::kMetaIdRoot));
+            legacy_index = !options.rebuild && recorded_root.empty() && live.get_doccount() > 0;
+            if (!options.rebuild) before = live;
+        }
+    } catch (const Xapian::Error& e) {
+        throw DatabaseError("cannot read database " + options.database + ": " + e.get_description());
+    }
+    const std::string id_root =
+        choose_id_root(options.id_root, options.rebuild && options.id_root ? std::string() : recorded_root,
+                       walked.roots, legacy_index, options.rebuild);
+    assign_article_ids(walked.files, id_root);
+    std::vector<std::pair<std::string, std::string>> identity = {
         {std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
         {std::string(schema::kMetaAnalyzer), fingerprint},
         {std::string(schema::kMetaAnalyzerOptions),
@@ -638,7 +724,9 @@ IndexSummary run_index(const IndexOptions& options) {
                         {"kazakh_lexicon", options.analyzer.kazakh_lexicon_path},
                         {"russian_dictionary", options.analyzer.russian_dictionary_path}}
              .dump()},
-    });
+    };
+    if (!id_root.empty()) identity.emplace_back(std::string(schema::kMetaIdRoot), id_root);
+    shards.set_identity(identity);
 
     // What the database knows of each file (none for a fresh build: everything is read).
     std::unordered_map<std::string, FileState> known;
@@ -667,7 +755,31 @@ IndexSummary run_index(const IndexOptions& options) {
         tasks.push_back({std::move(f), std::move(previous)});
     }
 
-    IndexWriter writer(shards, options, summary);
+    // Decided before anything is written: the files this run deletes may hand their ids over.
+    DeletionPlan deletions;
+    std::unordered_map<std::string, std::string> path_of_file_term;
+    if (options.delete_missing && !options.rebuild) {
+        // Articles per file count only when some file is gone (the usual run has none).
+        const bool any_gone =
+            std::any_of(known.begin(), known.end(), [&](const auto& k) { return !seen.count(k.first); });
+        std::vector<IndexedFile> indexed;
+        for (const auto& [path, state] : known) {
+            const std::string term = schema::source_file_term(path);
+            path_of_file_term.emplace(term, path);
+            const bool count = any_gone && before;
+            indexed.push_back({path, count ? std::max<std::size_t>(1, before->get_termfreq(term)) : 1});
+        }
+        std::vector<std::string> unreadable;
+        for (const WalkProblem& p : walked.problems) unreadable.push_back(p.path);
+        deletions = plan_deletions(walked.roots, unreadable, seen, indexed, options.deletion);
+    } else {
+        for (const auto& [path, state] : known) path_of_file_term.emplace(schema::source_file_term(path), path);
+    }
+    std::unordered_set<std::string> leaving;
+    for (const std::string& path : deletions.doomed) leaving.insert(schema::source_file_term(path));
+    IdOwners owners(before ? &*before : nullptr, std::move(path_of_file_term), std::move(leaving));
+
+    IndexWriter writer(shards, options, summary, owners);
     const unsigned jobs = std::max(1u, options.jobs);
     ResultQueue queue(std::max<std::size_t>(16, jobs * 8));
     std::atomic<std::size_t> next_task{0};
@@ -685,7 +797,7 @@ IndexSummary run_index(const IndexOptions& options) {
                     const std::size_t i = next_task.fetch_add(1);
                     if (i >= tasks.size()) break;
                     auto emit = [&](TaskResult part) { return queue.push(std::move(part)); };
-                    if (!queue.push(process(tasks[i], i, analyzer, emit))) break;
+                    if (!queue.push(process(tasks[i], i, analyzer, options.limits, emit))) break;
                 }
             } catch (...) {
                 std::lock_guard lock(worker_error_mutex);
@@ -732,13 +844,12 @@ IndexSummary run_index(const IndexOptions& options) {
     if (summary.stopped_early) {
         summary.files_left = tasks.size() - done;
     } else if (options.delete_missing && !options.rebuild) {
-        // Files that were under a walked root and are gone now.
-        for (const auto& [path, state] : known) {
-            if (seen.count(path)) continue;
-            bool in_scope = false;
-            for (const std::string& root : walked.roots) in_scope |= under_root(path, root);
-            if (in_scope) writer.delete_file(state);
+        // Files that were under a walked root and are gone now, unless the brake holds them.
+        for (std::size_t i = 0; i < deletions.refusals.size(); ++i) {
+            ++summary.failed;
+            report(deletions.held_by[i], deletions.refusals[i]);
         }
+        for (const std::string& path : deletions.doomed) writer.delete_file(known.at(path));
     }
     writer.collect();
     summary.rebuild_discarded = options.rebuild && summary.stopped_early;

@@ -10,27 +10,40 @@
 #include <vector>
 
 #include "analyzer.h"
+#include "deletion_plan.h"
 #include "shard_set.h"
 #include "source_walker.h"
 
 namespace izdeu {
+
+/// Limits on one article, far above real news (the longest article of the benchmark corpus is
+/// well under 1 MB): an article over them is refused and named.
+struct ArticleLimits {
+    std::uint64_t max_bytes = 16'000'000;  ///< --max-article-size: title and body, in bytes
+    std::size_t max_terms = 200'000;       ///< --max-article-terms: distinct terms of its document
+};
 
 struct IndexOptions {
     std::string database;
     std::vector<std::string> inputs;
     WalkOptions walk;
     AnalyzerOptions analyzer;
-    bool rebuild = false;            ///< build a new index beside the live one, then swap it in
-    std::optional<Layout> layout;    ///< --shards N / --shard-by year; nullopt = keep the existing
-    bool delete_missing = true;      ///< delete documents of files that disappeared
-    bool spelling = true;            ///< build the spelling dictionary
-    unsigned jobs = 2;               ///< worker threads for reading and analysis
-    std::size_t commit_every = 2000; ///< articles between commits
+    bool rebuild = false;                ///< build a new index beside the live one, then swap it in
+    std::optional<Layout> layout;        ///< --shards N / --shard-by year; nullopt = keep the existing
+    bool delete_missing = true;          ///< delete documents of files that disappeared
+    DeletionLimits deletion;             ///< the brake on deleting most of a folder
+    ArticleLimits limits;                ///< the largest article indexed
+    std::optional<std::string> id_root;  ///< --root: the folder .txt ids are relative to
+    bool spelling = true;                ///< build the spelling dictionary
+    unsigned jobs = 2;                   ///< worker threads for reading and analysis
+    std::size_t commit_every = 2000;     ///< articles between commits
     double lock_timeout_seconds = 60;
     std::optional<double> max_runtime_seconds;
     const std::atomic<bool>* stop_requested = nullptr;  ///< set by a signal handler
     /// Called for every problem (path or path:line, reason), as it happens.
     std::function<void(const std::string& where, const std::string& reason)> on_problem;
+    /// Called for what the user must hear even under --quiet but is no failure (leftovers removed).
+    std::function<void(const std::string& what)> on_notice;
     /// Called for notes worth logging (an encoding conversion).
     std::function<void(const std::string& where, const std::string& note)> on_note;
     /// Called after each file, for a progress display.
@@ -42,7 +55,7 @@ struct IndexSummary {
     std::size_t files = 0;
     std::uint64_t bytes = 0;
     double seconds = 0;
-    bool stopped_early = false;     ///< --max-runtime or a signal: the rest is for the next run
+    bool stopped_early = false;  ///< --max-runtime or a signal: the rest is for the next run
     std::size_t files_left = 0;
     bool rebuild_discarded = false;  ///< a stopped --rebuild is thrown away; the live index stays
 };

@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "indexer.h"
 #include "kazakh_stemmer.h"
+#include "number_option.h"
 #include "russian_stemmer.h"
 #include "shard_set.h"
 
@@ -33,17 +34,23 @@ constexpr const char* kExitCodes =
     "  75  the database is locked by another izdeu-index (after --lock-timeout)\n"
     "  130, 143  stopped by SIGINT or SIGTERM at a commit point; the next run goes on\n";
 
+/// Upper bounds of numeric options: far above any sensible value, low enough to catch a typo.
+constexpr double kMaxLockTimeoutSeconds = 7 * 86400;
+constexpr std::uint64_t kMaxCommitEvery = 10000000;
+
 /// Parses "90", "90s", "15m", "2h", "1d" into seconds.
 double parse_duration(const std::string& text) {
-    if (text.empty()) throw UsageError("empty duration");
-    size_t used = 0;
+    const auto bad = [&] {
+        return UsageError("--max-runtime takes a duration of 0 or more (90, 90s, 15m, 2h, 1d), not '" + text + "'");
+    };
+    std::size_t used = 0;
     double value = 0;
     try {
         value = std::stod(text, &used);
     } catch (const std::exception&) {
-        throw UsageError("bad duration '" + text + "' (examples: 90, 90s, 15m, 2h)");
+        throw bad();
     }
-    std::string unit = text.substr(used);
+    const std::string unit = text.substr(used);
     double scale = 1;
     if (unit.empty() || unit == "s")
         scale = 1;
@@ -54,8 +61,8 @@ double parse_duration(const std::string& text) {
     else if (unit == "d")
         scale = 86400;
     else
-        throw UsageError("bad duration unit in '" + text + "' (use s, m, h or d)");
-    if (value < 0 || !std::isfinite(value)) throw UsageError("bad duration '" + text + "'");
+        throw bad();
+    if (value < 0 || !std::isfinite(value)) throw bad();
     return value * scale;
 }
 
@@ -102,12 +109,17 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("db", po::value(&db), "database folder (default: $IZDEU_DB, else $XDG_DATA_HOME/izdeu/db, else ~/.local/share/izdeu/db)")
         ("rebuild", po::bool_switch(&options.rebuild), "start from an empty database (needed after an analyzer change)")
         ("no-delete", po::bool_switch(), "keep documents of files that disappeared")
+        ("max-delete", po::value<std::string>(), "delete nothing from a folder when more than this percentage of its articles are gone (0-100, default 20)")
+        ("allow-mass-delete", po::bool_switch(&options.deletion.allow_mass_delete), "delete whatever is gone, even all of an empty folder")
+        ("max-article-size", po::value<std::string>(), "refuse an article larger than this many MB (0.001-4096, default 16)")
+        ("max-article-terms", po::value<std::string>(), "refuse an article with more distinct terms than this (1000-100000000, default 200000)")
+        ("root", po::value<std::string>(), "the folder article ids are relative to (recorded by the first run; default: the folder that holds every PATH)")
         ("include", po::value(&options.walk.include)->composing(), "only files matching this glob (repeatable)")
         ("exclude", po::value(&options.walk.exclude)->composing(), "skip files and folders matching this glob (repeatable)")
         ("hidden", po::bool_switch(&options.walk.hidden), "also index hidden files and folders")
-        ("jobs,j", po::value(&options.jobs), "worker threads for parsing and analysis, and parts a --rebuild writes at once (up to 4; default: the number of cores)")
-        ("commit-every", po::value(&options.commit_every), "commit after this many articles (default 2000)")
-        ("lock-timeout", po::value(&options.lock_timeout_seconds), "seconds to wait for another indexer's lock (default 60)")
+        ("jobs,j", po::value<std::string>(), "worker threads for parsing and analysis, and parts a --rebuild writes at once (up to 4; default: the number of cores)")
+        ("commit-every", po::value<std::string>(), "commit after this many articles (default 2000)")
+        ("lock-timeout", po::value<std::string>(), "seconds to wait for another indexer's lock (default 60)")
         ("max-runtime", po::value(&max_runtime), "stop cleanly at a commit point after this long (90s, 15m, 2h)")
         ("quiet,q", po::bool_switch(), "no progress and no summary unless --summary is given")
         ("summary", po::value(&summary_format)->implicit_value("text"), "print a summary line: text or json")
@@ -116,7 +128,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("no-keyboard-folding", po::bool_switch(), "no keyboard-folded Kazakh terms (for evaluation)")
         ("russian-dictionary", po::value(&russian_dictionary), "hunspell-ru dictionary guiding the Russian stemmer, or none (default: /usr/share/hunspell/ru_RU.dic when installed)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list guiding the stemmer, e.g. /usr/share/hunspell/kk_KZ.dic (default: none)")
-        ("shards", po::value<unsigned>(), "split the index into N shards written in parallel (with --rebuild or a new index; 1 = one database)")
+        ("shards", po::value<std::string>(), "split the index into N shards written in parallel (with --rebuild or a new index; 1 = one database)")
         ("shard-by", po::value<std::string>(), "hash (by article id; the default with --shards) or year (one shard per publication year)")
         ("compact", po::bool_switch(), "compact the index (merge all shards into one with --shards 1) beside the live one, then swap it in")
         ("stats", po::value(&stats_format)->implicit_value("text"), "print database statistics (text or json) and exit");
@@ -142,6 +154,11 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (db.empty()) db = default_database_path(context.env);
         options.database = db;
+        if (std::error_code ec; std::filesystem::exists(db, ec) && !std::filesystem::is_directory(db, ec)) {
+            throw UsageError("--db " + db +
+                             " is a file; izdeu-index needs a database folder (one is created when "
+                             "it does not exist)");
+        }
         if (vm.count("shard-by")) {
             const std::string by = vm["shard-by"].as<std::string>();
             if (by == "year") {
@@ -150,9 +167,13 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
                 throw UsageError("--shard-by takes hash or year");
             }
         }
+        if (vm.count("lock-timeout")) {
+            options.lock_timeout_seconds =
+                parse_decimal("--lock-timeout", vm["lock-timeout"].as<std::string>(), 0, kMaxLockTimeoutSeconds);
+        }
         if (vm.count("shards")) {
-            const unsigned n = vm["shards"].as<unsigned>();
-            if (n < 1 || n > 256) throw UsageError("--shards must be between 1 and 256");
+            const auto n =
+                static_cast<unsigned>(parse_whole_number("--shards", vm["shards"].as<std::string>(), 1, 256));
             if (options.layout && options.layout->kind == LayoutKind::Year) {
                 throw UsageError("--shards and --shard-by year do not go together");
             }
@@ -162,7 +183,9 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (vm["compact"].as<bool>()) {
             const bool into_single = options.layout && options.layout->kind == LayoutKind::Single;
-            compact_index(db, into_single, options.lock_timeout_seconds);
+            const std::string removed =
+                describe_leftovers(compact_index(db, into_single, options.lock_timeout_seconds));
+            if (!removed.empty()) err << "izdeu-index: " << removed << "\n";
             if (!vm["quiet"].as<bool>()) err << "izdeu-index: compacted " << db << "\n";
             return kIndexOk;
         }
@@ -201,9 +224,26 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (options.inputs.empty()) throw UsageError("no input: give files or folders to index");
         if (!max_runtime.empty()) options.max_runtime_seconds = parse_duration(max_runtime);
-        if (options.jobs == 0 || options.jobs > 256) throw UsageError("--jobs must be between 1 and 256");
-        if (options.commit_every == 0) throw UsageError("--commit-every must be at least 1");
-        if (options.lock_timeout_seconds < 0) throw UsageError("--lock-timeout must not be negative");
+        if (vm.count("jobs")) {
+            options.jobs = static_cast<unsigned>(parse_whole_number("--jobs", vm["jobs"].as<std::string>(), 1, 256));
+        }
+        if (vm.count("commit-every")) {
+            options.commit_every =
+                parse_whole_number("--commit-every", vm["commit-every"].as<std::string>(), 1, kMaxCommitEvery);
+        }
+        if (vm.count("max-delete")) {
+            options.deletion.max_share =
+                parse_decimal("--max-delete", vm["max-delete"].as<std::string>(), 0, 100) / 100;
+        }
+        if (vm.count("max-article-size")) {
+            options.limits.max_bytes = static_cast<std::uint64_t>(
+                parse_decimal("--max-article-size", vm["max-article-size"].as<std::string>(), 0.001, 4096) * 1e6);
+        }
+        if (vm.count("max-article-terms")) {
+            options.limits.max_terms =
+                parse_whole_number("--max-article-terms", vm["max-article-terms"].as<std::string>(), 1000, 100000000);
+        }
+        if (vm.count("root")) options.id_root = vm["root"].as<std::string>();
     } catch (const po::error& e) {
         err << "izdeu-index: " << e.what() << " (see --help)\n";
         return kIndexUsage;
@@ -217,7 +257,8 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         err << "izdeu-index: " << e.what() << "\n";
         return kIndexLocked;
     } catch (const Xapian::Error& e) {
-        err << "izdeu-index: cannot read database " << db << ": " << e.get_description() << "\n";
+        err << "izdeu-index: cannot read the database at " << db << "; it may be damaged (check it with xapian-check) "
+            << "(Xapian: " << e.get_description() << ")\n";
         return kIndexDatabaseError;
     }
 
@@ -251,6 +292,11 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
     options.on_problem = [&](const std::string& where, const std::string& reason) {
         if (progress) err << "\r\033[K";
         err << "izdeu-index: " << where << ": " << reason << "\n";
+    };
+    // Heard even under --quiet: a one-time event that an operator should know happened.
+    options.on_notice = [&](const std::string& what) {
+        if (progress) err << "\r\033[K";
+        err << "izdeu-index: " << what << "\n";
     };
     options.on_note = [&](const std::string& where, const std::string& note) {
         if (quiet) return;
@@ -298,7 +344,8 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         err << "izdeu-index: " << e.what() << "\n";
         return kIndexDatabaseError;
     } catch (const Xapian::Error& e) {
-        err << "izdeu-index: database " << db << ": " << e.get_description() << " (the last commit is intact)\n";
+        err << "izdeu-index: writing the database at " << db
+            << " failed; the last commit is intact (Xapian: " << e.get_description() << ")\n";
         return kIndexDatabaseError;
     } catch (const std::system_error& e) {
         err << "izdeu-index: " << e.what() << "\n";

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -53,8 +55,20 @@ std::size_t route_by_hash(const std::string& id, std::size_t n) {
     return std::stoull(schema::hex_hash64(id), nullptr, 16) % n;
 }
 
-// Leftovers of fresh builds that were killed: their process is gone.
-void remove_stale_builds(const std::string& path) {
+std::uint64_t tree_bytes(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) return fs::file_size(path, ec);
+    std::uint64_t bytes = 0;
+    for (const auto& e : fs::recursive_directory_iterator(path, ec)) {
+        if (e.is_regular_file(ec)) bytes += e.file_size(ec);
+    }
+    return bytes;
+}
+
+// Leftovers of fresh builds and compactions that were killed: DIR.new-PID and its parts
+// (DIR.new-PID.part-N, .spelling), whose process is gone. A live PID is still building.
+std::vector<Leftover> remove_stale_builds(const std::string& path) {
+    std::vector<Leftover> removed;
     const fs::path live(path);
     std::error_code ec;
     const std::string prefix = live.filename().string() + ".new-";
@@ -62,9 +76,15 @@ void remove_stale_builds(const std::string& path) {
         const std::string name = e.path().filename().string();
         if (name.rfind(prefix, 0) != 0) continue;
         const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;  // still building
-        fs::remove_all(e.path(), ec);
+        // Still building (EPERM: alive, under another user).
+        if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
+        const std::uint64_t bytes = tree_bytes(e.path());
+        std::error_code removal;
+        fs::remove_all(e.path(), removal);
+        if (!removal) removed.push_back({e.path().string(), bytes});
     }
+    std::sort(removed.begin(), removed.end(), [](const Leftover& a, const Leftover& b) { return a.path < b.path; });
+    return removed;
 }
 
 void sync_tree(const std::string& dir) {
@@ -180,6 +200,19 @@ std::optional<Layout> existing_layout(const std::string& path, std::vector<std::
 
 }  // namespace
 
+std::string describe_leftovers(const std::vector<Leftover>& leftovers) {
+    if (leftovers.empty()) return {};
+    std::uint64_t bytes = 0;
+    std::string names;
+    for (const Leftover& l : leftovers) {
+        bytes += l.bytes;
+        names += (names.empty() ? "" : ", ") + fs::path(l.path).filename().string();
+    }
+    char size[32];
+    std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    return "removed what a killed rebuild or compaction left beside the index (" + std::string(size) + "): " + names;
+}
+
 std::string Layout::name() const {
     switch (kind) {
         case LayoutKind::Single:
@@ -245,7 +278,6 @@ ShardSet::ShardSet(const ShardSetOptions& options) : options_(options) {
                 }
             }
         }
-        remove_stale_builds(options_.path);
         root_ = options_.path + ".new-" + std::to_string(::getpid());
         fs::remove_all(root_, ec);
     } else {
@@ -283,6 +315,9 @@ ShardSet::ShardSet(const ShardSetOptions& options) : options_(options) {
             break;
     }
     if (layout_.kind != LayoutKind::Single) write_stub(root_);
+    // Any run cleans what a killed rebuild or compaction left beside the index (it can be as
+    // large as the index), not only the next rebuild: otherwise nothing ever says it is there.
+    leftovers_ = remove_stale_builds(options_.path);
 }
 
 ShardSet::~ShardSet() {
@@ -394,7 +429,7 @@ void ShardSet::publish() {
     root_ = options_.path;
 }
 
-void compact_index(const std::string& path, bool into_single, double lock_timeout_seconds) {
+std::vector<Leftover> compact_index(const std::string& path, bool into_single, double lock_timeout_seconds) {
     std::vector<std::string> names;
     const std::optional<Layout> layout = existing_layout(path, names);
     if (!layout) throw DatabaseError("no izdeu index at " + path);
@@ -407,7 +442,7 @@ void compact_index(const std::string& path, bool into_single, double lock_timeou
             locks.push_back(open_locked((fs::path(path) / n).string(), Xapian::DB_OPEN, lock_timeout_seconds, nullptr));
         }
     }
-    remove_stale_builds(path);
+    std::vector<Leftover> leftovers = remove_stale_builds(path);
     const std::string built = path + ".new-" + std::to_string(::getpid());
     std::error_code ec;
     fs::remove_all(built, ec);
@@ -434,6 +469,7 @@ void compact_index(const std::string& path, bool into_single, double lock_timeou
     }
     for (auto& l : locks) l.close();
     fs::remove_all(built, ec);
+    return leftovers;
 }
 
 }  // namespace izdeu

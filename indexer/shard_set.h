@@ -15,6 +15,7 @@
 // old files until they reopen. The live shards stay locked meanwhile, so other indexers wait.
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,12 @@ struct Layout {
 
     std::string name() const;  ///< "single", "hash:3", "year"
     static std::optional<Layout> parse(const std::string& name);
+};
+
+/// A folder a killed rebuild or compaction left beside the index, removed by a later run.
+struct Leftover {
+    std::string path;
+    std::uint64_t bytes = 0;
 };
 
 struct ShardSetOptions {
@@ -75,6 +82,9 @@ class ShardSet {
     /// The live index path.
     const std::string& path() const { return options_.path; }
 
+    /// What killed rebuilds and compactions had left, removed when this set was opened.
+    const std::vector<Leftover>& removed_leftovers() const { return leftovers_; }
+
   private:
     struct Shard {
         std::string name;
@@ -96,10 +106,15 @@ class ShardSet {
     std::vector<std::string> part_paths_;
     std::size_t document_parts_ = 1;
     std::size_t spelling_shard_ = kStateShard;
+    std::vector<Leftover> leftovers_;
 };
 
+/// One sentence naming removed leftovers and their size; empty when there were none.
+std::string describe_leftovers(const std::vector<Leftover>& leftovers);
+
 /// Compacts the index at path (each shard; or merges all into one when into_single), beside
-/// the live one, then swaps it in. Throws LockedError or DatabaseError.
-void compact_index(const std::string& path, bool into_single, double lock_timeout_seconds);
+/// the live one, then swaps it in. Returns the leftovers of killed builds it removed first.
+/// Throws LockedError or DatabaseError.
+std::vector<Leftover> compact_index(const std::string& path, bool into_single, double lock_timeout_seconds);
 
 }  // namespace izdeu

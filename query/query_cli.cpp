@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include "errors.h"
+#include "number_option.h"
 #include "query_builder.h"
 #include "query_parser.h"
 #include "result_printer.h"
@@ -60,10 +61,56 @@ void print_timings(std::vector<double> ms, std::ostream& err) {
 }
 
 /// Parses the --since value (7d, 2w, 3m, 1y, or a date) through the query grammar itself.
+/// Its errors name the value: a column would point into a query the user never typed.
 Node since_filter(const std::string& since, const ParseOptions& options) {
-    Node n = parse_query("date:" + since + (since.find("..") == std::string::npos ? ".." : ""), options);
-    if (n.kind != NodeKind::DateRange) throw UsageError("--since takes 7d, 2w, 3m, 1y or a date");
-    return n;
+    const auto bad = [&] {
+        return UsageError(
+            "--since takes 7d, 2w, 3m, 1y (days, weeks, months, years ago), a date (YYYY-MM-DD, "
+            "YYYY-MM, YYYY, DD.MM.YYYY) or a range FROM..TO, not '" +
+            since + "'");
+    };
+    try {
+        Node n = parse_query("date:" + since + (since.find("..") == std::string::npos ? ".." : ""), options);
+        if (n.kind != NodeKind::DateRange) throw bad();
+        return n;
+    } catch (const ParseError&) {
+        throw bad();
+    }
+}
+
+/// Most hits one query may ask for (--limit, and --offset past which nothing is read).
+constexpr std::uint64_t kMaxLimit = 100000;
+constexpr std::uint64_t kMaxOffset = 100000000;
+constexpr double kMaxTimeLimitSeconds = 3600;
+
+/// The numeric options, each checked against the range it names in its message.
+void read_number_options(const po::variables_map& vm, SearchOptions& search) {
+    auto text = [&](const char* name) -> const std::string* {
+        return vm.count(name) ? &vm[name].as<std::string>() : nullptr;
+    };
+    auto whole = [&](const char* name, auto& target, std::uint64_t min, std::uint64_t max) {
+        using Target = std::remove_reference_t<decltype(target)>;
+        if (auto t = text(name))
+            target = static_cast<Target>(parse_whole_number(std::string("--") + name, *t, min, max));
+    };
+    auto decimal = [&](const char* name, double& target, double min, double max) {
+        if (auto t = text(name)) target = parse_decimal(std::string("--") + name, *t, min, max);
+    };
+    whole("limit", search.limit, 0, kMaxLimit);
+    whole("offset", search.offset, 0, kMaxOffset);
+    // Xapian reads 0 as "no limit"; a hostile query must always end.
+    decimal("time-limit", search.time_limit_seconds, 0.001, kMaxTimeLimitSeconds);
+    RankingOptions& r = search.ranking;
+    decimal("bm25-k1", r.bm25_k1, 0, 100);
+    decimal("bm25-b", r.bm25_b, 0, 1);
+    decimal("phrase-boost", r.phrase_boost, 0, 1000);
+    decimal("near-boost", r.near_boost, 0, 1000);
+    decimal("all-words-boost", r.all_words_boost, 0, 1000);
+    whole("boost-max-words", r.boost_max_words, 0, 64);
+    decimal("keyboard-weight", r.keyboard_fold_weight, 0, 1000);
+    whole("feedback-docs", r.feedback_documents, 0, 1000);
+    whole("feedback-terms", r.feedback_terms, 0, 1000);
+    decimal("feedback-weight", r.feedback_weight, 0, 1000);
 }
 
 }  // namespace
@@ -81,8 +128,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("help,h", "show this help")
         ("version", "show the version")
         ("db", po::value(&dbs)->composing(), "database folder or stub file; repeat to search several as one")
-        ("limit,n", po::value(&search.limit)->default_value(10), "number of hits")
-        ("offset", po::value(&search.offset)->default_value(0), "skip this many hits")
+        ("limit,n", po::value<std::string>(), "number of hits, 0 to 100000 (default 10; 0: how many match)")
+        ("offset", po::value<std::string>(), "skip this many hits (default 0)")
         ("format,f", po::value(&format), "text, json (one object per hit per line) or trec")
         ("plain", po::bool_switch(), "read the query as words only, no syntax (for pasted text)")
         ("sort", po::value(&sort), "relevance (default) or date (newest first)")
@@ -93,18 +140,18 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("batch", po::value(&batch), "read query-id<TAB>query lines from FILE ('-' for stdin)")
         ("color", po::value(&color), "auto, always or never (NO_COLOR is respected)")
         ("no-snippets", po::bool_switch(), "do not compute snippets")
-        ("time-limit", po::value(&search.time_limit_seconds), "seconds a query may run (default 10)")
-        ("bm25-k1", po::value(&search.ranking.bm25_k1), "BM25 k1 (term frequency saturation)")
-        ("bm25-b", po::value(&search.ranking.bm25_b), "BM25 b (length normalisation)")
-        ("phrase-boost", po::value(&search.ranking.phrase_boost), "weight of the words as a phrase")
-        ("near-boost", po::value(&search.ranking.near_boost), "weight of the words close together")
-        ("all-words-boost", po::value(&search.ranking.all_words_boost), "weight of having every word")
-        ("boost-max-words", po::value(&search.ranking.boost_max_words), "no proximity boosts for more words than this (default 8)")
-        ("keyboard-weight", po::value(&search.ranking.keyboard_fold_weight), "weight of keyboard-folded Kazakh forms")
+        ("time-limit", po::value<std::string>(), "seconds a query may run (default 10)")
+        ("bm25-k1", po::value<std::string>(), "BM25 k1 (term frequency saturation)")
+        ("bm25-b", po::value<std::string>(), "BM25 b (length normalisation)")
+        ("phrase-boost", po::value<std::string>(), "weight of the words as a phrase")
+        ("near-boost", po::value<std::string>(), "weight of the words close together")
+        ("all-words-boost", po::value<std::string>(), "weight of having every word")
+        ("boost-max-words", po::value<std::string>(), "no proximity boosts for more words than this (default 8)")
+        ("keyboard-weight", po::value<std::string>(), "weight of keyboard-folded Kazakh forms")
         ("no-stop-words", po::bool_switch(), "keep stop words in word lists")
-        ("feedback-docs", po::value(&search.ranking.feedback_documents), "pseudo-relevance feedback: top documents used")
-        ("feedback-terms", po::value(&search.ranking.feedback_terms), "pseudo-relevance feedback: terms added")
-        ("feedback-weight", po::value(&search.ranking.feedback_weight), "pseudo-relevance feedback: weight of added terms")
+        ("feedback-docs", po::value<std::string>(), "pseudo-relevance feedback: top documents used")
+        ("feedback-terms", po::value<std::string>(), "pseudo-relevance feedback: terms added")
+        ("feedback-weight", po::value<std::string>(), "pseudo-relevance feedback: weight of added terms")
         ("feedback-cyrillic", po::bool_switch(&search.ranking.feedback_cyrillic),
          "pseudo-relevance feedback also for Russian and Kazakh queries (off: measured worse)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, when not where izdeu-index found it")
@@ -155,10 +202,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         else if (color != "never")
             throw UsageError("--color takes auto, always or never");
         if (output != OutputFormat::Text) use_color = false;
-        if (search.limit > 100000) throw UsageError("--limit must be at most 100000");
-        if (search.ranking.bm25_k1 < 0 || search.ranking.bm25_b < 0 || search.ranking.bm25_b > 1) {
-            throw UsageError("BM25 parameters: k1 >= 0 and 0 <= b <= 1");
-        }
+        read_number_options(vm, search);
         plain = vm["plain"].as<bool>();
         count_only = vm["count"].as<bool>();
         search.collapse = !vm["no-collapse"].as<bool>();
@@ -214,6 +258,17 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             }
             SearchResult result = searcher->search(built, search);
             printer->print(result, query_id);
+            if (result.hits.empty() && (search.limit == 0 || search.offset > 0)) {
+                // Nothing shown is not nothing found: the exit status and the message say
+                // how many match, so a script paging past the end does not read "no matches".
+                const Xapian::doccount matches = searcher->count(built);
+                if (batch.empty() && matches > 0) {
+                    err << "izdeu-query: " << matches << (matches == 1 ? " article matches" : " articles match")
+                        << (search.limit == 0 ? ", none shown with --limit 0\n"
+                                              : ", none from --offset " + std::to_string(search.offset) + " on\n");
+                }
+                if (matches > 0) return static_cast<long>(matches);
+            }
             if (result.hits.empty() && output == OutputFormat::Text && batch.empty()) {
                 err << "izdeu-query: no matches\n";
             }
@@ -230,7 +285,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             err << "izdeu-query: wildcard matches too many words (limit 1000); make the prefix "
                    "longer\n";
         } catch (const Xapian::Error& e) {
-            err << "izdeu-query: " << e.get_description() << "\n";
+            err << "izdeu-query: " << (query_id.empty() ? "" : "query " + query_id + ": ")
+                << "the search could not be run (Xapian: " << e.get_description() << ")\n";
         }
         return -1;
     };
@@ -288,7 +344,9 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         if (any_error) return kUsageOrQueryError;
         return any_hit ? kHits : kNoHits;
     } catch (const Xapian::Error& e) {
-        err << "izdeu-query: database error: " << e.get_description() << "\n";
+        err << "izdeu-query: the database failed while searching; it may be damaged (check it with xapian-check) "
+               "or replaced meanwhile (try again) (Xapian: "
+            << e.get_description() << ")\n";
         return kDatabaseError;
     } catch (const DatabaseError& e) {
         err << "izdeu-query: " << e.what() << "\n";

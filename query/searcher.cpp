@@ -185,7 +185,15 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
         throw DatabaseError("a remote shard did not answer: " + e.get_description() +
                             " (--allow-partial answers from the other shards)");
     } catch (const Xapian::Error& e) {
-        throw DatabaseError("cannot open database: " + e.get_description());
+        const std::string first = databases.empty() ? std::string() : databases.front();
+        if (std::filesystem::is_regular_file(first)) {
+            throw DatabaseError(first + " is a file, and neither an izdeu database folder nor a Xapian stub file " +
+                                "listing one; give --db the folder izdeu-index wrote (Xapian: " + e.get_description() +
+                                ")");
+        }
+        throw DatabaseError("cannot open the database at " + first +
+                            "; it may be damaged (check it with xapian-check) or not an izdeu database (Xapian: " +
+                            e.get_description() + ")");
     }
 }
 

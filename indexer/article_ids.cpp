@@ -1,0 +1,140 @@
+#include "article_ids.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <map>
+
+#include "errors.h"
+#include "schema.h"
+
+namespace izdeu {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Absolute, normalized, with symbolic links resolved as far as the path exists.
+std::string resolved(const std::string& path) {
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    if (ec) p = fs::absolute(path, ec).lexically_normal();
+    std::string s = p.string();
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    return s;
+}
+
+/// The deepest folder holding every one of these absolute folders.
+std::string common_folder(const std::vector<std::string>& folders) {
+    fs::path common = folders.front();
+    for (const std::string& f : folders) {
+        fs::path shared;
+        auto a = common.begin();
+        auto b = fs::path(f).begin();
+        for (; a != common.end() && b != fs::path(f).end() && *a == *b; ++a, ++b) shared /= *a;
+        common = shared;
+    }
+    std::string s = common.string();
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    return s.empty() ? "/" : s;
+}
+
+std::string relative_id(const std::string& file, const std::string& root) {
+    if (root == "/") return file.substr(1);
+    if (file.size() > root.size() && file.compare(0, root.size(), root) == 0 && file[root.size()] == '/') {
+        return file.substr(root.size() + 1);
+    }
+    return file;  // outside the root: the absolute path is still unique and stable
+}
+
+}  // namespace
+
+std::string choose_id_root(const std::optional<std::string>& given, const std::string& recorded,
+                           const std::vector<std::string>& walked_roots, bool legacy_index, bool fresh_build) {
+    if (given) {
+        std::error_code ec;
+        if (!fs::is_directory(*given, ec)) throw UsageError("--root " + *given + " is not a folder");
+        const std::string root = resolved(*given);
+        if (!recorded.empty() && recorded != root) {
+            throw UsageError("the ids of this index are relative to " + recorded + "; --root " + root +
+                             " would give its articles other ids: change it with --rebuild --root " + root);
+        }
+        return root;
+    }
+    std::vector<std::string> folders;
+    for (const std::string& r : walked_roots) {
+        std::error_code ec;
+        const std::string path = resolved(r);
+        folders.push_back(fs::is_directory(path, ec) ? path : fs::path(path).parent_path().string());
+    }
+    // A fresh build holds only what it is given, so it may move a root that does not cover it.
+    const bool covers = std::all_of(folders.begin(), folders.end(), [&](const std::string& f) {
+        return relative_id(f, recorded) != f || f == recorded;
+    });
+    if (!recorded.empty() && (!fresh_build || covers)) return recorded;
+    if (folders.empty()) return {};
+    const std::string common = common_folder(folders);
+    if (legacy_index && std::any_of(folders.begin(), folders.end(), [&](const auto& f) { return f != common; })) {
+        // Older indexes took ids relative to each folder named, so the ids already written
+        // depend on how the folders were named; no one root reproduces them all.
+        throw DatabaseError(
+            "this index was made before izdeu recorded the folder article ids are relative to, "
+            "and it is given several folders: rebuild it once with izdeu-index --rebuild "
+            "(ids then become paths relative to " +
+            common + ", or to the folder given with --root)");
+    }
+    return common;
+}
+
+void assign_article_ids(std::vector<InputFile>& files, const std::string& id_root) {
+    if (id_root.empty()) return;
+    std::map<std::string, std::string> resolved_roots;  // a few walked roots, resolved once
+    for (InputFile& f : files) {
+        auto [it, inserted] = resolved_roots.emplace(f.root, std::string());
+        if (inserted) it->second = resolved(f.root);
+        // A file named on the command line is its own root; others are the root plus their id.
+        const std::string file = f.root == f.path ? it->second : it->second + "/" + f.id;
+        f.id = relative_id(file, id_root);
+    }
+}
+
+IdOwners::IdOwners(Xapian::Database* before, std::unordered_map<std::string, std::string> path_of,
+                   std::unordered_set<std::string> leaving)
+    : before_(before), path_of_(std::move(path_of)), leaving_(std::move(leaving)) {}
+
+std::string IdOwners::owner_term_before(const std::string& id_term) {
+    if (!before_) return {};
+    for (int attempt = 0;; ++attempt) {
+        try {
+            Xapian::PostingIterator p = before_->postlist_begin(id_term);
+            if (p == before_->postlist_end(id_term)) return {};
+            Xapian::TermIterator t = before_->termlist_begin(*p);
+            const std::string prefix(schema::kSourceFilePrefix);
+            t.skip_to(prefix);
+            if (t != before_->termlist_end(*p) && (*t).rfind(prefix, 0) == 0) return *t;
+            return {};
+        } catch (const Xapian::DatabaseModifiedError&) {
+            // Our own commits moved the index on; the newer revision answers as well.
+            if (attempt == 3) throw;
+            before_->reopen();
+        }
+    }
+}
+
+std::string IdOwners::claim(const std::string& id_term, const std::string& path) {
+    auto [pit, new_path] = path_index_.emplace(path, static_cast<std::uint32_t>(paths_.size()));
+    if (new_path) paths_.push_back(path);
+    const std::size_t key = std::hash<std::string>{}(id_term);
+    if (auto w = written_.find(key); w != written_.end()) {
+        return w->second == pit->second ? std::string() : paths_[w->second];
+    }
+    const std::string owner = owner_term_before(id_term);
+    if (!owner.empty() && owner != schema::source_file_term(path) && !leaving_.count(owner)) {
+        // An owner the index no longer knows (no file record) cannot be asked; take it over.
+        if (auto known = path_of_.find(owner); known != path_of_.end()) return known->second;
+    }
+    written_.emplace(key, pit->second);
+    return {};
+}
+
+}  // namespace izdeu

@@ -1,0 +1,66 @@
+#pragma once
+// Article ids of .txt files, and which file owns each id.
+//
+// A .txt article's id is its path relative to the index's *id root*: a folder the database
+// records (izdeu:id-root) on its first run, so the same file gets the same id whichever way its
+// folder is named on the command line (news/en, ./news/en/, /home/u/news/en). Paths are compared
+// with symbolic links resolved; a file outside the id root gets its absolute path as id.
+//
+// Ids are one name space for the whole database: two files that give the same id (two feeds
+// with one JSONL id, a feed id equal to a .txt path) would silently replace each other's
+// article, so the second one is refused instead (IdOwners).
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <xapian.h>
+
+#include "source_walker.h"
+
+namespace izdeu {
+
+/// The id root of this run, absolute with symbolic links resolved.
+/// `given` is --root; `recorded` what the index holds (empty: nothing recorded); `walked_roots`
+/// the files and folders named on the command line that exist; `legacy_index` whether the index
+/// already has articles made before the id root was recorded; `fresh_build` a --rebuild, which
+/// keeps the recorded root only when it holds every path named. With nothing given or recorded,
+/// the root is the deepest folder that holds every named file and folder (for one folder, that
+/// folder: the ids indexes made before kept). Throws UsageError (a --root that contradicts the
+/// index) or DatabaseError (an old index named with several folders: its ids are ambiguous).
+std::string choose_id_root(const std::optional<std::string>& given, const std::string& recorded,
+                           const std::vector<std::string>& walked_roots, bool legacy_index, bool fresh_build);
+
+/// Sets each file's id to its path relative to id_root (or its absolute path outside it).
+void assign_article_ids(std::vector<InputFile>& files, const std::string& id_root);
+
+/// Who gives each id: the files written in this run, and the index as it was when the run
+/// started. Used by the writer thread only.
+class IdOwners {
+  public:
+    /// `before`: the index as committed at the start (nullptr for a fresh build); `path_of`:
+    /// source-file term (XF...) -> path of every file the index knows; `leaving`: source-file
+    /// terms of the files this run deletes (their ids may move to another file).
+    IdOwners(Xapian::Database* before, std::unordered_map<std::string, std::string> path_of,
+             std::unordered_set<std::string> leaving);
+
+    /// Claims an id for the file at `path`. Returns the path of another file that already gives
+    /// it (the claim is refused), or an empty string when `path` may write it.
+    std::string claim(const std::string& id_term, const std::string& path);
+
+  private:
+    std::string owner_term_before(const std::string& id_term);
+
+    Xapian::Database* before_;
+    std::unordered_map<std::string, std::string> path_of_;
+    std::unordered_set<std::string> leaving_;
+    /// Ids written in this run, by a hash of the id term (a million ids in ~50 MB), to the
+    /// index of their file in paths_.
+    std::unordered_map<std::size_t, std::uint32_t> written_;
+    std::unordered_map<std::string, std::uint32_t> path_index_;
+    std::vector<std::string> paths_;
+};
+
+}  // namespace izdeu

@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+"""Unattended runs that never lose an article silently (issue 17), through the binaries: ids
+that stay put and never clash, the brake on mass deletion, limits on one article, leftovers of a
+killed rebuild, and option messages. Each case checks the exit code, the message and how many
+articles can still be found.
+
+    python3 tests/unattended_test.py --bin-dir build/ci
+    python3 tests/unattended_test.py --bin-dir build/ci MassDeleteTest   # one class
+"""
+import argparse
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ARGS = None
+TIMEOUT = 300
+
+
+def bin_path(name):
+    return os.path.join(ARGS.bin_dir, "indexer" if name == "izdeu-index" else "query", name)
+
+
+def run(cmd, cwd=None, timeout=TIMEOUT):
+    env = dict(os.environ, LC_ALL="C")
+    env.pop("IZDEU_DB", None)
+    return subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout, env=env,
+                          cwd=cwd)
+
+
+def write_article(path, title, body):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"{title}\n\n{title}\nPhoto: Akorda 01.02.2024 10:00 5\n\n{body}\n")
+
+
+class Workspace:
+    def __init__(self, test):
+        self.root = tempfile.mkdtemp(prefix="izdeu-unattended-")
+        self.db = os.path.join(self.root, "db")
+        test.addCleanup(shutil.rmtree, self.root, True)
+
+    def path(self, *parts):
+        return os.path.join(self.root, *parts)
+
+    def index(self, *args, cwd=None):
+        return run([bin_path("izdeu-index"), "--db", self.db, *args], cwd=cwd)
+
+    def query(self, *args):
+        return run([bin_path("izdeu-query"), "--db", self.db, *args])
+
+    def count(self, query):
+        r = self.query("--count", query)
+        self.assertable = r
+        return int(r.stdout.strip()) if r.stdout.strip() else None
+
+    def ids(self, query):
+        r = self.query("--format", "json", "--limit", "100", "--no-snippets", query)
+        return sorted(json.loads(line)["id"] for line in r.stdout.splitlines())
+
+    def summary(self, r):
+        return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+class StableIdsTest(unittest.TestCase):
+    def test_two_roots_with_the_same_inner_paths_keep_both_articles(self):
+        ws = Workspace(self)
+        write_article(ws.path("a", "en", "001.txt"), "Alpha", "The wombat story from a.")
+        write_article(ws.path("b", "en", "001.txt"), "Beta", "The wombat story from b.")
+        r = ws.index("--summary=json", ws.path("a"), ws.path("b"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(ws.summary(r)["added"], 2)
+        self.assertEqual(ws.ids("wombat"), ["a/en/001.txt", "b/en/001.txt"])
+
+    def test_an_id_does_not_change_with_the_folder_named(self):
+        # A cron-like sequence: the whole archive, one edited subfolder named on its own from
+        # inside it, then the whole archive again.
+        ws = Workspace(self)
+        news = ws.path("news")
+        write_article(os.path.join(news, "en", "105_court.txt"), "Court", "The numbat court ruled.")
+        write_article(os.path.join(news, "ru", "001.txt"), "Суд", "Суд рассмотрел дело numbat.")
+        self.assertEqual(ws.index("--quiet", news).returncode, 0)
+        self.assertEqual(ws.ids("numbat"), ["en/105_court.txt", "ru/001.txt"])
+        write_article(os.path.join(news, "en", "105_court.txt"), "Court", "The numbat court ruled again.")
+        r = ws.index("--summary=json", "en", cwd=news)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(ws.summary(r)["updated"], 1)
+        r = ws.index("--summary=json", news + "/")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(ws.ids("numbat"), ["en/105_court.txt", "ru/001.txt"])
+        self.assertEqual(ws.count("numbat"), 2)
+
+    def test_a_second_source_of_an_id_is_refused_and_named_with_both_paths(self):
+        ws = Workspace(self)
+        write_article(ws.path("src", "txt", "en", "001.txt"), "Alpha", "The quokka article.")
+        os.makedirs(ws.path("src", "feeds"))
+        with open(ws.path("src", "feeds", "one.jsonl"), "w") as f:
+            f.write(json.dumps({"id": "k1", "title": "Feed one", "text": "capybara first"}) + "\n")
+            f.write(json.dumps({"id": "k2", "title": "Feed one", "text": "capybara second"}) + "\n")
+        with open(ws.path("src", "feeds", "two.jsonl"), "w") as f:
+            f.write(json.dumps({"id": "k1", "title": "Feed two", "text": "capybara impostor"}) + "\n")
+            f.write(json.dumps({"id": "k3", "title": "Feed two", "text": "capybara third"}) + "\n")
+        one, two = ws.path("src", "feeds", "one.jsonl"), ws.path("src", "feeds", "two.jsonl")
+        loser = None
+        for attempt in range(3):  # refused on every run until fixed, never once and then silently
+            r = ws.index("--summary=json", ws.path("src"))
+            self.assertEqual(r.returncode, 1, r.stderr)
+            # Workers finish in any order: the file written first keeps the id, from then on.
+            if loser is None:
+                loser = two if f"{two}: article id" in r.stderr else one
+            winner = one if loser == two else two
+            self.assertIn(f"{loser}: article id \"k1\" is already given by {winner}; not indexed", r.stderr)
+            self.assertEqual(ws.summary(r)["failed"], 1)
+            self.assertEqual(ws.count("capybara"), 3)
+            self.assertEqual(ws.count("first") + ws.count("impostor"), 1)
+            self.assertEqual(ws.count("quokka"), 1)
+        # Fixed: the id given once, the article comes in.
+        with open(loser, "w") as f:
+            f.write(json.dumps({"id": "k9", "title": "Fixed", "text": "capybara fixed"}) + "\n")
+        r = ws.index("--summary=json", ws.path("src"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(ws.count("capybara"), 3)
+        self.assertEqual(ws.count("fixed"), 1)
+
+    def test_an_old_index_named_with_several_folders_asks_for_a_rebuild(self):
+        if not shutil.which("xapian-metadata"):
+            self.skipTest("xapian-metadata (xapian-tools) is not installed")
+        ws = Workspace(self)
+        write_article(ws.path("a", "x.txt"), "A", "numbat a")
+        write_article(ws.path("b", "y.txt"), "B", "numbat b")
+        self.assertEqual(ws.index("--quiet", ws.path("a"), ws.path("b")).returncode, 0)
+        # An index made before the id root was recorded: the same, without the record.
+        r = run(["xapian-metadata", "set", ws.db, "izdeu:id-root", ""])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = ws.index("--quiet", ws.path("a"), ws.path("b"))
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("rebuild it once with izdeu-index --rebuild", r.stderr)
+        self.assertEqual(ws.index("--quiet", ws.path("a")).returncode, 0)  # one folder: its ids are kept
+        self.assertEqual(ws.count("numbat"), 2)
+        self.assertEqual(ws.index("--quiet", "--rebuild", ws.path("a"), ws.path("b")).returncode, 0)
+        self.assertEqual(ws.ids("numbat"), ["a/x.txt", "b/y.txt"])
+
+
+class MassDeleteTest(unittest.TestCase):
+    def setUp(self):
+        self.ws = Workspace(self)
+        for i in range(20):
+            write_article(self.ws.path("news", "en", f"{i:03d}.txt"), f"News {i}", f"The wombat item {i}.")
+        for i in range(3):
+            write_article(self.ws.path("corpus", f"{i}.txt"), f"Corpus {i}", f"The numbat item {i}.")
+        r = self.ws.index("--quiet", self.ws.path("corpus"), self.ws.path("news"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def index_both(self, *extra):
+        return self.ws.index("--quiet", *extra, self.ws.path("corpus"), self.ws.path("news"))
+
+    def test_an_emptied_folder_deletes_nothing_and_says_why_under_quiet(self):
+        os.rename(self.ws.path("news"), self.ws.path("news.away"))
+        os.makedirs(self.ws.path("news"))  # an unmounted mount point: there, but empty
+        r = self.index_both()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(self.ws.path("news") + ": the folder holds no article now: deleting all 20 articles", r.stderr)
+        self.assertIn("--allow-mass-delete", r.stderr)
+        self.assertEqual(self.ws.count("wombat"), 20)
+        os.rmdir(self.ws.path("news"))  # vanished altogether
+        r = self.index_both()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(self.ws.count("wombat"), 20)
+        os.makedirs(self.ws.path("news"))
+        r = self.index_both("--allow-mass-delete")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.count("wombat"), 0)
+        self.assertEqual(self.ws.count("numbat"), 3)
+
+    def test_more_than_the_share_deletes_nothing_unless_the_threshold_allows_it(self):
+        for i in range(12):
+            os.remove(self.ws.path("news", "en", f"{i:03d}.txt"))
+        r = self.index_both()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("12 of the 20 articles indexed from it (60%) are gone, more than --max-delete allows (20%)",
+                      r.stderr)
+        self.assertEqual(self.ws.count("wombat"), 20)
+        r = self.index_both("--max-delete", "70")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.count("wombat"), 8)
+
+    def test_ordinary_deletions_go_on(self):
+        os.remove(self.ws.path("news", "en", "000.txt"))
+        os.remove(self.ws.path("corpus", "0.txt"))  # a third of a small folder: still ordinary
+        r = self.ws.index("--summary=json", self.ws.path("corpus"), self.ws.path("news"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["deleted"], 2)
+        self.assertEqual(self.ws.count("wombat"), 19)
+        self.assertEqual(self.ws.count("numbat"), 2)
+
+
+class ArticleLimitsTest(unittest.TestCase):
+    def test_a_50_mb_article_is_refused_and_named_and_the_rest_indexed(self):
+        ws = Workspace(self)
+        for i in range(3):
+            write_article(ws.path("c", f"a{i}.txt"), f"Good {i}", f"The quokka {i} met the senate.")
+        with open(ws.path("c", "huge.txt"), "w") as f:
+            f.write("Huge article\n\nHuge article\nPhoto: Akorda 01.02.2024 10:00 5\n\n")
+            i = 0
+            while f.tell() < 50_000_000:
+                f.write(" ".join(f"tok{j:07d}" for j in range(i, i + 10000)) + " ")
+                i += 10000
+            f.write("needleword\n")
+        started = time.monotonic()
+        r = ws.index("--quiet", ws.path("c"))
+        seconds = time.monotonic() - started
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("huge.txt: article of 50.1 MB, over the limit of 16.0 MB", r.stderr)
+        self.assertEqual(ws.count("quokka"), 3)
+        self.assertEqual(ws.count("needleword"), 0)
+        size = sum(os.path.getsize(p) for p in glob.glob(os.path.join(ws.db, "*")))
+        self.assertLess(size, 5_000_000)
+        print(f"\n  50 MB article refused in {seconds:.2f} s; index {size / 1e6:.2f} MB", file=sys.stderr)
+        # Allowed in size, it is still refused for its distinct terms.
+        r = ws.index("--quiet", "--max-article-size", "60", ws.path("c"))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("huge.txt: article with ", r.stderr)
+        self.assertIn("over the limit of 200000 for one article (--max-article-terms)", r.stderr)
+        self.assertEqual(ws.count("needleword"), 0)
+
+    def test_a_jsonl_line_over_the_limit_is_refused_alone(self):
+        ws = Workspace(self)
+        os.makedirs(ws.path("f"))
+        with open(ws.path("f", "feed.jsonl"), "w") as f:
+            f.write(json.dumps({"id": "small", "title": "Small", "text": "a quokka"}) + "\n")
+            f.write(json.dumps({"id": "big", "title": "Big", "text": "quokka " * 200_000}) + "\n")
+        r = ws.index("--quiet", "--max-article-size", "1", ws.path("f"))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("feed.jsonl:2: article of 1.4 MB, over the limit of 1.0 MB", r.stderr)
+        self.assertEqual(ws.count("quokka"), 1)
+
+
+class LeftoversTest(unittest.TestCase):
+    def test_a_killed_rebuild_is_cleaned_by_the_next_normal_run(self):
+        ws = Workspace(self)
+        for i in range(4000):
+            write_article(ws.path("c", "en", f"{i:05d}.txt"), f"Title {i}",
+                          " ".join(f"w{(i * 7 + j) % 9000} text{j}" for j in range(300)) + " quokka")
+        self.assertEqual(ws.index("--quiet", ws.path("c")).returncode, 0)
+        p = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--quiet", "--rebuild", "--jobs", "2",
+                              ws.path("c")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not glob.glob(ws.db + ".new-*") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        left = glob.glob(ws.db + ".new-*")
+        self.assertTrue(left, "the rebuild finished before it was killed")
+        r = ws.index("--quiet", ws.path("c"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("removed what a killed rebuild or compaction left beside the index", r.stderr)
+        self.assertIn(os.path.basename(left[0]), r.stderr)
+        self.assertEqual(glob.glob(ws.db + ".new-*"), [])
+        self.assertEqual(ws.count("quokka"), 4000)
+        r = ws.index("--quiet", ws.path("c"))  # said once
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+
+class OptionMessagesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = tempfile.mkdtemp(prefix="izdeu-unattended-")
+        cls.db = os.path.join(cls.root, "db")
+        for i in range(12):
+            write_article(os.path.join(cls.root, "c", f"{i}.txt"), f"Court {i}", f"The court ruled on case {i}.")
+        r = run([bin_path("izdeu-index"), "--db", cls.db, "--quiet", os.path.join(cls.root, "c")])
+        assert r.returncode == 0, r.stderr
+        with open(os.path.join(cls.root, "some.txt"), "w") as f:
+            f.write("just some text\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def query(self, *args, db=None):
+        return run([bin_path("izdeu-query"), "--db", db or self.db, *args])
+
+    def test_numeric_options_state_their_range(self):
+        cases = [
+            (["--limit", "-1"], "--limit takes a whole number from 0 to 100000, not '-1'"),
+            (["--limit", "abc"], "--limit takes a whole number from 0 to 100000, not 'abc'"),
+            (["--limit", "100001"], "--limit takes a whole number from 0 to 100000"),
+            (["--offset", "-5"], "--offset takes a whole number from 0 to"),
+            (["--time-limit", "-3"], "--time-limit takes a number from 0.001 to 3600, not '-3'"),
+            (["--time-limit", "0"], "--time-limit takes a number from 0.001 to 3600"),
+            (["--bm25-b", "2"], "--bm25-b takes a number from 0 to 1, not '2'"),
+            (["--feedback-docs", "-1"], "--feedback-docs takes a whole number from 0 to 1000"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                r = self.query(*args, "court")
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(message, r.stderr)
+                self.assertNotIn("at most", r.stderr)
+        index_cases = [
+            (["--jobs", "-1"], "--jobs takes a whole number from 1 to 256, not '-1'"),
+            (["--commit-every", "0"], "--commit-every takes a whole number from 1 to"),
+            (["--lock-timeout", "-2"], "--lock-timeout takes a number from 0 to"),
+            (["--max-runtime", "-3"], "--max-runtime takes a duration of 0 or more"),
+            (["--max-delete", "170"], "--max-delete takes a number from 0 to 100, not '170'"),
+            (["--max-article-size", "0"], "--max-article-size takes a number from 0.001 to 4096"),
+            (["--max-article-terms", "x"], "--max-article-terms takes a whole number from 1000 to"),
+            (["--shards", "0"], "--shards takes a whole number from 1 to 256"),
+        ]
+        for args, message in index_cases:
+            with self.subTest(args=args):
+                r = run([bin_path("izdeu-index"), "--db", os.path.join(self.root, "other"), *args,
+                         os.path.join(self.root, "c")])
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(message, r.stderr)
+
+    def test_nothing_shown_is_not_nothing_found(self):
+        for args, message in ((["--limit", "0"], "12 articles match, none shown with --limit 0"),
+                              (["--offset", "1000"], "12 articles match, none from --offset 1000 on")):
+            with self.subTest(args=args):
+                r = self.query(*args, "court")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn(message, r.stderr)
+                self.assertNotIn("no matches", r.stderr)
+        r = self.query("--offset", "1000", "nosuchwordanywhere")
+        self.assertEqual(r.returncode, 1, r.stderr)
+
+    def test_since_names_the_value_not_a_column(self):
+        r = self.query("--since", "yesterday", "court")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--since takes 7d, 2w, 3m, 1y", r.stderr)
+        self.assertIn("not 'yesterday'", r.stderr)
+        self.assertNotIn("column", r.stderr)
+
+    def test_a_file_is_called_a_file_and_xapian_never_speaks_alone(self):
+        some = os.path.join(self.root, "some.txt")
+        r = run([bin_path("izdeu-index"), "--db", some, os.path.join(self.root, "c")])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"--db {some} is a file", r.stderr)
+        self.assertNotIn("folder is not empty", r.stderr)
+        r = self.query("court", db=some)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertTrue(r.stderr.startswith(f"izdeu-query: {some} is a file, and neither an izdeu database folder"),
+                        r.stderr)
+        self.assertIn("(Xapian: DatabaseOpeningError", r.stderr)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin-dir", required=True)
+    ARGS, rest = parser.parse_known_args()
+    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
