@@ -115,9 +115,19 @@ def parse_baselines(readme_text: str) -> dict[str, CollectionBaselines]:
     Cells read 'nDCG / MAP' (anything after the pair, such as a note, is ignored).
     The best baseline is the column with the highest nDCG@10, the first on a tie.
     """
+    return _parse_baseline_tables(readme_text, ("collection",), first_only=True)
+
+
+def parse_all_baselines(readme_text: str) -> dict[str, CollectionBaselines]:
+    """The baselines of every collection: the first table and the news sets' table."""
+    return _parse_baseline_tables(readme_text, ("collection", "news collection"), first_only=False)
+
+
+def _parse_baseline_tables(readme_text: str, headers: tuple[str, ...], first_only: bool) -> dict[str, CollectionBaselines]:
+    merged: dict[str, CollectionBaselines] = {}
     for table in _markdown_tables(readme_text):
         header, rows = table[0], table[1:]
-        if not header or header[0].lower() != "collection":
+        if not header or header[0].lower() not in headers:
             continue
         result = {}
         for row in rows:
@@ -131,9 +141,10 @@ def parse_baselines(readme_text: str) -> dict[str, CollectionBaselines]:
             if found:
                 best = max(found, key=lambda baseline: baseline.ndcg)  # max keeps the first
                 result[row[0]] = CollectionBaselines(stock=found[0], best=best)
-        if result:
+        if result and first_only:
             return result
-    return {}
+        merged.update(result)
+    return merged
 
 
 # ---------------------------------------------------------------- tools
