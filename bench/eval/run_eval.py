@@ -300,15 +300,15 @@ def choose_collections(eval_dir: Path, wanted: str | None, order: list[str]) -> 
     return [available[name] for name in names]
 
 
-def guard_failures(results: list[CollectionResult]) -> list[str]:
-    """Collections whose nDCG@10 is below stock Xapian's, one message each.
+def guard_failures(results: list[CollectionResult], guarded: set[str] | None = None) -> list[str]:
+    """Collections (of `guarded`, or all) whose nDCG@10 is below stock Xapian's, one message each.
 
     The comparison is made at the precision the baseline was published with (0.350 has
     three decimals, so izdeu must reach 0.3495): the published number is itself rounded.
     """
     failures = []
     for result in results:
-        if result.baselines is None:
+        if result.baselines is None or (guarded is not None and result.name not in guarded):
             continue
         stock = result.baselines.stock
         if round(result.ndcg, stock.decimals) < stock.ndcg:
@@ -467,7 +467,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     readme = args.eval_dir / "README.md"
-    baselines = parse_baselines(readme.read_text(encoding="utf-8")) if readme.is_file() else {}
+    readme_text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    # Every collection is shown next to its best baseline; the guard covers the first table's
+    # (the news sets' table holds the sets izdeu is not yet ahead on everywhere).
+    baselines = parse_all_baselines(readme_text)
+    guarded = set(parse_baselines(readme_text))
     if not baselines:
         print(f"warning: no baseline table found in {readme}", file=sys.stderr)
     tools = find_tools(args.build)
@@ -476,8 +480,8 @@ def run(args: argparse.Namespace) -> int:
     results = [evaluate_collection(collection, tools, args, baselines.get(collection.name))
                for collection in collections]
 
-    failures = guard_failures(results) if args.guard else []
-    unguarded = [result.name for result in results if result.baselines is None]
+    failures = guard_failures(results, guarded) if args.guard else []
+    unguarded = [result.name for result in results if result.name not in guarded]
     markdown = markdown_report(results, args)
     print(json_report(results, failures, args) if args.json else markdown)
     if args.write_md:
@@ -485,7 +489,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"updated {args.write_md}", file=sys.stderr)
     if args.guard:
         if unguarded:
-            print(f"guard: no stock-Xapian baseline for {', '.join(unguarded)}; not guarded", file=sys.stderr)
+            print(f"guard: {', '.join(unguarded)} not in the README's first baseline table; not guarded",
+                  file=sys.stderr)
         for failure in failures:
             print(f"guard FAILED: {failure}", file=sys.stderr)
         if failures:
