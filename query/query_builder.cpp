@@ -95,51 +95,47 @@ bool QueryBuilder::found_as_typed(const Q& forms) const {
     return false;
 }
 
+QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std::string_view field, BuiltQuery& out) {
+    WordForms w;
+    w.any_form = term_query(t, exact, field, out);
+    std::vector<Q> leaf_queries;
+    for (auto it = w.any_form.get_terms_begin(); it != w.any_form.get_terms_end(); ++it) {
+        leaf_queries.emplace_back(*it);
+    }
+    // The same forms as OP_SYNONYM, which weighs them as one term.
+    w.weighted = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end()) : w.any_form;
+    if (!exact && field.empty() && t.script == Script::Cyrillic && analyzer_.options().keyboard_folding &&
+        ranking_.keyboard_fold_weight > 0 &&
+        (Analyzer::keyboard_fold(t.term) == t.term || !found_as_typed(w.any_form))) {
+        // Kazakh typed on a Russian keyboard: the folded word and its stems, weighted below
+        // the exact spellings. A word with a Kazakh letter that the index holds as typed was
+        // typed on a Kazakh keyboard: its folded forms would only add near-misses (қан would
+        // find кан). Without the index, or when it lacks the word (Казакстанның: ң typed,
+        // қ and ә not), the folded forms are searched.
+        std::vector<Q> folded{Q(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(t.term)))};
+        for (const std::string& stem : analyzer_.query_stems(t)) {
+            folded.emplace_back(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(stem)));
+        }
+        w.weighted =
+            Q(Q::OP_OR, w.weighted, Q(ranking_.keyboard_fold_weight, Q(Q::OP_SYNONYM, folded.begin(), folded.end())));
+    }
+    return w;
+}
+
 Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out) {
-    struct Position {
-        Q query;
-        Q synonym;  // the same forms as OP_SYNONYM, which weighs them as one term
-        Q keyboard;
-        std::uint32_t start, end;
-    };
-    std::vector<Position> positions;
+    std::vector<WordForms> positions;
     std::vector<Q> alternative_queries;
     analyzer_.analyze(text, Language::Undetermined, 1, [&](const Token& t) {
-        Q forms = term_query(t, exact, field, out);
         if (t.alternative) {
-            alternative_queries.push_back(forms);
+            alternative_queries.push_back(term_query(t, exact, field, out));
             return;
         }
-        Position p{forms, Q(), Q(), t.start, t.end};
-        std::vector<Q> leaf_queries;
-        for (auto it = forms.get_terms_begin(); it != forms.get_terms_end(); ++it) {
-            leaf_queries.emplace_back(*it);
-        }
-        p.synonym = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end()) : forms;
-        if (!exact && field.empty() && t.script == Script::Cyrillic && analyzer_.options().keyboard_folding &&
-            ranking_.keyboard_fold_weight > 0 &&
-            (Analyzer::keyboard_fold(t.term) == t.term || !found_as_typed(forms))) {
-            // Kazakh typed on a Russian keyboard: the folded word and its stems, weighted below
-            // the exact spellings. A word with a Kazakh letter that the index holds as typed was
-            // typed on a Kazakh keyboard: its folded forms would only add near-misses (қан would
-            // find кан). Without the index, or when it lacks the word (Казакстанның: ң typed,
-            // қ and ә not), the folded forms are searched.
-            std::vector<Q> folded{Q(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(t.term)))};
-            for (const std::string& stem : analyzer_.query_stems(t)) {
-                folded.emplace_back(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(stem)));
-            }
-            p.keyboard = Q(ranking_.keyboard_fold_weight, Q(Q::OP_SYNONYM, folded.begin(), folded.end()));
-        }
-        positions.push_back(std::move(p));
+        positions.push_back(word_forms(t, exact, field, out));
     });
     if (positions.empty()) return Q();
-    if (positions.size() == 1) {
-        Q word = positions[0].synonym;
-        if (!positions[0].keyboard.empty()) word = Q(Q::OP_OR, word, positions[0].keyboard);
-        return word;
-    }
+    if (positions.size() == 1) return positions[0].weighted;
     std::vector<Q> parts;
-    for (const Position& p : positions) parts.push_back(p.query);
+    for (const WordForms& p : positions) parts.push_back(p.any_form);
     Q sequence(Q::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
     if (phrase || alternative_queries.empty()) return sequence;
     // A hyphenated word: its parts as a phrase, or its joined form (e-government, egovernment).
@@ -148,46 +144,56 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
 }
 
 Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& out) {
-    std::vector<Q> word_queries;
-    std::vector<Q> positional;  // one per content word, for proximity boosts
-    std::vector<std::string> content;
-    std::size_t analyzed_words = 0;
+    // Every token is a word of the bag, also the parts of a word the analyzer splits
+    // (Ex-Boeing, O'Driscoll/Gregan, semi-finals): as a phrase they would be required together,
+    // and an article that names Boeing without "ex-" would not match that word at all. The
+    // joined form of a hyphenated word (exboeing) is one more optional word, without weight.
+    struct BagToken {
+        Token token;
+        std::string term, stem;  // the token's views point into the analyzer's buffers
+    };
+    std::vector<BagToken> tokens;
+    std::size_t stop_tokens = 0;
     for (const std::string& w : words) {
+        analyzer_.analyze(w, Language::Undetermined, 1, [&](const Token& t) {
+            tokens.push_back({t, std::string(t.term), std::string(t.stem)});
+            if (!t.alternative && is_stop_word(t.term)) ++stop_tokens;
+        });
+    }
+    std::vector<Q> word_queries;  // one per content token
+    std::vector<Q> positional;    // the same, as plain ORs of forms, for proximity boosts
+    std::vector<Q> alternatives;  // joined forms of hyphenated words
+    const bool only_stop_words =
+        stop_tokens == static_cast<std::size_t>(std::count_if(tokens.begin(), tokens.end(),
+                                                              [](const BagToken& b) { return !b.token.alternative; }));
+    std::size_t dropped = 0;
+    for (BagToken& b : tokens) {
+        b.token.term = b.term;
+        b.token.stem = b.stem;
         // Stop words are dropped from a bag of words (never from phrases), unless nothing else
-        // is left.
-        bool all_stop = true;
-        bool any = false;
-        analyzer_.analyze(w, Language::Undetermined, 1, [&](const Token& t) {
-            any = true;
-            if (!is_stop_word(t.term)) all_stop = false;
-        });
-        if (!any) continue;
-        ++analyzed_words;
-        if (ranking_.stop_words && all_stop) continue;
-        content.push_back(w);
+        // is left ("The Who").
+        if (ranking_.stop_words && !only_stop_words && is_stop_word(b.term)) {
+            if (!b.token.alternative) ++dropped;
+            continue;
+        }
+        if (b.token.alternative) {
+            // Matched but not weighed: an article with "spin-off" has spin, off and spinoff,
+            // and a weighted joined form counted the word twice (measured: EVALUATION.md).
+            alternatives.push_back(Q(0.0, word_forms(b.token, false, "", out).weighted));
+            continue;
+        }
+        WordForms forms = word_forms(b.token, false, "", out);
+        word_queries.push_back(forms.weighted);
+        positional.push_back(forms.any_form);
     }
-    if (content.empty() && analyzed_words > 0) {
-        // Only stop words: search them rather than nothing ("The Who").
-        for (const std::string& w : words) content.push_back(w);
-    }
-    for (const std::string& w : content) {
-        Q q = text_query(w, false, false, "", out);
-        if (q.empty()) continue;
-        word_queries.push_back(q);
-        // Positional operand: the plain OR of forms for a single-token word.
-        BuiltQuery scratch;
-        std::vector<Q> leaves;
-        analyzer_.analyze(w, Language::Undetermined, 1, [&](const Token& t) {
-            if (!t.alternative) leaves.push_back(term_query(t, false, "", scratch));
-        });
-        if (leaves.size() == 1) positional.push_back(leaves[0]);
-    }
-    Q base = combine(Q::OP_OR, word_queries);
+    std::vector<Q> all = word_queries;
+    all.insert(all.end(), alternatives.begin(), alternatives.end());
+    Q base = combine(Q::OP_OR, all);
     if (base.empty()) return base;
     const std::size_t n = positional.size();
-    if (n < 2 || n != word_queries.size() || n > ranking_.boost_max_words) return base;
+    if (n < 2 || n > ranking_.boost_max_words) return base;
     std::vector<Q> boosts;
-    const auto window = static_cast<Xapian::termcount>(n + (words.size() - content.size()));
+    const auto window = static_cast<Xapian::termcount>(n + dropped);
     if (ranking_.phrase_boost > 0) {
         boosts.emplace_back(ranking_.phrase_boost, Q(Q::OP_PHRASE, positional.begin(), positional.end(), window));
     }

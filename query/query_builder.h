@@ -78,6 +78,12 @@ class QueryBuilder {
         std::vector<Xapian::Query> positions;  // one subquery per position (a phrase if > 1)
         Xapian::Query alternative;             // joined form of a hyphenated word, if any
     };
+    /// One word's forms: any_form (an OR, for positional operators) and weighted (OP_SYNONYM,
+    /// which weighs the forms as one term, with the keyboard-folded forms below them).
+    struct WordForms {
+        Xapian::Query any_form, weighted;
+    };
+    WordForms word_forms(const Token& token, bool exact, std::string_view field, BuiltQuery& out);
     Xapian::Query node_query(const Node& node, std::string_view field, BuiltQuery& out, int depth);
     Xapian::Query text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out);
     Xapian::Query term_query(const Token& token, bool exact, std::string_view field, BuiltQuery& out);

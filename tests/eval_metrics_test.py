@@ -259,6 +259,12 @@ README = """\
 |---|---|---|---|
 | toy | 0.500 / 0.400 | 0.600 / 0.450 (a note) | 0.600 / 0.500 |
 | other | 0.35 / 0.2 | – | 0.30 / 0.1 |
+
+### The news sets
+
+| news collection | Engine A, stock | Engine C |
+|---|---|---|
+| news | 0.80 / 0.70 | 0.85 / 0.75 |
 """
 
 
@@ -270,6 +276,18 @@ class BaselineTableTest(unittest.TestCase):
         self.assertEqual((toy.stock.system, toy.stock.ndcg, toy.stock.map), ("Engine A, stock", 0.5, 0.4))
         self.assertEqual((toy.best.system, toy.best.ndcg, toy.best.map), ("Engine B", 0.6, 0.45))
         self.assertEqual(baselines["other"].stock.decimals, 2)
+
+    def test_the_news_table_is_read_only_when_asked(self):
+        self.assertNotIn("news", run_eval.parse_baselines(README))
+        every = run_eval.parse_all_baselines(README)
+        self.assertEqual(sorted(every), ["news", "other", "toy"])
+        self.assertEqual((every["news"].stock.ndcg, every["news"].best.system), (0.80, "Engine C"))
+
+    def test_guard_covers_only_the_collections_named(self):
+        stock = run_eval.Baseline("stock", 0.80, 0.7, 2)
+        below = run_eval.CollectionResult("news", {"ndcg_cut_10": 0.5}, {}, run_eval.CollectionBaselines(stock, stock), 0)
+        self.assertEqual(run_eval.guard_failures([below], {"toy"}), [])
+        self.assertEqual(len(run_eval.guard_failures([below])), 1)
 
     def test_reads_the_shared_readme_when_present(self):
         readme = Path("/work/shared/eval/README.md")
