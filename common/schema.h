@@ -7,7 +7,7 @@
 //     to the word is not written twice; queries look for both), so phrases match inflected forms;
 //   - title words also as "S" + word and "ZS" + stem (the title: field), and with a higher wdf
 //     in the unprefixed space so BM25 weighs the title above the body;
-//   - "XK" + keyboard-folded form of Kazakh words (қ→к, ә→а, ...), without positions.
+//   - "XK" + keyboard-folded form of Kazakh words (қ→к, ә→а, ...), with positions (phrases).
 // Boolean terms: "Q" unique id, "D"/"M"/"Y" date (YYYYMMDD, YYYYMM, YYYY, as omega), "L" language,
 // "XC" credit words, "XF" source file (hash of its path), "XD" duplicate key. Values hold the
 // sortable date, the duplicate key used for collapsing, and the view count. The document data is
@@ -25,7 +25,7 @@
 namespace izdeu::schema {
 
 /// Version of the term/value layout; bump on any incompatible change.
-inline constexpr int kSchemaVersion = 2;  // 2: keyboard-folded words as well as stems
+inline constexpr int kSchemaVersion = 3;  // 2: keyboard-folded words as well as stems; 3: with positions
 
 inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kTitlePrefix = "S";

@@ -57,9 +57,12 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
                 // any more, so the Kazakh stemmer may read it differently (казакстан).
                 std::string folded_stem = Analyzer::keyboard_fold(t.stem);
                 std::string folded_word = Analyzer::keyboard_fold(t.term);
-                if (folded_stem != t.stem) doc.add_term(prefixed(schema::kKeyboardFoldPrefix, folded_stem), wdf);
+                // With positions: a folded word is found in phrases and NEAR too.
+                if (folded_stem != t.stem) {
+                    doc.add_posting(prefixed(schema::kKeyboardFoldPrefix, folded_stem), t.position, wdf);
+                }
                 if (folded_word != t.term && folded_word != folded_stem) {
-                    doc.add_term(prefixed(schema::kKeyboardFoldPrefix, folded_word), wdf);
+                    doc.add_posting(prefixed(schema::kKeyboardFoldPrefix, folded_word), t.position, wdf);
                 }
             }
             if (spelling_worthy(t)) words.emplace_back(t.term);

@@ -104,6 +104,7 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
     }
     // The same forms as OP_SYNONYM, which weighs them as one term.
     w.weighted = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end()) : w.any_form;
+    w.positional = w.any_form;
     if (!exact && field.empty() && t.script == Script::Cyrillic && analyzer_.options().keyboard_folding &&
         ranking_.keyboard_fold_weight > 0 &&
         (Analyzer::keyboard_fold(t.term) == t.term || !found_as_typed(w.any_form))) {
@@ -113,11 +114,17 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
         // find кан). Without the index, or when it lacks the word (Казакстанның: ң typed,
         // қ and ә not), the folded forms are searched.
         std::vector<Q> folded{Q(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(t.term)))};
+        out.highlight.folded.insert(Analyzer::keyboard_fold(t.term));
         for (const std::string& stem : analyzer_.query_stems(t)) {
             folded.emplace_back(prefixed(schema::kKeyboardFoldPrefix, Analyzer::keyboard_fold(stem)));
+            out.highlight.folded.insert(Analyzer::keyboard_fold(stem));
         }
         w.weighted =
             Q(Q::OP_OR, w.weighted, Q(ranking_.keyboard_fold_weight, Q(Q::OP_SYNONYM, folded.begin(), folded.end())));
+        // In phrases and NEAR each position is also its folded forms, which the index writes
+        // with the Kazakh word's position.
+        folded.insert(folded.begin(), w.any_form);
+        w.positional = Q(Q::OP_OR, folded.begin(), folded.end());
     }
     return w;
 }
@@ -135,7 +142,7 @@ Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::
     if (positions.empty()) return Q();
     if (positions.size() == 1) return positions[0].weighted;
     std::vector<Q> parts;
-    for (const WordForms& p : positions) parts.push_back(p.any_form);
+    for (const WordForms& p : positions) parts.push_back(p.positional);
     Q sequence(Q::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
     if (phrase || alternative_queries.empty()) return sequence;
     // A hyphenated word: its parts as a phrase, or its joined form (e-government, egovernment).
@@ -340,7 +347,7 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
             for (const Node& c : node.children) {
                 std::vector<Q> words;
                 analyzer_.analyze(c.text, Language::Undetermined, 1, [&](const Token& t) {
-                    if (!t.alternative) words.push_back(term_query(t, c.exact, field, out));
+                    if (!t.alternative) words.push_back(word_forms(t, c.exact, field, out).positional);
                 });
                 if (words.empty()) continue;
                 if (words.size() > 1) {

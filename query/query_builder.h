@@ -82,6 +82,9 @@ class QueryBuilder {
     /// which weighs the forms as one term, with the keyboard-folded forms below them).
     struct WordForms {
         Xapian::Query any_form, weighted;
+        /// any_form, or with the keyboard-folded forms too: what a phrase or NEAR position
+        /// matches (folded terms carry positions).
+        Xapian::Query positional;
     };
     WordForms word_forms(const Token& token, bool exact, std::string_view field, BuiltQuery& out);
     Xapian::Query node_query(const Node& node, std::string_view field, BuiltQuery& out, int depth);

@@ -72,7 +72,14 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
             key.assign(t.term);
             if (!wanted.terms.count(key)) {
                 key.assign(t.stem);
-                if (!wanted.stems.count(key)) return;
+                if (!wanted.stems.count(key)) {
+                    if (!t.kazakh || wanted.folded.empty()) return;
+                    key = Analyzer::keyboard_fold(t.term);
+                    if (!wanted.folded.count(key)) {
+                        key = Analyzer::keyboard_fold(t.stem);
+                        if (!wanted.folded.count(key)) return;
+                    }
+                }
             }
             // A joined form (egovernment) highlights the whole hyphenated span.
             hits.push_back({offset + t.start, offset + t.end, key});

@@ -18,7 +18,10 @@ namespace izdeu {
 struct HighlightSet {
     std::unordered_set<std::string> terms;
     std::unordered_set<std::string> stems;
-    bool empty() const { return terms.empty() && stems.empty(); }
+    /// Keyboard-folded forms (Kazakh typed on a Russian keyboard): a Kazakh word whose folded
+    /// surface form or stem is here was found through them.
+    std::unordered_set<std::string> folded;
+    bool empty() const { return terms.empty() && stems.empty() && folded.empty(); }
 };
 
 struct Snippet {

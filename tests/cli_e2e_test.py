@@ -303,6 +303,29 @@ class RankingTest(unittest.TestCase):
         self.assertTrue(hits, r.stderr)
         self.assertTrue(all(h["lang"] == "kk" for h in hits))
 
+    def test_keyboard_folding_in_phrases_and_near_with_highlights(self):
+        # Issue 15: Kazakh typed on a Russian keyboard works wherever a typed word works, and
+        # what it found is highlighted.
+        for query in ('"Конституциялык сот"', "Конституциялык NEAR/2 сот", '"Нурлан Абдикадыров"'):
+            with self.subTest(query=query):
+                hits, r = self.ws.json_hits(query)
+                self.assertTrue(hits, r.stderr)
+                self.assertTrue(all(h["lang"] == "kk" for h in hits), [h["id"] for h in hits])
+                for h in hits:
+                    marked = [h["snippet"][a:b] for a, b in self._char_ranges(h)]
+                    self.assertTrue(any(m.startswith(("Конституциялық", "Нұрлан", "Әбдіқадыров")) for m in marked),
+                                    (h["id"], marked))
+        court = {h["id"] for h in self.ws.json_hits('"Конституциялык сот"')[0]}
+        self.assertIn("kk/001_konstitutsiyalyq_sot_otinishter.txt", court)
+        self.assertEqual(court, {h["id"] for h in self.ws.json_hits('"Конституциялық сот"')[0]})
+
+    @staticmethod
+    def _char_ranges(hit):
+        # Highlights are byte offsets into the UTF-8 snippet.
+        raw = hit["snippet"].encode("utf-8")
+        return [(len(raw[:a].decode("utf-8", "replace")), len(raw[:b].decode("utf-8", "replace")))
+                for a, b in hit["highlights"]]
+
     def scores(self, *args):
         hits, r = self.ws.json_hits("--limit", "5", "--no-snippets", *args)
         self.assertTrue(hits, r.stderr)
