@@ -45,6 +45,12 @@ enum Slot : Xapian::valueno {
     kSlotDate = 0,          ///< "YYYYMMDDHHMM" (string order is date order); absent when unknown
     kSlotDuplicateKey = 1,  ///< hash of the normalized body: copies share it (collapse key)
     kSlotViews = 2,         ///< Xapian::sortable_serialise(view count)
+    /// When the article first entered the index (arrival_time.h: 17 digits of microseconds since
+    /// the epoch); kept when it is re-indexed or the index rebuilt, so watches see it once.
+    kSlotIndexedAt = 3,
+    /// When its content last changed: the same 17 digits, then the 16 hex digits of its content
+    /// hash (which tells an edit from a re-read of the same text). The first indexing counts.
+    kSlotChangedAt = 4,
 };
 
 /// How much more a title word counts than a body word (wdf multiplier).

@@ -79,6 +79,18 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
     add_text(article.body, next + schema::kTitleBodyGap, false);
     built.duplicate_key = schema::hex_hash64(normalized_body.empty() ? article.title : normalized_body);
 
+    {
+        // Fields joined by a byte no text holds, so moving words between fields is a change.
+        std::string content = article.title;
+        for (const std::string* field : {&article.body, &article.credit, &article.url}) {
+            content += '\x1f';
+            content += *field;
+        }
+        content += '\x1f';
+        if (article.published) content += article.published->sortable();
+        built.content_hash = schema::hex_hash64(content);
+    }
+
     built.id_term = schema::id_term(article.id);
     doc.add_boolean_term(built.id_term);
     doc.add_boolean_term(schema::source_file_term(source_file));

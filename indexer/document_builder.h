@@ -15,6 +15,9 @@ struct BuiltDocument {
     Xapian::Document document;
     std::string id_term;
     std::string duplicate_key;
+    /// Hash of what a reader sees (title, body, date, credit, url; not the view count): an
+    /// article re-indexed with the same content hash was not edited (arrival_stamper.h).
+    std::string content_hash;
     Language language = Language::Undetermined;
     /// Words for the spelling dictionary: the title's distinct words, then the body's.
     std::vector<std::string> spelling_words;

@@ -20,6 +20,8 @@
 #include <xapian.h>
 #include <nlohmann/json.hpp>
 
+#include "arrival_stamper.h"
+#include "arrival_time.h"
 #include "article_ids.h"
 #include "deletion_plan.h"
 #include "document_builder.h"
@@ -534,6 +536,8 @@ class IndexWriter {
 
     void grow_workers() {
         while (workers_.size() < shards_.size()) {
+            // Each shard's writer thread has its own stamper (Xapian objects are not shared).
+            stampers_.push_back(std::make_unique<ArrivalStamper>(fresh_build_ ? shards_.path() : std::string()));
             workers_.push_back(std::make_unique<ShardWorker>(shards_.shard(workers_.size())));
         }
     }
@@ -562,7 +566,7 @@ class IndexWriter {
         }
         ++pending_documents_;
         auto doc = std::make_shared<BuiltDocument>(std::move(built));
-        workers_[target]->post([this, doc](Xapian::WritableDatabase& db) {
+        workers_[target]->post([this, doc, stamper = stampers_[target].get()](Xapian::WritableDatabase& db) {
             const std::string dup_term = schema::duplicate_term(doc->duplicate_key);
             if (db.get_termfreq(dup_term) > 0) {
                 for (auto p = db.postlist_begin(dup_term); p != db.postlist_end(dup_term); ++p) {
@@ -577,6 +581,7 @@ class IndexWriter {
             } else {
                 ++counters_.added;
             }
+            stamper->stamp(doc->document, doc->id_term, doc->content_hash, db, arrival::now_microseconds());
             db.replace_document(doc->id_term, doc->document);
         });
     }
@@ -602,6 +607,7 @@ class IndexWriter {
     /// Files that gave an id another file gives, by task: the first clash's reason.
     std::unordered_map<std::size_t, std::string> id_clashes_;
     Counters counters_;
+    std::vector<std::unique_ptr<ArrivalStamper>> stampers_;  ///< one per shard, used by its writer thread
     std::vector<std::unique_ptr<ShardWorker>> workers_;
     struct SpellingCount {
         Xapian::termcount count = 0;
