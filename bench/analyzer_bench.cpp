@@ -1,6 +1,7 @@
 // Analyzer throughput benchmark (issue 3: >= 25 MB/s on one core for analysis alone).
 //
-// usage: izdeu-analyzer-bench [--passes P] [--limit N] [--only MODES] [--hash-docs FILE] INPUT
+// usage: izdeu-analyzer-bench [--passes P] [--limit N] [--only MODES] [--hash-docs FILE]
+//                             [--russian-dictionary FILE|none] INPUT
 //   MODES: one mode or several, comma-separated (analyze,icu-break); default the first three.
 //   INPUT: a folder (walked recursively, *.txt, sorted) or @LISTFILE (one path a line).
 //
@@ -35,6 +36,7 @@
 
 #include "analyzer.h"
 #include "article_parser.h"
+#include "russian_stemmer.h"
 
 namespace {
 
@@ -116,6 +118,7 @@ int main(int argc, char** argv) {
     size_t limit = 0;
     std::string only;  // analyze, indexer, icu-break or hash, comma-separated
     std::string hash_docs;
+    std::string russian_dictionary = izdeu::RussianDictionary::kDefaultPath;
     std::string input;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -127,6 +130,8 @@ int main(int argc, char** argv) {
             only = argv[++i];
         else if (a == "--hash-docs" && i + 1 < argc)
             hash_docs = argv[++i];
+        else if (a == "--russian-dictionary" && i + 1 < argc)
+            russian_dictionary = argv[++i];
         else if (!a.empty() && a[0] != '-' && input.empty())
             input = a;
         else {
@@ -153,7 +158,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "analyzer_bench: %zu files, %.1f MB in memory\n", docs.size(),
                  static_cast<double>(bytes) / 1e6);
 
-    izdeu::Analyzer analyzer;
+    // As izdeu-index builds it by default: with hunspell-ru when installed ("none": rules only).
+    izdeu::AnalyzerOptions options;
+    if (russian_dictionary != "none") {
+        options.russian_dictionary = izdeu::RussianDictionary::open(russian_dictionary);
+        if (options.russian_dictionary) options.russian_dictionary_path = russian_dictionary;
+    }
+    std::fprintf(stderr, "analyzer_bench: Russian dictionary %s\n",
+                 options.russian_dictionary ? russian_dictionary.c_str() : "none (Snowball)");
+    izdeu::Analyzer analyzer(options);
     // "analyze,icu-break" measures both in one run, as comparisons on a noisy machine need.
     auto wants = [&](std::string_view mode) {
         if (only.empty()) return mode != "hash";
