@@ -1,24 +1,31 @@
 #include "russian_stemmer.h"
 
-// How a stem is chosen
-// --------------------
+// How a stem is chosen (with a dictionary; without one, Snowball's stem)
+// ----------------------------------------------------------------------
 // 1. The dictionary. A form is read back through every suffix rule of the .aff that could have
 //    made it (the form ends with what the rule adds; the rest plus what it strips is an entry
 //    carrying the rule's flag and meeting its condition), and is an entry itself if listed.
 //    Entries are read lower-case with ё as е (the analyzer's form), so "Астана" is found for
 //    астане. The stem is the lemma itself, not Snowball's cut of it: миро and мир stay apart
 //    although Snowball cuts both to мир.
-//    A form of several lemmas takes the one Snowball agrees with (whose Snowball stem is the
-//    form's), then the shortest, then the first in byte order: суда -> суд (not судно),
-//    мира -> мир (not миро), стали -> сталь. Deterministic, so index and query agree; the
-//    other lemma's forms are not found by that one form (стали as "became"), as with any stemmer.
-// 2. Surnames the dictionary does not know: X + ов/ев/ин/ын + a case ending (Назарбаевым,
-//    Токаевой, Сидоровых) -> X + ов/ев/ин/ын, and when the dictionary knows that base (Попов is
-//    also попов, the genitive plural of поп) its lemma, so every form of the surname meets the
-//    bare one.
-// 3. Other unknown words (place names, new words) lose the longest noun or adjective ending
-//    that leaves at least three letters: Жанаозене -> жанаозен, Шымкента -> шымкент, Алматы ->
-//    алмат. No verb endings: Snowball's verb rules are what cut казахстан to казахста.
+//    A form of several lemmas takes a noun's (звонка: звонок, not the short adjective of
+//    звонкий), then the one Snowball agrees with (суда: суд, not судно), then the shortest
+//    (мира: мир, not миро), then the first in byte order. Deterministic, so index and query
+//    agree; the other lemma's forms are not found by that one form (стали as "became").
+//    Which rules decline nouns is read from the .aff (see parse), not assumed.
+// 2. Gaps. hunspell-ru lists some forms bare, without flags (владельцем, земель, ветра): such
+//    a form, and a form it does not know at all, is read as a case of a noun it does know when
+//    the stem + а/я is one (владельца -> владелец; земл(е)ль -> земля).
+// 3. Surnames: X + ов/ев/ин/ын + a case ending (Назарбаевым, Токаевой, Кузнецовых). The
+//    dictionary's reading as a common noun wins (основы, городов, острова); its readings as a
+//    name (the entries Кузнецова, Путин) or an adjective (попов, лавров) give way to the
+//    surname's rule, which stems every form alike: to the common noun the base is the genitive
+//    plural of (Попова, Попов -> поп), else to X for -ов/-ев (Назарбаева -> назарба, as акимов
+//    -> аким), else the base (Путина -> путин).
+// 4. Other unknown words (place names, new words) lose the longest noun or adjective ending
+//    that leaves three letters, a vowel the ending leaves, and a vowel that drops in inflection:
+//    Жанаозене -> жанаозн, Шымкента -> шымкент, Костаная -> костан, ветра/ветер -> ветр. No verb
+//    endings: Snowball's verb rules are what cut казахстан to казахста.
 
 #include <algorithm>
 #include <array>

@@ -37,7 +37,12 @@ AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::s
         const std::string russian = j.value("russian_dictionary", std::string());
         if (!russian.empty()) {
             options.russian_dictionary = RussianDictionary::open(russian);
-            if (options.russian_dictionary) options.russian_dictionary_path = russian;
+            if (!options.russian_dictionary) {
+                throw DatabaseError("the index was built with the Russian dictionary " + russian +
+                                    " (and its .aff), which cannot be read now; install hunspell-ru again, or "
+                                    "re-index with izdeu-index --rebuild to stem Russian without it");
+            }
+            options.russian_dictionary_path = russian;
         }
     }
     return options;

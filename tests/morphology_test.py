@@ -67,6 +67,39 @@ def batch(bin_dir, db, queries):
     return found
 
 
+def check_without_dictionary(bin_dir, work):
+    """Rules only when the dictionary is absent, said by --stats; a database built with a dictionary
+    that has since gone is refused with the reason, not searched with other stems."""
+    failures = []
+    index, query = os.path.join(bin_dir, "indexer", "izdeu-index"), os.path.join(bin_dir, "query", "izdeu-query")
+    corpus = os.path.join(work, "small")
+    os.makedirs(corpus)
+    with open(os.path.join(corpus, "a.txt"), "w", encoding="utf-8") as out:
+        out.write(article("Паводок", FRAMES["ru"][1].format(form="паводка")))
+    rules_db = os.path.join(work, "rules-db")
+    r = run([index, "--db", rules_db, "--quiet", "--russian-dictionary", "none", corpus])
+    stats = run([index, "--db", rules_db, "--stats"]).stdout
+    if r.returncode != 0 or "rules only" not in stats:
+        failures.append(f"--russian-dictionary none: exit {r.returncode}, stats: {stats!r}")
+    if run([query, "--db", rules_db, "паводка"]).returncode != 0:
+        failures.append("rules only: the word as written is not found")
+    # A copy of the dictionary, used and then removed.
+    copy = os.path.join(work, "dict")
+    os.makedirs(copy)
+    for ext in (".dic", ".aff"):
+        with open("/usr/share/hunspell/ru_RU" + ext, "rb") as src, open(os.path.join(copy, "ru_RU" + ext), "wb") as dst:
+            dst.write(src.read())
+    gone_db = os.path.join(work, "gone-db")
+    r = run([index, "--db", gone_db, "--quiet", "--russian-dictionary", os.path.join(copy, "ru_RU.dic"), corpus])
+    if r.returncode != 0 or run([query, "--db", gone_db, "паводок"]).returncode != 0:
+        failures.append(f"a dictionary given by path: exit {r.returncode} {r.stderr}")
+    os.unlink(os.path.join(copy, "ru_RU.dic"))
+    r = run([query, "--db", gone_db, "паводок"])
+    if r.returncode != 3 or "--rebuild" not in r.stderr or "Russian dictionary" not in r.stderr:
+        failures.append(f"dictionary gone: expected exit 3 asking for --rebuild, got {r.returncode}: {r.stderr}")
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin-dir", required=True)
@@ -149,6 +182,7 @@ def main():
                     continue  # forms on the same side may meet
                 if apart_articles[(n, other)] in hits:
                     failures.append(f"apart: {word!r} finds {other!r}")
+    failures += check_without_dictionary(args.bin_dir, work)
     if args.verbose or failures:
         for f in failures:
             print("FAIL", f)
