@@ -15,7 +15,7 @@
 //    Which rules decline nouns is read from the .aff (see parse), not assumed.
 // 2. Gaps. hunspell-ru lists some forms bare, without flags (владельцем, земель, ветра): such
 //    a form, and a form it does not know at all, is read as a case of a noun it does know when
-//    the stem + а/я is one (владельца -> владелец; земл(е)ль -> земля).
+//    the stem + а/я is one (владельцем: владельца -> владелец; земель: земл + я -> земля).
 // 3. Surnames: X + ов/ев/ин/ын + a case ending (Назарбаевым, Токаевой, Кузнецовых). The
 //    dictionary's reading as a common noun wins (основы, городов, острова); its readings as a
 //    name (the entries Кузнецова, Путин) or an adjective (попов, лавров) give way to the
