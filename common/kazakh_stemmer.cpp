@@ -451,7 +451,7 @@ constexpr TextView kProtected[] = {
     U"түркістан", U"алматы",    U"қарағанды",  U"қызылорда",  U"талдықорған",  U"жезқазған",
     U"өскемен",   U"елбасы",    U"елорда",     U"тағы",       U"маусым",       U"шілде",
     U"команда",   U"олимпиада", U"канада",     U"пропаганда", U"легенда",      U"бригада",
-    U"орын",      U"мұрын",     U"ерін",       U"белгі",
+    U"орын",      U"мұрын",     U"ерін",       U"белгі",      U"ойын",
 };
 
 // Nouns that drop their last vowel before a vowel-initial ending (халық -> халқы).
@@ -462,6 +462,17 @@ constexpr std::pair<TextView, TextView> kDroppedVowel[] = {
 
 bool is_protected(TextView s) {
     return std::find(std::begin(kProtected), std::end(kProtected), s) != std::end(kProtected);
+}
+
+// The length of the protected word s begins with (0 if none): an ending is never cut into it
+// (ойында is ойын + да, not ой + ында).
+std::size_t protected_prefix(TextView s) {
+    std::size_t longest = 0;
+    for (TextView p : kProtected) {
+        if (p.size() < s.size() && p.size() > longest && s.substr(0, p.size()) == p)
+            longest = p.size();
+    }
+    return longest;
 }
 
 // Whether `stem` can take a vowel-initial ending at all.
@@ -574,7 +585,7 @@ void restore_stem(Text& s) {
 // Two-letter roots common enough in the news to be worth their own forms (суға, елдің, үйге,
 // істі); other two-letter stems stay out, since most would be cut from a longer word (Айдар is
 // not ай + дар).
-constexpr TextView kShortRoots[] = {U"су", U"ел", U"үй", U"іс", U"ұл", U"ән", U"өз"};
+constexpr TextView kShortRoots[] = {U"су", U"ел", U"үй", U"іс", U"ұл", U"ән", U"өз", U"ай", U"ой"};
 
 bool long_enough(TextView stem) {
     if (stem.size() == 2 && std::find(std::begin(kShortRoots), std::end(kShortRoots), stem) != std::end(kShortRoots))
@@ -616,6 +627,12 @@ Text strip_pass(Text s, std::vector<Text>* chain) {
         }
         if (!long_enough(TextView(s).substr(0, s.size() - cut)))
             break;
+        if (const std::size_t keep = protected_prefix(s); keep > s.size() - cut) {
+            s.resize(keep);
+            if (chain)
+                chain->push_back(s);
+            break;
+        }
         if (chain && other_cut != 0 && long_enough(TextView(s).substr(0, s.size() - other_cut)))
             chain->push_back(cut_off(s, other_cut));
         s = cut_off(s, cut);
