@@ -6,6 +6,8 @@
 #include <ostream>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 
 #include "errors.h"
@@ -47,6 +49,12 @@ void run_http_server(const ServerOptions& options, SearchApi& api, const std::at
     server.set_keep_alive_timeout(2);  // an idle browser connection holds a worker thread
     server.set_keep_alive_max_count(100);
     server.set_tcp_nodelay(true);
+    // httplib's default adds SO_REUSEPORT, with which a second server on the same port shares
+    // its connections instead of failing to start: keep only SO_REUSEADDR (restart after a stop).
+    server.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
 
     std::mutex log_mutex;

@@ -196,10 +196,14 @@ ApiResponse SearchApi::search(const Params& params) {
         filter("lang", query::language_filter);
         filter("credit", query::credit_filter);
 
+        // The grammar needs no database: a malformed query is answered even when there is none.
+        std::optional<query::Node> parsed;
+        if (!plain) parsed = query::parse_query(text, parse);
+
         SearcherPool::Lease lease = pool_.acquire();
         query::Searcher& searcher = lease.searcher();
         query::QueryBuilder builder(searcher.analyzer(), options.ranking, &searcher.database());
-        query::BuiltQuery built = plain ? builder.build_plain(text) : builder.build(query::parse_query(text, parse));
+        query::BuiltQuery built = plain ? builder.build_plain(text) : builder.build(*parsed);
         for (const Filter& f : filters) {
             try {
                 query::add_filter(built, builder.build(f.node).query);

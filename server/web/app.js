@@ -234,7 +234,7 @@
     }
     const width = 240, height = 90, axis = 14;
     const max = Math.max(...all.map((m) => m.count));
-    const barWidth = width / all.length;
+    const barWidth = Math.min(24, width / all.length);  // a few months stay bars, not a wall
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('viewBox', '0 0 ' + width + ' ' + (height + axis));
     svg.setAttribute('class', 'histogram');
