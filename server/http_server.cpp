@@ -30,6 +30,14 @@ constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// httplib listens with a backlog of 5 (compiled into Debian's library): under a burst of new
+/// connections the kernel drops the others' SYNs, which clients retry after 1, 3, 7 s. Listening
+/// again on the bound socket widens the queue (Linux takes the new backlog).
+class Server : public httplib::Server {
+  public:
+    void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+};
+
 void send_json(httplib::Response& res, const ApiResponse& answer) {
     res.status = answer.status;
     res.set_header("Cache-Control", "no-store");
@@ -40,14 +48,16 @@ void send_json(httplib::Response& res, const ApiResponse& answer) {
 
 void run_http_server(const ServerOptions& options, SearchApi& api, const std::atomic<bool>& stop_requested,
                      std::ostream& log, const std::function<void(int port)>& on_listening) {
-    httplib::Server server;
+    Server server;
     const std::size_t threads = options.threads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_payload_max_length(options.max_request_bytes);
     server.set_read_timeout(options.read_timeout_seconds, 0);
     server.set_write_timeout(options.read_timeout_seconds, 0);
     server.set_keep_alive_timeout(2);  // an idle browser connection holds a worker thread
-    server.set_keep_alive_max_count(100);
+    // A kept-alive connection holds its worker thread: after a few requests it yields, so that
+    // with more connections than threads every connection gets its turn.
+    server.set_keep_alive_max_count(5);
     server.set_tcp_nodelay(true);
     // httplib's default adds SO_REUSEPORT, with which a second server on the same port shares
     // its connections instead of failing to start: keep only SO_REUSEADDR (restart after a stop).
@@ -113,6 +123,7 @@ void run_http_server(const ServerOptions& options, SearchApi& api, const std::at
         throw UsageError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                          " (address in use, not an address of this machine, or a port below 1024 without the right)");
     }
+    server.widen_backlog();
     on_listening(port);
     // SIGTERM only sets a flag (no work in a signal handler); this thread turns it into stop().
     std::atomic<bool> listen_ended = false;
