@@ -69,6 +69,10 @@ class Searcher {
     /// Estimated number of matches.
     Xapian::doccount count(const BuiltQuery& query);
 
+    /// Moves to the latest committed state of every shard (a long-lived reader, such as
+    /// izdeu-serve, calls it before each request); true when something may have changed.
+    bool reopen() { return db_.reopen(); }
+
   private:
     SearchResult search_once(const BuiltQuery& query, const SearchOptions& options);
     std::string suggest(const BuiltQuery& query);

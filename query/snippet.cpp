@@ -187,3 +187,33 @@ std::string mark_snippet(const Snippet& snippet, std::string_view open, std::str
 }
 
 }  // namespace izdeu
+
+namespace izdeu {
+
+std::vector<std::pair<std::size_t, std::size_t>> highlight_text(std::string_view text, Language language,
+                                                                const HighlightSet& wanted, Analyzer& analyzer) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    if (wanted.empty()) return spans;
+    std::string key;
+    // The same rule as make_snippet's: a token is marked when its term or its stem is wanted.
+    analyzer.analyze(text, language, 1, [&](const Token& t) {
+        key.assign(t.term);
+        if (!wanted.terms.count(key)) {
+            key.assign(t.stem);
+            if (!wanted.stems.count(key)) return;
+        }
+        spans.emplace_back(t.start, t.end);
+    });
+    std::sort(spans.begin(), spans.end());
+    std::vector<std::pair<std::size_t, std::size_t>> merged;
+    for (const auto& s : spans) {
+        if (!merged.empty() && s.first <= merged.back().second) {
+            merged.back().second = std::max(merged.back().second, s.second);
+        } else {
+            merged.push_back(s);
+        }
+    }
+    return merged;
+}
+
+}  // namespace izdeu

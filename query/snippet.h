@@ -37,3 +37,12 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
 std::string mark_snippet(const Snippet& snippet, std::string_view open, std::string_view close);
 
 }  // namespace izdeu
+
+namespace izdeu {
+
+/// Every span of text where a word the query looks for occurs, as byte ranges [start, end) into
+/// text, sorted and merged: for showing a whole article with the query's words marked.
+std::vector<std::pair<std::size_t, std::size_t>> highlight_text(std::string_view text, Language language,
+                                                                const HighlightSet& wanted, Analyzer& analyzer);
+
+}  // namespace izdeu

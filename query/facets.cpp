@@ -1,0 +1,133 @@
+#include "facets.h"
+
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "schema.h"
+
+namespace izdeu::query {
+
+namespace {
+
+/// A credit is the set of its words (the XC terms): each word adds its own hash, so the order
+/// the words are met in does not matter.
+std::uint64_t word_hash(const std::string& term) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : term) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    // Mixed once more so that sums of two words rarely meet another word's hash.
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h | 1;
+}
+
+}  // namespace
+
+FacetColumns::FacetColumns(const Xapian::Database& db) : doccount_(db.get_doccount()), lastdocid_(db.get_lastdocid()) {
+    const std::size_t size = static_cast<std::size_t>(lastdocid_) + 1;
+    language_of_.assign(size, 0);
+    credit_of_.assign(size, 0);
+    month_of_.assign(size, 0);
+    const std::string language_prefix(schema::kLanguagePrefix);
+    for (auto t = db.allterms_begin(language_prefix); t != db.allterms_end(language_prefix); ++t) {
+        if (languages_.size() >= 255) break;
+        languages_.push_back((*t).substr(language_prefix.size()));
+        const auto index = static_cast<std::uint8_t>(languages_.size());
+        for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
+            if (*p < size) language_of_[*p] = index;
+        }
+    }
+    const std::string credit_prefix(schema::kCreditPrefix);
+    for (auto t = db.allterms_begin(credit_prefix); t != db.allterms_end(credit_prefix); ++t) {
+        const std::uint64_t h = word_hash(*t);
+        for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
+            if (*p < size) credit_of_[*p] += h;
+        }
+    }
+    for (auto v = db.valuestream_begin(schema::kSlotDate); v != db.valuestream_end(schema::kSlotDate); ++v) {
+        const std::string date = *v;  // YYYYMMDDHHMM
+        if (v.get_docid() >= size || date.size() < 6) continue;
+        const int year = std::atoi(date.substr(0, 4).c_str());
+        const int month = std::atoi(date.substr(4, 2).c_str());
+        if (year < 1 || year > 5000 || month < 1 || month > 12) continue;
+        month_of_[v.get_docid()] = static_cast<std::uint16_t>(year * 12 + month - 1);
+    }
+}
+
+bool FacetColumns::matches(const Xapian::Database& db) const {
+    return db.get_doccount() == doccount_ && db.get_lastdocid() == lastdocid_;
+}
+
+Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xapian::Query& matching,
+                    std::size_t top_credits, double time_limit_seconds) {
+    // Every match, in docid order and without scores. (A MatchSpy would be cheaper, but over
+    // shards it is handed each shard's own docid, not the combined one the columns use, and a
+    // remote shard would have to know it.)
+    Xapian::Enquire enquire(db);
+    enquire.set_query(matching);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    if (time_limit_seconds > 0) enquire.set_time_limit(time_limit_seconds);
+    const Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
+
+    Facets facets;
+    facets.counted = all.size();
+    std::vector<Xapian::doccount> by_language(columns.languages_.size() + 1, 0);
+    std::unordered_map<std::uint64_t, Xapian::doccount> by_credit;
+    std::map<std::uint16_t, Xapian::doccount> by_month;
+    for (auto it = all.begin(); it != all.end(); ++it) {
+        const Xapian::docid did = *it;
+        // An article added after the columns were read counts as unknown until they are read
+        // again.
+        if (did >= columns.language_of_.size()) continue;
+        ++by_language[columns.language_of_[did]];
+        if (const std::uint64_t credit = columns.credit_of_[did]) ++by_credit[credit];
+        if (const std::uint16_t month = columns.month_of_[did]) {
+            ++by_month[month];
+        } else {
+            ++facets.undated;
+        }
+    }
+    for (std::size_t i = 1; i < by_language.size(); ++i) {
+        if (by_language[i] > 0) facets.languages.push_back({columns.languages_[i - 1], by_language[i]});
+    }
+    const auto most_first = [](const FacetCount& a, const FacetCount& b) {
+        return a.count > b.count || (a.count == b.count && a.value < b.value);
+    };
+    std::sort(facets.languages.begin(), facets.languages.end(), most_first);
+
+    std::vector<std::pair<Xapian::doccount, std::uint64_t>> credits;
+    for (const auto& [credit, count] : by_credit) credits.emplace_back(count, credit);
+    std::sort(credits.begin(), credits.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    for (std::size_t i = 0; i < credits.size() && facets.credits.size() < top_credits; ++i) {
+        const std::uint64_t credit = credits[i].second;
+        auto name = columns.credit_names_.find(credit);
+        if (name == columns.credit_names_.end()) {
+            // The credit as written, from one article that has it (read once per credit).
+            const auto first = std::find(columns.credit_of_.begin(), columns.credit_of_.end(), credit);
+            const auto did = static_cast<Xapian::docid>(first - columns.credit_of_.begin());
+            std::string written;
+            nlohmann::json data = nlohmann::json::parse(db.get_document(did).get_data(), nullptr, false);
+            if (data.is_object()) written = data.value("credit", "");
+            name = columns.credit_names_.emplace(credit, written).first;
+        }
+        if (!name->second.empty()) facets.credits.push_back({name->second, credits[i].first});
+    }
+    std::sort(facets.credits.begin(), facets.credits.end(), most_first);
+
+    for (const auto& [month, count] : by_month) {
+        char text[16];
+        std::snprintf(text, sizeof text, "%04d-%02d", month / 12, month % 12 + 1);
+        facets.months.push_back({text, count});
+    }
+    return facets;
+}
+
+}  // namespace izdeu::query
