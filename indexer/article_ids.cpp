@@ -28,10 +28,11 @@ std::string resolved(const std::string& path) {
 std::string common_folder(const std::vector<std::string>& folders) {
     fs::path common = folders.front();
     for (const std::string& f : folders) {
+        const fs::path folder(f);  // iterators must not outlive the path they walk
         fs::path shared;
         auto a = common.begin();
-        auto b = fs::path(f).begin();
-        for (; a != common.end() && b != fs::path(f).end() && *a == *b; ++a, ++b) shared /= *a;
+        auto b = folder.begin();
+        for (; a != common.end() && b != folder.end() && *a == *b; ++a, ++b) shared /= *a;
         common = shared;
     }
     std::string s = common.string();
