@@ -13,7 +13,9 @@
 
 namespace izdeu {
 
-std::string_view project_version() { return IZDEU_VERSION; }
+std::string_view project_version() {
+    return IZDEU_VERSION;
+}
 
 std::string version_line(std::string_view program) {
     // The same versions as Analyzer::fingerprint(): Xapian's as loaded at run time, ICU's and
