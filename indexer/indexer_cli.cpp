@@ -18,6 +18,7 @@
 #include "number_option.h"
 #include "russian_stemmer.h"
 #include "shard_set.h"
+#include "version.h"
 
 namespace izdeu {
 
@@ -149,7 +150,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
             return kIndexOk;
         }
         if (vm.count("version")) {
-            out << "izdeu-index 0.1.0 (Xapian " << Xapian::version_string() << ")\n";
+            out << version_line("izdeu-index");
             return kIndexOk;
         }
         if (db.empty()) db = default_database_path(context.env);

@@ -16,6 +16,7 @@
 #include "query_parser.h"
 #include "result_printer.h"
 #include "searcher.h"
+#include "version.h"
 
 namespace izdeu::query {
 
@@ -182,7 +183,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             return kHits;
         }
         if (vm.count("version")) {
-            out << "izdeu-query 0.1.0 (Xapian " << Xapian::version_string() << ")\n";
+            out << version_line("izdeu-query");
             return kHits;
         }
         if (format == "json")

@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "http_server.h"
 #include "number_option.h"
+#include "version.h"
 
 namespace izdeu::serve {
 
@@ -74,7 +75,7 @@ int run_serve_cli(const std::vector<std::string>& args, std::ostream& out, std::
             return kStopped;
         }
         if (vm.count("version")) {
-            out << "izdeu-serve 0.1.0 (Xapian " << Xapian::version_string() << ")\n";
+            out << version_line("izdeu-serve");
             return kStopped;
         }
         read_listen(listen, server);

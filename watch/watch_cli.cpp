@@ -14,6 +14,7 @@
 #include "watch_printer.h"
 #include "watch_runner.h"
 #include "watch_state.h"
+#include "version.h"
 
 namespace izdeu::watch {
 
@@ -106,7 +107,7 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
             return kWatchNews;
         }
         if (vm.count("version")) {
-            out << "izdeu-watch 0.1.0 (Xapian " << Xapian::version_string() << ")\n";
+            out << version_line("izdeu-watch");
             return kWatchNews;
         }
         if (format == "json")
