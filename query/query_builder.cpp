@@ -192,6 +192,7 @@ Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& 
         WordForms forms = word_forms(b.token, false, "", out);
         word_queries.push_back(forms.weighted);
         positional.push_back(forms.any_form);
+        out.lead_words.emplace_back(forms.any_form.get_terms_begin(), forms.any_form.get_terms_end());
     }
     std::vector<Q> all = word_queries;
     all.insert(all.end(), alternatives.begin(), alternatives.end());

@@ -25,7 +25,7 @@ struct RankingOptions {
     double bm25_b = 0.75;
     double phrase_boost = 1.0;          ///< weight of the whole query as a phrase (several words)
     double near_boost = 0.5;            ///< weight of all words within a window
-    double all_words_boost = 5.0;       ///< weight of documents having every word (measured)
+    double all_words_boost = 0.5;       ///< weight of documents having every word (measured: EVALUATION.md)
     unsigned boost_max_words = 8;       ///< longer word lists get no proximity boosts (cost)
     double keyboard_fold_weight = 0.3;  ///< Kazakh typed on a Russian keyboard, below exact
     double exact_form_boost = 0.0;      ///< extra weight for the surface form over other inflections
@@ -37,6 +37,12 @@ struct RankingOptions {
     /// Feedback for queries written mostly in Cyrillic. Off: on the Russian and Kazakh judged
     /// collections it lost (EVALUATION.md), while it helps the English ones.
     bool feedback_cyrillic = false;
+    /// The lead: an article that names the query's words in its title or first words is about
+    /// them, not merely mentions them (a news article's first sentence says what it reports).
+    /// Weight, as a share of the best score of the re-ranked articles, of having all the query's
+    /// words there (idf-weighted share for some of them); 0: off.
+    double lead_boost = 0.5;
+    unsigned lead_words = 30;  ///< the body's first words that count as the lead (after the title)
 };
 
 struct BuildLimits {
@@ -53,6 +59,8 @@ struct BuiltQuery {
     Xapian::Query cheap_boosts;
     HighlightSet highlight;
     std::vector<std::string> words;  ///< the query's words as typed, for spelling suggestions
+    /// For a bag of words: each content word's positional terms (its forms), for the lead boost.
+    std::vector<std::vector<std::string>> lead_words;
     bool has_terms = false;          ///< some word analyzed to a term (else: only punctuation)
     unsigned cyrillic_words = 0,
              latin_words = 0;  ///< by script, to choose language-dependent ranking

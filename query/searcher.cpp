@@ -381,6 +381,54 @@ std::optional<Xapian::Query> Searcher::article_set_filter(const Xapian::MSet& to
     return Xapian::Query(source->release());
 }
 
+namespace {
+
+/// The hits of `mset` from `begin` to `end`, each with its score.
+using ScoredHits = std::vector<std::pair<Xapian::MSetIterator, double>>;
+
+/// Re-orders `mset` (every article the second pass ranked) by the lead boost: each article gains
+/// the idf-weighted share of the query's words that it holds in its title or first `lead_words`
+/// words, times `boost` times the best score. Reads each word's first position in each article.
+ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset,
+                       const std::vector<std::vector<std::string>>& words, const RankingOptions& r) {
+    ScoredHits ranked;
+    for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(it, it.get_weight());
+    if (ranked.empty() || words.empty()) return ranked;
+    // Each word's inverse document frequency from the statistics the MSet already holds (the
+    // word's forms were query terms): no lookups, and the same numbers over shards.
+    const double documents = std::max(1.0, static_cast<double>(db.get_doccount()));
+    std::vector<double> idf;
+    double total = 0;
+    for (const auto& forms : words) {
+        double frequency = 0;
+        for (const std::string& term : forms)
+            frequency = std::max(frequency, static_cast<double>(mset.get_termfreq(term)));
+        idf.push_back(std::log(documents / (frequency + 0.5) + 1));
+        total += idf.back();
+    }
+    // Titles start at position 1 and the body after a gap (schema.h): this counts the title and
+    // the body's first words.
+    const Xapian::termpos lead_end = schema::kTitleBodyGap + r.lead_words;
+    const double scale = r.lead_boost * mset.get_max_attained() / total;
+    for (auto& [it, score] : ranked) {
+        double share = 0;
+        for (std::size_t w = 0; w < words.size(); ++w) {
+            for (const std::string& term : words[w]) {
+                auto position = db.positionlist_begin(*it, term);
+                if (position != db.positionlist_end(*it, term) && *position <= lead_end) {
+                    share += idf[w];
+                    break;
+                }
+            }
+        }
+        score += scale * share;
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    return ranked;
+}
+
+}  // namespace
+
 SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions& options) {
     Xapian::Enquire enquire(db_);
     const RankingOptions& r = options.ranking;
@@ -464,6 +512,10 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         }
     }
 
+    // The lead boost re-orders the whole window, so the second pass returns all of it.
+    const bool lead = options.sort == SortOrder::Relevance && r.lead_boost > 0 && !query.lead_words.empty();
+    if (lead && !page)
+        page = enquire.get_mset(0, std::max<Xapian::doccount>(kRerankWindow, options.offset + options.limit), 100);
     Xapian::MSet mset = page ? *page : enquire.get_mset(options.offset, options.limit, 100);
     if (options.sort == SortOrder::Date) estimated = mset.get_matches_estimated();
     SearchResult result;
@@ -474,20 +526,33 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
                                                            nlohmann::json& parsed) {
         return !(depth == 1 && event == nlohmann::json::parse_event_t::key && parsed == "text");
     };
-    // A page cut from the first pass starts at the offset within it.
-    auto begin = mset.begin();
-    auto end = mset.end();
-    if (page) {
-        const Xapian::doccount size = mset.size();
-        begin = mset[std::min(options.offset, size)];
-        end = mset[std::min(options.offset + options.limit, size)];
+    ScoredHits ranked;
+    if (lead) {
+        ranked = lead_ranked(db_, mset, query.lead_words, r);
+    } else {
+        for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(it, it.get_weight());
     }
-    if (has_remote_ && begin != end) mset.fetch(begin, end);  // the hits' documents in one request from a remote shard
-    for (auto it = begin; it != end; ++it) {
+    // A page cut from a whole window starts at the offset within it.
+    std::size_t first = 0, last = ranked.size();
+    if (page) {
+        first = std::min<std::size_t>(options.offset, ranked.size());
+        last = std::min<std::size_t>(options.offset + options.limit, ranked.size());
+    }
+    if (has_remote_ && first != last) {
+        // The hits' documents in one request from a remote shard.
+        // (The lead's page may come from anywhere in the window: all of it.)
+        if (lead) {
+            mset.fetch(mset.begin(), mset.end());
+        } else {
+            mset.fetch(ranked[first].first, last < ranked.size() ? ranked[last].first : mset.end());
+        }
+    }
+    for (std::size_t i = first; i < last; ++i) {
+        const Xapian::MSetIterator& it = ranked[i].first;
         Hit hit;
         hit.docid = *it;
         hit.rank = ++rank;
-        hit.score = it.get_weight();
+        hit.score = ranked[i].second;
         if (options.collapse) hit.duplicates = first_pass_copies ? (*first_pass_copies)[*it] : it.get_collapse_count();
         Xapian::Document doc = it.get_document();
         nlohmann::json data = nlohmann::json::parse(doc.get_data(), options.snippets ? nullptr : skip_text, false);

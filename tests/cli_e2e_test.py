@@ -347,6 +347,42 @@ class RankingTest(unittest.TestCase):
         self.assertFalse(hits, "without folded forms a Russian-keyboard spelling finds nothing here")
 
 
+class LeadTest(unittest.TestCase):
+    """An article that names the query's words in its title or first words is about them."""
+
+    FILLER = ("harbour lantern orchard pebble meadow violin saddle copper thimble walnut "
+              "ribbon anchor basket candle ladder mirror pillow quarry ferry tunnel ").split()
+
+    def setUp(self):
+        self.ws = Workspace()
+        filler = " ".join(self.FILLER * 3)  # 60 words
+        # "leads" names the words first; "mentions" has them twice, after 60 other words, so
+        # that by its words alone it ranks first.
+        self.ws.write("leads.txt", article("Weekly notes", "The glacier survey began. " + filler))
+        self.ws.write("mentions.txt", article("Weekly notes", filler + " The glacier survey began; the glacier "
+                                              "survey ended."))
+        self.ws.write("titled.txt", article("Glacier survey results", filler + " " + filler))
+        self.assertEqual(self.ws.index().returncode, 0)
+
+    def tearDown(self):
+        self.ws.cleanup()
+
+    def ranking(self, *args):
+        hits, r = self.ws.json_hits("--no-snippets", *args)
+        self.assertTrue(hits, r.stderr)
+        return [h["id"] for h in hits]
+
+    def test_lead_ranks_the_article_about_the_words_first(self):
+        ranking = self.ranking("--lead-boost", "0", "glacier", "survey")
+        self.assertLess(ranking.index("mentions.txt"), ranking.index("leads.txt"), ranking)
+        ranking = self.ranking("glacier", "survey")
+        self.assertLess(ranking.index("leads.txt"), ranking.index("mentions.txt"), ranking)
+
+    def test_titled_article_still_ranks_above_a_late_mention(self):
+        ranking = self.ranking("glacier", "survey")
+        self.assertLess(ranking.index("titled.txt"), ranking.index("mentions.txt"), ranking)
+
+
 class SeedArticleTest(unittest.TestCase):
     """The real article in ../shared/seed (read from there, never copied into the repository)."""
 
