@@ -1,7 +1,6 @@
 #include "document_builder.h"
 
 #include <algorithm>
-#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -75,7 +74,6 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
         return stats.next_position;
     };
     std::uint32_t next = add_text(article.title, 1, true);
-    const std::size_t title_words = words.size();
     add_text(article.body, next + schema::kTitleBodyGap, false);
     built.duplicate_key = schema::hex_hash64(normalized_body.empty() ? article.title : normalized_body);
 
@@ -125,21 +123,9 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
     // Invalid UTF-8 was replaced by U+FFFD in the analyzer; the stored JSON must be valid too.
     doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 
-    // Distinct words, the title's first.
-    auto distinct = [](std::vector<std::string>::iterator begin, std::vector<std::string>::iterator end) {
-        std::sort(begin, end);
-        return std::unique(begin, end);
-    };
-    const auto title_end = distinct(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(title_words));
-    built.spelling_title_words = static_cast<std::size_t>(title_end - words.begin());
-    const auto body_begin = words.begin() + static_cast<std::ptrdiff_t>(title_words);
-    const auto body_end = distinct(body_begin, words.end());
-    // The body's words that the title does not have (each word counts once per article).
-    std::vector<std::string> body_only;
-    std::set_difference(std::make_move_iterator(body_begin), std::make_move_iterator(body_end), words.begin(),
-                        title_end, std::back_inserter(body_only));
-    words.erase(title_end, words.end());
-    words.insert(words.end(), std::make_move_iterator(body_only.begin()), std::make_move_iterator(body_only.end()));
+    // Each word once: the spelling data counts the articles a word is in.
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
     built.spelling_words = std::move(words);
     return built;
 }

@@ -19,9 +19,8 @@ struct BuiltDocument {
     /// article re-indexed with the same content hash was not edited (arrival_stamper.h).
     std::string content_hash;
     Language language = Language::Undetermined;
-    /// Words for the spelling dictionary: the title's distinct words, then the body's.
+    /// Words for the spelling dictionary: the distinct words of the title and body.
     std::vector<std::string> spelling_words;
-    std::size_t spelling_title_words = 0;  ///< how many of them (the first) come from the title
     std::size_t invalid_utf8 = 0;
 };
 

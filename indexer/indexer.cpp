@@ -344,12 +344,11 @@ struct Counters {
     std::atomic<std::size_t> added{0}, updated{0}, deleted{0}, duplicates{0}, moved{0};
 };
 
-/// A word enters the spelling dictionary when a title has it or when this many articles of one
-/// spelling write have it (a checkpoint; up to kSpellingEveryCheckpoints in a fresh build).
-/// Every word of every body took 45% of a full build (Xapian writes a new word's letter
-/// fragments); the rare ones (identifiers, typos, one-off names) are also the words a
-/// suggestion should not offer.
-constexpr Xapian::termcount kSpellingMinBodyArticles = 2;
+/// Every distinct word of every article enters the spelling data, counted once per article, so
+/// what can be suggested depends on the archive alone, never on where checkpoints fell or on
+/// --jobs (it once took body words only when two articles of one checkpoint had them). Which
+/// rare words are worth suggesting is decided at query time, by the size of the archive
+/// (query/spelling_suggester.h).
 
 /// A fresh build writes its spelling words every this many checkpoints (or sooner when this
 /// many are pending), not at each: each write re-reads and rewrites the frequency of every
@@ -464,12 +463,10 @@ class IndexWriter {
         const bool write_spelling = !fresh_build_ || final || checkpoints_ % kSpellingEveryCheckpoints == 0 ||
                                     spelling_.size() >= kSpellingMaxPending;
         if (write_spelling && !spelling_.empty()) {
-            auto words = std::make_shared<std::unordered_map<std::string, SpellingCount>>(std::move(spelling_));
+            auto words = std::make_shared<std::unordered_map<std::string, Xapian::termcount>>(std::move(spelling_));
             spelling_.clear();
             workers_[shards_.spelling_shard()]->post([words](Xapian::WritableDatabase& db) {
-                for (const auto& [word, c] : *words) {
-                    if (c.in_title || c.count >= kSpellingMinBodyArticles) db.add_spelling(word, c.count);
-                }
+                for (const auto& [word, count] : *words) db.add_spelling(word, count);
             });
         }
         for (std::size_t s = 0; s < shards_.size(); ++s) {
@@ -558,11 +555,7 @@ class IndexWriter {
             }
         }
         if (options_.spelling) {
-            for (std::size_t i = 0; i < built.spelling_words.size(); ++i) {
-                SpellingCount& c = spelling_[built.spelling_words[i]];
-                ++c.count;
-                c.in_title = c.in_title || i < built.spelling_title_words;
-            }
+            for (const std::string& word : built.spelling_words) ++spelling_[word];
         }
         ++pending_documents_;
         auto doc = std::make_shared<BuiltDocument>(std::move(built));
@@ -609,11 +602,7 @@ class IndexWriter {
     Counters counters_;
     std::vector<std::unique_ptr<ArrivalStamper>> stampers_;  ///< one per shard, used by its writer thread
     std::vector<std::unique_ptr<ShardWorker>> workers_;
-    struct SpellingCount {
-        Xapian::termcount count = 0;
-        bool in_title = false;
-    };
-    std::unordered_map<std::string, SpellingCount> spelling_;
+    std::unordered_map<std::string, Xapian::termcount> spelling_;  ///< word -> articles since the last write
     const bool fresh_build_;
     std::size_t checkpoints_ = 0;
     std::size_t pending_ = 0;            ///< files applied since the last checkpoint

@@ -60,6 +60,25 @@ constexpr std::string_view kStopWords[] = {
     "ба", "бе", "па", "пе", "ғой", "ғана", "қана", "әрі", "немесе", "бірақ", "сондай", "мұнда", "онда", "ал", "еді",
     "екен", "болып", "деп"};
 
+// Snippets highlight a phrase's or a NEAR's words only where they match together: the forms a
+// word adds to out.highlight are taken aside for its group.
+template <typename AddWord>
+HighlightWord forms_added(BuiltQuery& out, AddWord&& add_word) {
+    HighlightWord& lone = out.highlight;
+    HighlightWord before = std::move(lone);
+    lone = HighlightWord{};
+    add_word();
+    HighlightWord added = std::move(lone);
+    lone = std::move(before);
+    return added;
+}
+
+void merge_highlight(HighlightWord& into, HighlightWord&& from) {
+    into.terms.merge(from.terms);
+    into.stems.merge(from.stems);
+    into.folded.merge(from.folded);
+}
+
 }  // namespace
 
 bool is_stop_word(std::string_view term) {
@@ -131,14 +150,20 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
 
 Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out) {
     std::vector<WordForms> positions;
+    std::vector<HighlightWord> highlights;  // each position's forms: a phrase's words highlight together
     std::vector<Q> alternative_queries;
     analyzer_.analyze(text, Language::Undetermined, 1, [&](const Token& t) {
         if (t.alternative) {
-            alternative_queries.push_back(term_query(t, exact, field, out));
+            // A phrase matches its parts only: its joined form is no highlight either.
+            HighlightWord joined =
+                forms_added(out, [&] { alternative_queries.push_back(term_query(t, exact, field, out)); });
+            if (!phrase) merge_highlight(out.highlight, std::move(joined));
             return;
         }
-        positions.push_back(word_forms(t, exact, field, out));
+        highlights.push_back(forms_added(out, [&] { positions.push_back(word_forms(t, exact, field, out)); }));
     });
+    if (highlights.size() == 1) merge_highlight(out.highlight, std::move(highlights[0]));
+    if (highlights.size() > 1) out.highlight.groups.push_back({std::move(highlights), 0});
     if (positions.empty()) return Q();
     if (positions.size() == 1) return positions[0].weighted;
     std::vector<Q> parts;
@@ -344,11 +369,14 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
             // Xapian's NEAR takes only terms (or ORs of terms): a phrase operand is spread
             // into its words, and the phrase itself is required beside it.
             std::vector<Q> operands, phrases;
+            std::vector<HighlightWord> near_words;  // highlighted only where they are near each other
             Xapian::termcount extra = 0;
             for (const Node& c : node.children) {
                 std::vector<Q> words;
                 analyzer_.analyze(c.text, Language::Undetermined, 1, [&](const Token& t) {
-                    if (!t.alternative) words.push_back(word_forms(t, c.exact, field, out).positional);
+                    if (t.alternative) return;
+                    near_words.push_back(
+                        forms_added(out, [&] { words.push_back(word_forms(t, c.exact, field, out).positional); }));
                 });
                 if (words.empty()) continue;
                 if (words.size() > 1) {
@@ -358,7 +386,9 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
                 }
                 operands.insert(operands.end(), words.begin(), words.end());
             }
+            if (near_words.size() == 1) merge_highlight(out.highlight, std::move(near_words[0]));
             if (operands.size() < 2) return combine(Q::OP_OR, operands);
+            out.highlight.groups.push_back({std::move(near_words), node.window + extra});
             Q near(Q::OP_NEAR, operands.begin(), operands.end(), node.window + extra);
             phrases.insert(phrases.begin(), near);
             return combine(Q::OP_AND, phrases);

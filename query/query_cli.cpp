@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <xapian.h>
 #include <boost/program_options.hpp>
@@ -17,6 +18,7 @@
 #include "result_printer.h"
 #include "searcher.h"
 #include "version.h"
+#include "spelling_suggester.h"
 
 namespace izdeu::query {
 
@@ -133,7 +135,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("db", po::value(&dbs)->composing(), "database folder or stub file; repeat to search several as one")
         ("limit,n", po::value<std::string>(), "number of hits, 0 to 100000 (default 10; 0: how many match)")
         ("offset", po::value<std::string>(), "skip this many hits (default 0)")
-        ("format,f", po::value(&format), "text, json (one object per hit per line) or trec")
+        ("format,f", po::value(&format), "text, json (a record per line: each hit, then a summary) or trec")
         ("plain", po::bool_switch(), "read the query as words only, no syntax (for pasted text)")
         ("sort", po::value(&sort), "relevance (default) or date (newest first)")
         ("since", po::value(&since), "only articles from this period: 7d, 2w, 3m, 1y or YYYY-MM-DD")
@@ -240,29 +242,62 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
     std::unique_ptr<ResultPrinter> printer = make_printer(output, out, use_color);
     QueryBuilder builder(searcher->analyzer(), search.ranking, &searcher->database());
 
+    SpellingSuggester speller(searcher->database(), searcher->analyzer());
+    // A suggestion is for a person or a script reading hits: not for TREC runs, counts or later pages.
+    const bool suggest = output != OutputFormat::Trec && !count_only && search.offset == 0;
+
+    // Builds a query text as asked (--plain or the grammar, --since), for the query and for a
+    // respelling of it; `parsed` gets the tree, from which the words that may be respelled come.
+    auto build_text = [&](const std::string& text, std::optional<Node>* parsed) {
+        BuiltQuery built;
+        if (plain) {
+            built = builder.build_plain(text);
+        } else {
+            Node root = parse_query(text, parse_options);
+            built = builder.build(root);
+            if (parsed) *parsed = std::move(root);
+        }
+        if (since_node) {
+            BuiltQuery filter = builder.build(*since_node);
+            built.query = Xapian::Query(Xapian::Query::OP_FILTER, built.query, filter.query);
+            if (!built.base.empty()) {
+                built.base = Xapian::Query(Xapian::Query::OP_FILTER, built.base, filter.query);
+            }
+            if (!built.cheap_boosts.empty()) {
+                built.cheap_boosts = Xapian::Query(Xapian::Query::OP_FILTER, built.cheap_boosts, filter.query);
+            }
+        }
+        return built;
+    };
+    // How well a query does, to compare it with a respelling: the articles with every word of a
+    // list of words (one misspelt word of three still finds the others), else its matches.
+    auto articles_found = [&](const BuiltQuery& built) {
+        BuiltQuery measure;
+        measure.query = built.cheap_boosts.empty() ? built.query : built.cheap_boosts;
+        return searcher->count(measure);
+    };
+
     // Runs one query; returns the number of hits, or -1 after reporting an error.
     auto run_one = [&](const std::string& text, const std::string& query_id) -> long {
         try {
-            BuiltQuery built;
-            if (plain) {
-                built = builder.build_plain(text);
-            } else {
-                built = builder.build(parse_query(text, parse_options));
-            }
-            if (since_node) {
-                BuiltQuery filter = builder.build(*since_node);
-                built.query = Xapian::Query(Xapian::Query::OP_FILTER, built.query, filter.query);
-                if (!built.base.empty()) {
-                    built.base = Xapian::Query(Xapian::Query::OP_FILTER, built.base, filter.query);
-                }
-            }
+            const auto started = std::chrono::steady_clock::now();
+            std::optional<Node> parsed;
+            BuiltQuery built = build_text(text, &parsed);
             if (count_only) {
                 Xapian::doccount n = searcher->count(built);
                 printer->print_count(n, query_id);
                 return static_cast<long>(n);
             }
             SearchResult result = searcher->search(built, search);
-            printer->print(result, query_id);
+            if (suggest) {
+                const std::vector<TypedWord> words = parsed ? typed_words(*parsed, text) : plain_words(text);
+                result.suggestion = helpful_suggestion(
+                    speller, text, words, articles_found(built),
+                    [&](const std::string& respelled) { return articles_found(build_text(respelled, nullptr)); });
+            }
+            printer->print(
+                result, query_id,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
             if (result.hits.empty() && (search.limit == 0 || search.offset > 0)) {
                 // Nothing shown is not nothing found: the exit status and the message say
                 // how many match, so a script paging past the end does not read "no matches".

@@ -1,5 +1,6 @@
 #include "result_printer.h"
 
+#include <cmath>
 #include <iomanip>
 #include <ostream>
 
@@ -13,7 +14,7 @@ class TextPrinter : public ResultPrinter {
 public:
     TextPrinter(std::ostream& out, bool color) : out_(out), color_(color) {}
 
-    void print(const SearchResult& result, const std::string&) override {
+    void print(const SearchResult& result, const std::string&, double) override {
         const char* bold = color_ ? "\033[1m" : "";
         const char* dim = color_ ? "\033[2m" : "";
         const char* reset = color_ ? "\033[0m" : "";
@@ -49,36 +50,21 @@ class JsonPrinter : public ResultPrinter {
 public:
     explicit JsonPrinter(std::ostream& out) : out_(out) {}
 
-    void print(const SearchResult& result, const std::string& query_id) override {
-        for (const Hit& h : result.hits) {
-            nlohmann::json j = {{"rank", h.rank},     {"score", h.score},   {"id", h.id},
-                                {"title", h.title},   {"date", h.date},     {"lang", h.lang},
-                                {"credit", h.credit}, {"snippet", h.snippet.text},
-                                {"duplicates", h.duplicates}};
-            nlohmann::json spans = nlohmann::json::array();
-            for (const auto& [s, e] : h.snippet.highlights) spans.push_back({s, e});
-            j["highlights"] = spans;
-            if (!h.url.empty()) j["url"] = h.url;
-            if (!query_id.empty()) j["query"] = query_id;
-            if (!h.explanation.empty()) {
-                nlohmann::json terms = nlohmann::json::object();
-                for (const TermContribution& c : h.explanation) terms[c.term] = c.weight;
-                j["explain"] = terms;
-            }
-            out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-        }
-        if (!result.suggestion.empty()) {
-            out_ << nlohmann::json{{"did_you_mean", result.suggestion}}.dump() << "\n";
-        }
+    void print(const SearchResult& result, const std::string& query_id, double elapsed_ms) override {
+        for (const Hit& h : result.hits) write(hit_record(h, query_id));
+        write(summary_record(result, query_id, elapsed_ms));
     }
 
     void print_count(Xapian::doccount count, const std::string& query_id) override {
-        nlohmann::json j = {{"count", count}};
-        if (!query_id.empty()) j["query"] = query_id;
-        out_ << j.dump() << "\n";
+        write(count_record(count, query_id));
     }
 
-private:
+  private:
+    void write(const nlohmann::json& record) {
+        // Invalid UTF-8 in a stored article must not stop the output.
+        out_ << record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+
     std::ostream& out_;
 };
 
@@ -86,7 +72,7 @@ class TrecPrinter : public ResultPrinter {
 public:
     explicit TrecPrinter(std::ostream& out) : out_(out) {}
 
-    void print(const SearchResult& result, const std::string& query_id) override {
+    void print(const SearchResult& result, const std::string& query_id, double) override {
         for (const Hit& h : result.hits) {
             out_ << (query_id.empty() ? "1" : query_id) << " Q0 " << h.id << " " << h.rank << " "
                  << std::fixed << std::setprecision(6) << h.score << " izdeu\n";
@@ -102,6 +88,48 @@ private:
 };
 
 }  // namespace
+
+nlohmann::json hit_record(const Hit& h, const std::string& query_id) {
+    nlohmann::json j = {{"type", "hit"},
+                        {"rank", h.rank},
+                        {"score", h.score},
+                        {"id", h.id},
+                        {"title", h.title},
+                        {"date", h.date},
+                        {"lang", h.lang},
+                        {"credit", h.credit},
+                        {"snippet", h.snippet.text},
+                        {"duplicates", h.duplicates}};
+    nlohmann::json spans = nlohmann::json::array();
+    for (const auto& [s, e] : h.snippet.highlights) spans.push_back({s, e});
+    j["highlights"] = spans;
+    if (!h.url.empty()) j["url"] = h.url;
+    if (!query_id.empty()) j["query"] = query_id;
+    if (!h.explanation.empty()) {
+        nlohmann::json terms = nlohmann::json::object();
+        for (const TermContribution& c : h.explanation) terms[c.term] = c.weight;
+        j["explain"] = terms;
+    }
+    return j;
+}
+
+nlohmann::json summary_record(const SearchResult& result, const std::string& query_id, double elapsed_ms) {
+    nlohmann::json j = {
+        {"type", "summary"},
+        {"estimated", result.estimated},
+        {"hits", result.hits.size()},
+        {"suggestion", result.suggestion.empty() ? nlohmann::json() : nlohmann::json(result.suggestion)},
+        // Milliseconds to three decimals: a script compares, a person reads.
+        {"elapsed_ms", std::round(elapsed_ms * 1000) / 1000}};
+    if (!query_id.empty()) j["query"] = query_id;
+    return j;
+}
+
+nlohmann::json count_record(Xapian::doccount count, const std::string& query_id) {
+    nlohmann::json j = {{"type", "count"}, {"count", count}};
+    if (!query_id.empty()) j["query"] = query_id;
+    return j;
+}
 
 std::unique_ptr<ResultPrinter> make_printer(OutputFormat format, std::ostream& out, bool color) {
     switch (format) {

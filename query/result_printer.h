@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "searcher.h"
 
 namespace izdeu::query {
@@ -15,11 +17,19 @@ enum class OutputFormat { Text, Json, Trec };
 class ResultPrinter {
 public:
     virtual ~ResultPrinter() = default;
-    /// Prints the hits of one query; query_id is used by TREC runs.
-    virtual void print(const SearchResult& result, const std::string& query_id) = 0;
+    /// Prints the hits of one query and what it found (the suggestion; in JSON, a summary
+    /// record); query_id names the query of a --batch.
+    virtual void print(const SearchResult& result, const std::string& query_id, double elapsed_ms) = 0;
     /// Prints a match count (--count).
     virtual void print_count(Xapian::doccount count, const std::string& query_id) = 0;
 };
+
+/// The JSON records of --format json, one per line: {"type":"hit",...} for each hit, then one
+/// {"type":"summary",...} per query; {"type":"count",...} for --count. "query" holds the id of a
+/// --batch query. Other front ends (a server) give the same fields.
+nlohmann::json hit_record(const Hit& hit, const std::string& query_id);
+nlohmann::json summary_record(const SearchResult& result, const std::string& query_id, double elapsed_ms);
+nlohmann::json count_record(Xapian::doccount count, const std::string& query_id);
 
 std::unique_ptr<ResultPrinter> make_printer(OutputFormat format, std::ostream& out, bool color);
 

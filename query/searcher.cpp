@@ -585,34 +585,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         }
         result.hits.push_back(std::move(hit));
     }
-    if (options.suggest && result.hits.size() < 3 && options.offset == 0) result.suggestion = suggest(query);
     return result;
-}
-
-std::string Searcher::suggest(const BuiltQuery& query) {
-    bool changed = false;
-    std::string suggestion;
-    for (const std::string& word : query.words) {
-        std::string folded;
-        std::size_t tokens = 0;
-        analyzer_->analyze(word, Language::Undetermined, 1, [&](const Token& t) {
-            if (!t.alternative) {
-                folded = t.term;
-                ++tokens;
-            }
-        });
-        std::string replacement = word;
-        if (tokens == 1 && db_.get_termfreq(folded) == 0) {
-            std::string better = db_.get_spelling_suggestion(folded, 2);
-            if (!better.empty() && better != folded) {
-                replacement = better;
-                changed = true;
-            }
-        }
-        if (!suggestion.empty()) suggestion += ' ';
-        suggestion += replacement;
-    }
-    return changed ? suggestion : std::string();
 }
 
 }  // namespace izdeu::query

@@ -22,7 +22,6 @@ struct SearchOptions {
     bool collapse = true;
     bool snippets = true;
     bool explain = false;
-    bool suggest = true;
     double time_limit_seconds = 10;  ///< Xapian's match time limit: hostile queries end
     RankingOptions ranking;
 };
@@ -45,7 +44,7 @@ struct Hit {
 struct SearchResult {
     std::vector<Hit> hits;
     Xapian::doccount estimated = 0;
-    std::string suggestion;  ///< "Did you mean" query text, empty when none
+    std::string suggestion;  ///< "Did you mean" query text, empty when none (set by the caller)
 };
 
 /// Opens databases (folders or stub files), checks they were made by a compatible analyzer,
@@ -75,7 +74,6 @@ class Searcher {
 
   private:
     SearchResult search_once(const BuiltQuery& query, const SearchOptions& options);
-    std::string suggest(const BuiltQuery& query);
     /// The articles of `top` as a filter that reads nothing from the index, when every shard
     /// is local; otherwise nothing.
     std::optional<Xapian::Query> article_set_filter(const Xapian::MSet& top) const;

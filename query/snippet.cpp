@@ -51,45 +51,174 @@ Window best_window(std::string_view text, const std::vector<Hit>& hits, std::siz
 
 }  // namespace
 
+bool HighlightWord::matches(const Token& t) const {
+    // Looked up as std::string: the sets hold strings (no heterogeneous lookup in C++17).
+    if (terms.count(std::string(t.term)) || stems.count(std::string(t.stem))) return true;
+    return t.kazakh && !folded.empty() &&
+           (folded.count(Analyzer::keyboard_fold(t.term)) || folded.count(Analyzer::keyboard_fold(t.stem)));
+}
+
+namespace {
+
+/// Finds where the query's phrases and NEAR groups match, token by token: a phrase when its last
+/// word arrives right after the others, a NEAR word when every other word of its group is close.
+class GroupMatcher {
+  public:
+    explicit GroupMatcher(const std::vector<WordGroup>& groups) : groups_(groups) {
+        for (const WordGroup& g : groups_) {
+            if (g.window == 0) longest_phrase_ = std::max(longest_phrase_, g.words.size());
+        }
+    }
+
+    /// Each token of the text in order (not the joined forms); phrase hits go to `hits`.
+    void add(const Token& t, std::uint32_t start, std::uint32_t end, std::vector<Hit>& hits) {
+        if (groups_.empty()) return;
+        Recent token{t.position, start, end, {}};
+        for (std::size_t g = 0; g < groups_.size(); ++g) {
+            const WordGroup& group = groups_[g];
+            std::vector<bool> matched(group.words.size());
+            for (std::size_t w = 0; w < group.words.size(); ++w) matched[w] = group.words[w].matches(t);
+            if (group.window > 0) {
+                for (std::size_t w = 0; w < matched.size(); ++w) {
+                    if (matched[w] && near_candidates_.size() < kMaxNearCandidates)
+                        near_candidates_.push_back({g, w, t.position, start, end});
+                }
+            } else if (!matched.empty() && matched.back() && phrase_ends_here(g, t.position)) {
+                const std::size_t n = group.words.size();
+                const std::uint32_t first =
+                    n == 1 ? start : find(t.position - static_cast<std::uint32_t>(n - 1))->start;
+                hits.push_back({first, end, "\x01phrase" + std::to_string(g)});
+            }
+            token.matched.push_back(std::move(matched));
+        }
+        recent_.push_back(std::move(token));
+        if (recent_.size() > longest_phrase_) recent_.erase(recent_.begin());
+    }
+
+    /// The NEAR words that have every other word of their group close by.
+    std::vector<Hit> near_hits() const {
+        std::vector<Hit> out;
+        for (const NearCandidate& c : near_candidates_) {
+            const WordGroup& group = groups_[c.group];
+            bool all_close = true;
+            for (std::size_t w = 0; w < group.words.size() && all_close; ++w) {
+                if (w == c.word) continue;
+                all_close = std::any_of(near_candidates_.begin(), near_candidates_.end(), [&](const NearCandidate& o) {
+                    const std::uint32_t distance =
+                        o.position > c.position ? o.position - c.position : c.position - o.position;
+                    return o.group == c.group && o.word == w && distance < group.window;
+                });
+            }
+            if (all_close)
+                out.push_back({c.start, c.end, "\x01near" + std::to_string(c.group) + "." + std::to_string(c.word)});
+        }
+        return out;
+    }
+
+    /// How many distinct keys the groups can give.
+    std::size_t distinct_keys() const {
+        std::size_t n = 0;
+        for (const WordGroup& g : groups_) n += g.window > 0 ? g.words.size() : 1;
+        return n;
+    }
+
+  private:
+    struct Recent {
+        std::uint32_t position, start, end;
+        std::vector<std::vector<bool>> matched;  // per group, per word
+    };
+    struct NearCandidate {
+        std::size_t group, word;
+        std::uint32_t position, start, end;
+    };
+    /// A long text with a common word in a NEAR query: enough to find the close pairs.
+    static constexpr std::size_t kMaxNearCandidates = 2000;
+
+    const Recent* find(std::uint32_t position) const {
+        for (const Recent& r : recent_) {
+            if (r.position == position) return &r;
+        }
+        return nullptr;
+    }
+
+    // The phrase's earlier words at the positions just before (the current token is not yet in
+    // recent_).
+    bool phrase_ends_here(std::size_t g, std::uint32_t position) const {
+        const std::size_t n = groups_[g].words.size();
+        if (position < n) return false;
+        for (std::size_t w = 0; w + 1 < n; ++w) {
+            const Recent* r = find(position - static_cast<std::uint32_t>(n - 1 - w));
+            if (r == nullptr || !r->matched[g][w]) return false;
+        }
+        return true;
+    }
+
+    const std::vector<WordGroup>& groups_;
+    std::size_t longest_phrase_ = 0;
+    std::vector<Recent> recent_;
+    std::vector<NearCandidate> near_candidates_;
+};
+
+}  // namespace
+
 Snippet make_snippet(std::string_view text, Language language, const HighlightSet& wanted, Analyzer& analyzer,
                      std::size_t target_chars) {
     std::vector<Hit> hits;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> words;  // every token, for boundaries
+    GroupMatcher groups(wanted.groups);
+    const std::size_t wanted_keys = wanted.terms.size() + groups.distinct_keys();
+    // The hits so far with the NEAR words that qualify, in text order.
+    auto all_hits = [&] {
+        std::vector<Hit> all = hits;
+        std::vector<Hit> near = groups.near_hits();
+        all.insert(all.end(), near.begin(), near.end());
+        std::stable_sort(all.begin(), all.end(), [](const Hit& a, const Hit& b) { return a.start < b.start; });
+        return all;
+    };
     // The text is analyzed a piece at a time, and no further than a passage with every query
     // word (and one piece more, for the passage's end), which is then the passage chosen: the
     // rest of a long article was analyzed for nothing.
     constexpr std::size_t kPiece = 4096;
     std::string key;
     bool last_piece = false;
+    // Positions run on across pieces, so a phrase split by a piece boundary still matches.
+    std::uint32_t next_position = 1;
     for (std::size_t piece_start = 0; piece_start < text.size();) {
         std::size_t piece_end = std::min(text.size(), piece_start + kPiece);
         // Cut at white space: no token crosses it, and it never sits inside a UTF-8 character.
         while (piece_end < text.size() && text[piece_end] != ' ' && text[piece_end] != '\n') ++piece_end;
         const std::size_t hits_before = hits.size();
         const auto offset = static_cast<std::uint32_t>(piece_start);
-        analyzer.analyze(text.substr(piece_start, piece_end - piece_start), language, 1, [&](const Token& t) {
-            if (!t.alternative) words.emplace_back(offset + t.start, offset + t.end);
-            key.assign(t.term);
-            if (!wanted.terms.count(key)) {
-                key.assign(t.stem);
-                if (!wanted.stems.count(key)) {
-                    if (!t.kazakh || wanted.folded.empty()) return;
-                    key = Analyzer::keyboard_fold(t.term);
-                    if (!wanted.folded.count(key)) {
-                        key = Analyzer::keyboard_fold(t.stem);
-                        if (!wanted.folded.count(key)) return;
-                    }
-                }
-            }
-            // A joined form (egovernment) highlights the whole hyphenated span.
-            hits.push_back({offset + t.start, offset + t.end, key});
-        });
+        const AnalysisStats stats = analyzer.analyze(text.substr(piece_start, piece_end - piece_start), language,
+                                                     next_position, [&](const Token& t) {
+                                                         if (!t.alternative) {
+                                                             words.emplace_back(offset + t.start, offset + t.end);
+                                                             groups.add(t, offset + t.start, offset + t.end, hits);
+                                                         }
+                                                         key.assign(t.term);
+                                                         if (!wanted.terms.count(key)) {
+                                                             key.assign(t.stem);
+                                                             if (!wanted.stems.count(key)) {
+                                                                 if (!t.kazakh || wanted.folded.empty()) return;
+                                                                 key = Analyzer::keyboard_fold(t.term);
+                                                                 if (!wanted.folded.count(key)) {
+                                                                     key = Analyzer::keyboard_fold(t.stem);
+                                                                     if (!wanted.folded.count(key)) return;
+                                                                 }
+                                                             }
+                                                         }
+                                                         // A joined form (egovernment) highlights the whole hyphenated
+                                                         // span.
+                                                         hits.push_back({offset + t.start, offset + t.end, key});
+                                                     });
+        next_position = std::max(next_position, stats.next_position);
         piece_start = piece_end;
         if (last_piece) break;
-        if (hits.size() > hits_before && best_window(text, hits, target_chars).distinct >= wanted.terms.size()) {
-            last_piece = true;
+        if (hits.size() > hits_before || !wanted.groups.empty()) {
+            if (best_window(text, all_hits(), target_chars).distinct >= wanted_keys) last_piece = true;
         }
     }
+    hits = all_hits();
 
     const Window best = best_window(text, hits, target_chars);
     const std::size_t best_first_hit = best.first_hit;

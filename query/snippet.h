@@ -14,14 +14,29 @@
 
 namespace izdeu {
 
-/// What the query looks for: surface terms and stems (as the analyzer writes them).
-struct HighlightSet {
+/// The forms of one query word: surface terms and stems (as the analyzer writes them).
+struct HighlightWord {
     std::unordered_set<std::string> terms;
     std::unordered_set<std::string> stems;
     /// Keyboard-folded forms (Kazakh typed on a Russian keyboard): a Kazakh word whose folded
     /// surface form or stem is here was found through them.
     std::unordered_set<std::string> folded;
     bool empty() const { return terms.empty() && stems.empty() && folded.empty(); }
+    bool matches(const Token& token) const;
+};
+
+/// Words that match only together: a phrase (window 0: one after the other), or NEAR (each
+/// word within `window` positions of the others).
+struct WordGroup {
+    std::vector<HighlightWord> words;
+    unsigned window = 0;
+};
+
+/// What the query looks for: the words it asks for alone (the HighlightWord it derives from), and
+/// its phrases and NEAR groups, whose words are highlighted only where they match together.
+struct HighlightSet : HighlightWord {
+    std::vector<WordGroup> groups;
+    bool empty() const { return HighlightWord::empty() && groups.empty(); }
 };
 
 struct Snippet {

@@ -164,7 +164,6 @@ TEST_CASE("Queries match the documents a reader expects", "[matching]") {
     SearchOptions options;
     options.limit = 50;
     options.collapse = false;
-    options.suggest = false;
     for (const MatchCase& c : kCases) {
         INFO("query: " << c.query);
         BuiltQuery built = builder.build(parse_query(c.query, parse_options));
@@ -204,7 +203,6 @@ TEST_CASE("Unquoted Constitutional Court ranks the court article above words apa
     Searcher searcher({dir.str("db")}, "");
     QueryBuilder builder(searcher.analyzer(), RankingOptions{});
     SearchOptions options;
-    options.suggest = false;
     SearchResult r = searcher.search(builder.build_plain("Constitutional Court"), options);
     REQUIRE(r.hits.size() >= 2);
     CHECK(r.hits[0].id == "court_en");
@@ -217,7 +215,6 @@ TEST_CASE("A hyphenated word ranks the articles that have it whole above those w
     Searcher searcher({dir.str("db")}, "");
     QueryBuilder builder(searcher.analyzer(), RankingOptions{}, &searcher.database());
     SearchOptions options;
-    options.suggest = false;
     options.collapse = false;
     SearchResult r = searcher.search(builder.build_plain("e-government"), options);
     REQUIRE(r.hits.size() == 3);

@@ -44,7 +44,7 @@ def free_port():
 def hits(db, query, *extra):
     r = run(tool("izdeu-query"), "--db", db, "--format", "json", "--limit", "10", *extra, query)
     assert r.returncode in (0, 1), r.stderr
-    return [json.loads(l) for l in r.stdout.splitlines() if '"rank"' in l]
+    return [h for h in map(json.loads, r.stdout.splitlines()) if h["type"] == "hit"]
 
 
 class ShardsTest(unittest.TestCase):
@@ -116,7 +116,7 @@ class ShardsTest(unittest.TestCase):
         for n in ("shard-000", "shard-001", "shard-002"):
             parts += ["--db", os.path.join(self.sharded, n)]
         r = run(tool("izdeu-query"), *parts, "--format", "json", "court")
-        self.assertEqual([json.loads(l)["id"] for l in r.stdout.splitlines() if '"rank"' in l],
+        self.assertEqual([h["id"] for h in map(json.loads, r.stdout.splitlines()) if h["type"] == "hit"],
                          [h["id"] for h in one])
 
     def test_indexing_into_one_shard_is_refused(self):

@@ -62,7 +62,7 @@ class Workspace:
 
     def ids(self, query):
         r = self.query("--format", "json", "--limit", "100", "--no-snippets", query)
-        return sorted(json.loads(line)["id"] for line in r.stdout.splitlines())
+        return sorted(h["id"] for h in map(json.loads, r.stdout.splitlines()) if h["type"] == "hit")
 
     def summary(self, r):
         return json.loads(r.stdout.strip().splitlines()[-1])

@@ -1,0 +1,228 @@
+#include "spelling_suggester.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+
+#include <unicode/locid.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include "query_builder.h"
+#include "schema.h"
+
+namespace izdeu::query {
+
+namespace {
+
+/// Byte offset of a 1-based column counted in code points.
+std::size_t byte_of_column(std::string_view text, std::size_t column) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+        if (++seen == column) return i;
+    }
+    return text.size();
+}
+
+std::size_t code_points(std::string_view text) {
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+void collect(const Node& node, std::string_view text, std::vector<TypedWord>& out) {
+    switch (node.kind) {
+        case NodeKind::Word:
+        case NodeKind::Phrase: {
+            // The node starts at its column (a phrase at its quote or '='); its text follows as typed.
+            const std::size_t at = text.find(node.text, byte_of_column(text, node.column));
+            if (at != std::string_view::npos && !node.text.empty()) out.push_back({at, node.text.size()});
+            return;
+        }
+        case NodeKind::And:
+        case NodeKind::Or:
+        case NodeKind::AndMaybe:
+        case NodeKind::Near:
+            for (const Node& child : node.children) collect(child, text, out);
+            return;
+        case NodeKind::AndNot:
+            // Respelling an excluded word finds nothing more.
+            if (!node.children.empty()) collect(node.children[0], text, out);
+            return;
+        case NodeKind::Field:
+            if (node.text == "title") {
+                for (const Node& child : node.children) collect(child, text, out);
+            }
+            return;
+        case NodeKind::Wildcard:
+        case NodeKind::DateRange:
+        case NodeKind::MatchAll:
+            return;
+    }
+}
+
+/// The suggested word written as the typed one was: Capitalized, UPPER or lower case.
+std::string in_typed_case(std::string_view typed, const std::string& word) {
+    const icu::UnicodeString was =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(typed.data(), static_cast<std::int32_t>(typed.size())));
+    icu::UnicodeString now = icu::UnicodeString::fromUTF8(word);
+    if (was.isEmpty() || !u_isupper(was.char32At(0))) return word;
+    icu::UnicodeString upper = was;
+    upper.toUpper(icu::Locale::getRoot());
+    if (was.countChar32() > 1 && upper == was) {
+        now.toUpper(icu::Locale::getRoot());
+    } else {
+        const UChar32 first = now.char32At(0);
+        now.replace(0, U16_LENGTH(first), static_cast<UChar32>(u_toupper(first)));
+    }
+    std::string out;
+    now.toUTF8String(out);
+    return out;
+}
+
+/// A word of letters only: dotted acronyms, numbers and words with apostrophes are not
+/// respelled (they rarely are typos, and their typed form would be lost).
+bool respellable(const Token& token, std::string_view typed) {
+    return !token.alternative && token.term.size() >= 3 &&
+           (token.script == Script::Latin || token.script == Script::Cyrillic) &&
+           typed.find_first_of("0123456789.'") == std::string_view::npos && !is_stop_word(token.term);
+}
+
+struct TypedToken {
+    std::size_t start, end;  // bytes in the query text
+    std::string term;
+    std::vector<std::string> stems;
+};
+
+}  // namespace
+
+std::vector<TypedWord> typed_words(const Node& root, std::string_view text) {
+    std::vector<TypedWord> out;
+    collect(root, text, out);
+    // In the order typed (the tree may put a field or a required word first), each once.
+    std::sort(out.begin(), out.end(), [](const TypedWord& a, const TypedWord& b) { return a.offset < b.offset; });
+    out.erase(std::unique(
+                  out.begin(), out.end(),
+                  [](const TypedWord& kept, const TypedWord& next) { return next.offset < kept.offset + kept.length; }),
+              out.end());
+    return out;
+}
+
+std::vector<TypedWord> plain_words(std::string_view text) {
+    std::vector<TypedWord> out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+        const std::size_t start = i;
+        while (i < text.size() && !(text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+        if (i > start) out.push_back({start, i - start});
+    }
+    return out;
+}
+
+Xapian::doccount SpellingSuggester::min_articles() const {
+    // One more article per 20,000: in the benchmark archive (89,000) a suggested word must be in
+    // 5. It depends on the archive only, never on how it was indexed.
+    return 1 + database_.get_doccount() / 20000;
+}
+
+Xapian::doccount SpellingSuggester::articles_with(const std::string& term,
+                                                  const std::vector<std::string>& stems) const {
+    Xapian::doccount most = database_.get_termfreq(term);
+    auto consider = [&](const std::string& t) { most = std::max(most, database_.get_termfreq(t)); };
+    for (const std::string& stem : stems) {
+        consider(std::string(schema::kStemPrefix) + stem);
+        consider(stem);
+    }
+    if (analyzer_.options().keyboard_folding) {
+        // Kazakh typed on a Russian keyboard is found through the folded forms: not a typo.
+        consider(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(term));
+        for (const std::string& stem : stems)
+            consider(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(stem));
+    }
+    return most;
+}
+
+std::string SpellingSuggester::respell(std::string_view text, const std::vector<TypedWord>& words) {
+    // A word is looked up in the spelling data when few articles have it; a common word is
+    // what was meant, and the lookup is the costly part.
+    const Xapian::doccount rare_below = std::max<Xapian::doccount>(5, database_.get_doccount() / 200);
+    const Xapian::doccount min_articles_now = min_articles();
+    std::string out;
+    std::size_t copied = 0;
+    bool changed = false;
+    for (const TypedWord& w : words) {
+        const std::string_view word = text.substr(w.offset, w.length);
+        std::vector<TypedToken> tokens;
+        std::vector<Token> raw;  // stems are asked for after analysis: the analyzer is not re-entrant
+        std::vector<std::string> terms, stems;
+        analyzer_.analyze(word, Language::Undetermined, 1, [&](const Token& t) {
+            const std::string_view typed = word.substr(t.start, t.end - t.start);
+            if (!respellable(t, typed)) return;
+            raw.push_back(t);
+            terms.emplace_back(t.term);
+            stems.emplace_back(t.stem);
+        });
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            raw[i].term = terms[i];
+            raw[i].stem = stems[i];
+            tokens.push_back({w.offset + raw[i].start, w.offset + raw[i].end, terms[i], analyzer_.query_stems(raw[i])});
+        }
+        for (const TypedToken& t : tokens) {
+            const Xapian::doccount typed_articles = articles_with(t.term, t.stems);
+            if (typed_articles >= rare_below) continue;
+            const unsigned max_edits = code_points(t.term) <= 4 ? 1 : 2;
+            const std::string better = database_.get_spelling_suggestion(t.term, max_edits);
+            if (better.empty() || better == t.term) continue;
+            // The suggestion must be one word with other stems: another form of the same word
+            // (courts for court, астане for Астана) finds what the typed one already finds.
+            std::vector<Token> suggested;
+            std::string suggested_term, suggested_stem;
+            analyzer_.analyze(better, Language::Undetermined, 1, [&](const Token& s) {
+                suggested.push_back(s);
+                suggested_term = s.term;
+                suggested_stem = s.stem;
+            });
+            if (suggested.size() != 1) continue;
+            suggested[0].term = suggested_term;
+            suggested[0].stem = suggested_stem;
+            std::vector<std::string> suggested_forms = analyzer_.query_stems(suggested[0]);
+            suggested_forms.push_back(suggested_term);
+            const bool same_word =
+                std::any_of(suggested_forms.begin(), suggested_forms.end(), [&](const std::string& f) {
+                    return f == t.term || std::find(t.stems.begin(), t.stems.end(), f) != t.stems.end();
+                });
+            if (same_word) continue;
+            suggested_forms.pop_back();
+            const Xapian::doccount suggested_articles = articles_with(suggested_term, suggested_forms);
+            if (suggested_articles < min_articles_now || suggested_articles < kSuggestionGain * typed_articles ||
+                suggested_articles == 0) {
+                continue;
+            }
+            out.append(text.substr(copied, t.start - copied));
+            out += in_typed_case(text.substr(t.start, t.end - t.start), suggested_term);
+            copied = t.end;
+            changed = true;
+        }
+    }
+    if (!changed) return {};
+    out.append(text.substr(copied));
+    return out;
+}
+
+std::string helpful_suggestion(SpellingSuggester& suggester, std::string_view text, const std::vector<TypedWord>& words,
+                               Xapian::doccount found, const ArticleCounter& count) {
+    const std::string respelled = suggester.respell(text, words);
+    if (respelled.empty()) return {};
+    Xapian::doccount finds = 0;
+    try {
+        finds = count(respelled);
+    } catch (const std::exception&) {
+        return {};  // the respelled text does not parse or build: never shown
+    }
+    if (finds == 0) return {};
+    if (found > 0 && finds / kSuggestionGain < found) return {};
+    return respelled;
+}
+
+}  // namespace izdeu::query

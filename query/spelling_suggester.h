@@ -1,0 +1,63 @@
+#pragma once
+// "Did you mean": a respelling of the query that finds more. Only words the user typed are
+// respelled, each in place, so operators, fields, quotes and the other words stay exactly as
+// typed; a word is respelled only into one with other stems that more articles have, and the
+// respelled query is shown only when it finds far more than the query did.
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "query_ast.h"
+
+namespace izdeu::query {
+
+/// A word the user typed that a suggestion may respell: its bytes in the query text.
+struct TypedWord {
+    std::size_t offset = 0, length = 0;
+};
+
+/// The words of a parsed query that may be respelled: words and the words of phrases and NEAR,
+/// also in title:. Not wildcards, excluded words, or the values of lang:, id:, credit:, date:.
+std::vector<TypedWord> typed_words(const Node& root, std::string_view text);
+
+/// The words of a --plain query: its runs of non-space characters.
+std::vector<TypedWord> plain_words(std::string_view text);
+
+class SpellingSuggester {
+  public:
+    SpellingSuggester(const Xapian::Database& database, Analyzer& analyzer)
+        : database_(database), analyzer_(analyzer) {}
+
+    /// The text with its misspelt words respelled, or empty when none has a better spelling.
+    std::string respell(std::string_view text, const std::vector<TypedWord>& words);
+
+    /// Fewest articles a suggested word must be in: one in a small archive; in a large one a
+    /// word in a handful of articles is more often a name or a typo than what was meant.
+    Xapian::doccount min_articles() const;
+
+  private:
+    /// The articles that have the word in any form the query would look for (the largest count).
+    Xapian::doccount articles_with(const std::string& term, const std::vector<std::string>& stems) const;
+
+    const Xapian::Database& database_;
+    Analyzer& analyzer_;
+};
+
+/// How many articles a query text finds (parsed, built and filtered as the original was).
+using ArticleCounter = std::function<Xapian::doccount(const std::string& text)>;
+
+/// The suggestion to show for a query that found `found` articles, or empty: a respelling that
+/// finds more than kSuggestionGain times as many (any, when the query found nothing).
+std::string helpful_suggestion(SpellingSuggester& suggester, std::string_view text, const std::vector<TypedWord>& words,
+                               Xapian::doccount found, const ArticleCounter& count);
+
+/// A suggestion must find this many times the articles the query found.
+constexpr Xapian::doccount kSuggestionGain = 3;
+
+}  // namespace izdeu::query

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Issue 19 through the binaries: spelling suggestions that help, JSON records a script can tell
+apart, and phrase and NEAR highlights. Run by ctest; also by hand:
+
+    python3 tests/suggest_test.py --bin-dir build/ci
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ARGS = None
+
+
+def tool(name):
+    return os.path.join(ARGS.bin_dir, "indexer" if name == "izdeu-index" else "query", name)
+
+
+def run(*cmd, input_text=None):
+    env = dict(os.environ, LANG="C", LC_ALL="C")
+    env.pop("IZDEU_DB", None)
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, input=input_text, timeout=120)
+
+
+ARTICLES = {
+    "en/001.txt": ("Judges rule on pension delays",
+                   "The Constitutional Court ruled on Tuesday that pension delays broke the Constitution. "
+                   "The ombudsman welcomed the ruling. Under the Constitution, the courts hear such appeals. "
+                   "The government promised to pay."),
+    "en/002.txt": ("Courts hear appeals about the portal",
+                   "Two courts heard appeals about the e-government portal. The courts said the portal works. "
+                   "The goverment agreed, and the government paid the court costs."),
+    "en/003.txt": ("Bridge works in the capital",
+                   "The city government met the ombudsman about pension payments. Much later in the meeting, "
+                   "after long talks about roads, schools and parks, officials discussed delays of the new bridge. "
+                   "Courts were not involved."),
+    "ru/004.txt": ("Суд в Астане",
+                   "Суд в Астане рассмотрел дело. В Астане прошло заседание, и правительство в Астане "
+                   "обещало выплаты."),
+}
+# More articles, so checkpoints and jobs can split the corpus in many ways.
+for i in range(12):
+    ARTICLES["en/1%02d.txt" % i] = ("Weather report %d" % i,
+                                    "Rain and wind across the region on day %d. The government weather service "
+                                    "warned drivers about roads." % i)
+
+ARTICLE = "{title}\n\n{title}\nPhoto: Akorda 01.02.2024 10:00 5\n\n{body}\n"
+
+
+class Corpus:
+    def __init__(self):
+        self.root = tempfile.mkdtemp(prefix="izdeu-suggest-")
+        self.corpus = os.path.join(self.root, "corpus")
+        for rel, (title, body) in ARTICLES.items():
+            path = os.path.join(self.corpus, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(ARTICLE.format(title=title, body=body))
+
+    def index(self, name, *options):
+        db = os.path.join(self.root, name)
+        r = run(tool("izdeu-index"), "--db", db, "--quiet", *options, self.corpus)
+        assert r.returncode == 0, r.stderr
+        return db
+
+
+def records(db, *args, input_text=None):
+    r = run(tool("izdeu-query"), "--db", db, "--format", "json", *args, input_text=input_text)
+    return [json.loads(line) for line in r.stdout.splitlines()], r
+
+
+def suggestion(db, *args):
+    recs, r = records(db, "--no-snippets", *args)
+    summaries = [x for x in recs if x["type"] == "summary"]
+    assert len(summaries) == 1, r.stdout + r.stderr
+    return summaries[0]["suggestion"]
+
+
+class CorpusTest(unittest.TestCase):
+    """One corpus and database for the class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.corpus = Corpus()
+        cls.db = cls.corpus.index("db")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.corpus.root, ignore_errors=True)
+
+
+class SuggestionTest(CorpusTest):
+
+    def test_a_word_in_one_article_is_suggested_in_the_typed_case(self):
+        self.assertEqual(suggestion(self.db, "Constitutoinal"), "Constitutional")
+        self.assertEqual(suggestion(self.db, "CONSTITUTOINAL"), "CONSTITUTIONAL")
+        r = run(tool("izdeu-query"), "--db", self.db, "constitutoinal")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Did you mean: constitutional?", r.stdout)
+
+    def test_never_another_form_of_the_same_word(self):
+        # courts is more frequent than court, астане than Астана (the same lemma): not a typo.
+        for query in ("court", "Court", "Астана", "астана", "ombudsman"):
+            with self.subTest(query=query):
+                self.assertIsNone(suggestion(self.db, query))
+                r = run(tool("izdeu-query"), "--db", self.db, query)
+                self.assertNotIn("Did you mean", r.stdout)
+
+    def test_pasted_text_keeps_every_word(self):
+        self.assertIsNone(suggestion(self.db, "--plain", 'What did AND the U.S. do (about) "e-government"?'))
+        self.assertEqual(suggestion(self.db, "--plain", 'What did AND the U.S. do (about) "e-govenrment"?'),
+                         'What did AND the U.S. do (about) "e-government"?')
+
+    def test_syntax_stays_as_typed(self):
+        cases = {
+            '"Constitutoinal Court" OR ombudsmn': '"Constitutional Court" OR ombudsman',
+            'title:pensoin AND -bridge': 'title:pension AND -bridge',
+            # Respelled, it finds nothing either: the one article with pension in its title has courts.
+            'title:pensoin AND -courts': None,
+            '+ombudsmn date:2024 lang:en': '+ombudsman date:2024 lang:en',
+            'pensoin NEAR/3 delays': 'pension NEAR/3 delays',
+        }
+        for query, want in cases.items():
+            with self.subTest(query=query):
+                self.assertEqual(suggestion(self.db, query), want)
+
+    def test_excluded_words_and_field_values_are_not_respelled(self):
+        self.assertIsNone(suggestion(self.db, "court -ombudsmn"))
+        self.assertIsNone(suggestion(self.db, "court credit:Akorda"))
+
+    def test_shown_only_when_the_respelling_finds_more(self):
+        # constitutional pension is no phrase of the corpus: respelled, it finds nothing either.
+        self.assertIsNone(suggestion(self.db, '"constitutoinal pension"'))
+        # goverment is in one article, government in 15: far more.
+        self.assertEqual(suggestion(self.db, "goverment"), "government")
+        # A common word beside the typo: articles with both words is what is compared.
+        self.assertEqual(suggestion(self.db, "Constitutoinal court"), "Constitutional court")
+
+    def test_the_same_corpus_gives_the_same_suggestions_however_indexed(self):
+        queries = ["Constitutoinal", "ombudsmn", "goverment", "pensoin", "portl", "bridg", "judgs", "Астанe",
+                   "apeals", "wether"]
+        batch = os.path.join(self.corpus.root, "batch.tsv")
+        with open(batch, "w", encoding="utf-8") as f:
+            f.writelines("q%d\t%s\n" % (i, q) for i, q in enumerate(queries))
+        ways = {
+            "one writer": self.corpus.index("one", "--rebuild", "-j", "1"),
+            "parts": self.corpus.index("parts", "--rebuild", "-j", "3", "--commit-every", "2"),
+            "incremental, a checkpoint per file": self.corpus.index("incr", "-j", "2", "--commit-every", "1"),
+        }
+        seen = {}
+        for way, db in ways.items():
+            recs, r = records(db, "--batch", batch, "--no-snippets")
+            seen[way] = {x["query"]: x["suggestion"] for x in recs if x["type"] == "summary"}
+            self.assertEqual(len(seen[way]), len(queries), r.stderr)
+        first = seen["one writer"]
+        self.assertEqual(first["q0"], "Constitutional")
+        self.assertEqual(first["q1"], "ombudsman")  # in two articles far apart: two checkpoints
+        for way, got in seen.items():
+            self.assertEqual(got, first, way)
+
+
+class JsonRecordsTest(CorpusTest):
+    def test_hits_then_one_summary(self):
+        recs, r = records(self.db, "--limit", "2", "court")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([x["type"] for x in recs], ["hit", "hit", "summary"])
+        for hit in recs[:2]:
+            for key in ("rank", "score", "id", "title", "date", "lang", "credit", "snippet", "duplicates",
+                        "highlights"):
+                self.assertIn(key, hit)
+        summary = recs[-1]
+        self.assertEqual(summary["hits"], 2)
+        self.assertGreaterEqual(summary["estimated"], 3)
+        self.assertIsNone(summary["suggestion"])
+        self.assertGreaterEqual(summary["elapsed_ms"], 0)
+        self.assertNotIn("query", summary)
+
+    def test_nothing_found_is_a_summary_only(self):
+        recs, r = records(self.db, "constitutoinal")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual([x["type"] for x in recs], ["summary"])
+        self.assertEqual((recs[0]["estimated"], recs[0]["hits"], recs[0]["suggestion"]), (0, 0, "constitutional"))
+
+    def test_batch_records_name_their_query(self):
+        recs, r = records(self.db, "--batch", "-", "--limit", "1", input_text="a\tcourt\nb\tconstitutoinal\n")
+        self.assertEqual([(x["type"], x["query"]) for x in recs], [("hit", "a"), ("summary", "a"), ("summary", "b")])
+        self.assertEqual(recs[2]["suggestion"], "constitutional")
+
+    def test_count_record(self):
+        recs, _ = records(self.db, "--count", "court")
+        self.assertEqual(len(recs), 1)
+        self.assertEqual(recs[0]["type"], "count")
+        self.assertGreaterEqual(recs[0]["count"], 3)
+
+
+def marked(hit):
+    """The highlighted parts of a hit's snippet (highlights are byte offsets)."""
+    raw = hit["snippet"].encode("utf-8")
+    return [raw[a:b].decode("utf-8") for a, b in hit["highlights"]]
+
+
+class PhraseHighlightTest(CorpusTest):
+    def hit(self, query, article):
+        recs, r = records(self.db, "--limit", "20", query)
+        hits = {x["id"]: x for x in recs if x["type"] == "hit"}
+        self.assertIn(article, hits, r.stdout + r.stderr)
+        return marked(hits[article])
+
+    def test_a_phrase_highlights_its_occurrences_only(self):
+        # The lone Constitution and courts of the same article stay plain.
+        self.assertEqual(self.hit('"Constitutional Court"', "en/001.txt"), ["Constitutional Court"])
+
+    def test_words_also_asked_alone_are_highlighted_alone(self):
+        self.assertEqual(self.hit('"Constitutional Court" OR courts', "en/001.txt"),
+                         ["Constitutional Court", "courts"])
+
+    def test_near_highlights_the_words_that_are_near(self):
+        # In 003 pension and delays are far apart: it does not match; in 001 they are adjacent.
+        self.assertEqual(self.hit("pension NEAR/3 delays", "en/001.txt"), ["pension", "delays"])
+        recs, _ = records(self.db, "pension NEAR/3 delays")
+        self.assertNotIn("en/003.txt", [x.get("id") for x in recs])
+        # Within a larger window 003 matches, and both words are highlighted.
+        self.assertEqual(self.hit("pension NEAR/40 delays", "en/003.txt"), ["pension", "delays"])
+
+    def test_a_hyphenated_word_in_a_phrase_highlights_as_one(self):
+        # (Unquoted, its parts are words of the bag, each highlighted.)
+        self.assertEqual(self.hit('"e-government"', "en/002.txt"), ["e-government"])
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin-dir", required=True)
+    ARGS, rest = parser.parse_known_args()
+    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
