@@ -518,19 +518,17 @@ class IncrementalIndexingTest(unittest.TestCase):
         self.assertEqual([h["id"] for h in hits], ["b"])
         self.assertEqual(self.ws.query("id:c").returncode, 1)
 
-    def test_spelling_dictionary_takes_title_words_and_frequent_words(self):
-        # A word enters the dictionary from a title, or from the bodies of at least two
-        # articles; a body word of one article (an identifier, a typo) does not, however often
-        # that article repeats it.
+    def test_spelling_dictionary_takes_every_word(self):
+        # Issue 19: every word of every article enters the dictionary, so a word of one article's
+        # body can be suggested in a small archive (and checkpoints decide nothing).
         self.ws.write("en/four.txt", article("Wombat sanctuary opens",
                                              "Eucalyptus groves and eucalyptus oil. One marsupial, "
                                              "marsupial, marsupial."))
         self.ws.write("en/five.txt", article("Koalas counted", "The eucalyptus forest was surveyed."))
         self.assertEqual(self.ws.index().returncode, 0)
-        for typo, word in (("wombot", "wombat"), ("eucalyptos", "eucalyptus")):
+        for typo, word in (("wombot", "wombat"), ("eucalyptos", "eucalyptus"), ("marsupail", "marsupial")):
             with self.subTest(typo=typo):
                 self.assertIn("Did you mean: " + word, self.ws.query(typo).stdout)
-        self.assertNotIn("Did you mean", self.ws.query("marsupail").stdout)
 
     def test_rebuild_holds_spelling_words_across_checkpoints(self):
         # One article per checkpoint: a fresh build counts the body words of several

@@ -106,3 +106,66 @@ TEST_CASE("Long texts: the first passage with every word, across the analysis pi
         CHECK(marked.find("[pension] reform passed.") != std::string::npos);
     }
 }
+
+TEST_CASE("Phrases and NEAR highlight their words only where they match together", "[snippet]") {
+    Analyzer analyzer;
+    auto word = [](const char* term, const char* stem) {
+        HighlightWord w;
+        w.terms.insert(term);
+        w.stems.insert(stem);
+        return w;
+    };
+    const HighlightWord constitutional = word("constitutional", "constitut");
+    const HighlightWord court = word("court", "court");
+    const std::string text =
+        "The Constitution says courts decide. The Constitutional Court ruled, and later the court "
+        "of appeal agreed with the constitutional courts.";
+    struct Case {
+        const char* name;
+        HighlightSet want;
+        const char* marked;
+    };
+    HighlightSet phrase;
+    phrase.groups.push_back({{constitutional, court}, 0});
+    HighlightSet phrase_and_court = phrase;
+    phrase_and_court.terms.insert("court");
+    phrase_and_court.stems.insert("court");
+    HighlightSet near;
+    HighlightWord decide, constitution;  // surface forms only: the stem would take Constitutional too
+    decide.terms.insert("decide");
+    constitution.terms.insert("constitution");
+    near.groups.push_back({{decide, constitution}, 4});  // positions 2 and 5: within a window of 4
+    const Case cases[] = {
+        // "Constitution says courts": the words, but not one after the other.
+        {"a phrase", phrase,
+         "The Constitution says courts decide. The [Constitutional Court] ruled, and later the court of appeal "
+         "agreed with the [constitutional courts]."},
+        {"a phrase and one of its words alone", phrase_and_court,
+         "The Constitution says [courts] decide. The [Constitutional Court] ruled, and later the [court] of appeal "
+         "agreed with the [constitutional courts]."},
+        {"NEAR, window 4", near,
+         "The [Constitution] says courts [decide]. The Constitutional Court ruled, and later the court of appeal "
+         "agreed with the constitutional courts."},
+    };
+    for (const Case& c : cases) {
+        INFO(c.name);
+        CHECK(mark_snippet(make_snippet(text, Language::English, c.want, analyzer), "[", "]") == c.marked);
+    }
+}
+
+TEST_CASE("A phrase split by an analysis piece boundary is still highlighted", "[snippet]") {
+    Analyzer analyzer;
+    HighlightSet want;
+    HighlightWord pension, reform;
+    pension.terms.insert("pension");
+    reform.terms.insert("reform");
+    want.groups.push_back({{pension, reform}, 0});
+    for (std::size_t shift = 0; shift < 40; shift += 3) {
+        std::string text(4080 + shift, 'x');
+        for (std::size_t i = 5; i < text.size(); i += 6) text[i] = ' ';
+        text += " pension reform passed.";
+        const std::string marked = mark_snippet(make_snippet(text, Language::English, want, analyzer), "[", "]");
+        INFO(shift);
+        CHECK(marked.find("[pension reform] passed.") != std::string::npos);
+    }
+}
