@@ -17,8 +17,8 @@
 #include "query_parser.h"
 #include "result_printer.h"
 #include "searcher.h"
-#include "version.h"
 #include "spelling_suggester.h"
+#include "version.h"
 
 namespace izdeu::query {
 
@@ -258,23 +258,13 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             if (parsed) *parsed = std::move(root);
         }
         if (since_node) {
-            BuiltQuery filter = builder.build(*since_node);
-            built.query = Xapian::Query(Xapian::Query::OP_FILTER, built.query, filter.query);
-            if (!built.base.empty()) {
-                built.base = Xapian::Query(Xapian::Query::OP_FILTER, built.base, filter.query);
-            }
-            if (!built.cheap_boosts.empty()) {
-                built.cheap_boosts = Xapian::Query(Xapian::Query::OP_FILTER, built.cheap_boosts, filter.query);
+            // As query_filters.h's add_filter, which also filters the articles with every word.
+            const Xapian::Query filter = builder.build(*since_node).query;
+            for (Xapian::Query* q : {&built.query, &built.base, &built.cheap_boosts}) {
+                if (!q->empty()) *q = Xapian::Query(Xapian::Query::OP_FILTER, *q, filter);
             }
         }
         return built;
-    };
-    // How well a query does, to compare it with a respelling: the articles with every word of a
-    // list of words (one misspelt word of three still finds the others), else its matches.
-    auto articles_found = [&](const BuiltQuery& built) {
-        BuiltQuery measure;
-        measure.query = built.cheap_boosts.empty() ? built.query : built.cheap_boosts;
-        return searcher->count(measure);
     };
 
     // Runs one query; returns the number of hits, or -1 after reporting an error.
@@ -290,10 +280,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             }
             SearchResult result = searcher->search(built, search);
             if (suggest) {
-                const std::vector<TypedWord> words = parsed ? typed_words(*parsed, text) : plain_words(text);
-                result.suggestion = helpful_suggestion(
-                    speller, text, words, articles_found(built),
-                    [&](const std::string& respelled) { return articles_found(build_text(respelled, nullptr)); });
+                result.suggestion = suggest_for(speller, *searcher, text, parsed, built,
+                                                [&](const std::string& respelled) { return build_text(respelled, nullptr); });
             }
             printer->print(
                 result, query_id,

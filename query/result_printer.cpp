@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hit_record.h"
+
 namespace izdeu::query {
 
 namespace {
@@ -51,7 +53,12 @@ public:
     explicit JsonPrinter(std::ostream& out) : out_(out) {}
 
     void print(const SearchResult& result, const std::string& query_id, double elapsed_ms) override {
-        for (const Hit& h : result.hits) write(hit_record(h, query_id));
+        for (const Hit& h : result.hits) {
+            nlohmann::json hit = hit_record(h);
+            hit["type"] = "hit";
+            if (!query_id.empty()) hit["query"] = query_id;
+            write(hit);
+        }
         write(summary_record(result, query_id, elapsed_ms));
     }
 
@@ -88,30 +95,6 @@ private:
 };
 
 }  // namespace
-
-nlohmann::json hit_record(const Hit& h, const std::string& query_id) {
-    nlohmann::json j = {{"type", "hit"},
-                        {"rank", h.rank},
-                        {"score", h.score},
-                        {"id", h.id},
-                        {"title", h.title},
-                        {"date", h.date},
-                        {"lang", h.lang},
-                        {"credit", h.credit},
-                        {"snippet", h.snippet.text},
-                        {"duplicates", h.duplicates}};
-    nlohmann::json spans = nlohmann::json::array();
-    for (const auto& [s, e] : h.snippet.highlights) spans.push_back({s, e});
-    j["highlights"] = spans;
-    if (!h.url.empty()) j["url"] = h.url;
-    if (!query_id.empty()) j["query"] = query_id;
-    if (!h.explanation.empty()) {
-        nlohmann::json terms = nlohmann::json::object();
-        for (const TermContribution& c : h.explanation) terms[c.term] = c.weight;
-        j["explain"] = terms;
-    }
-    return j;
-}
 
 nlohmann::json summary_record(const SearchResult& result, const std::string& query_id, double elapsed_ms) {
     nlohmann::json j = {

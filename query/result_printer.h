@@ -24,10 +24,9 @@ public:
     virtual void print_count(Xapian::doccount count, const std::string& query_id) = 0;
 };
 
-/// The JSON records of --format json, one per line: {"type":"hit",...} for each hit, then one
-/// {"type":"summary",...} per query; {"type":"count",...} for --count. "query" holds the id of a
-/// --batch query. Other front ends (a server) give the same fields.
-nlohmann::json hit_record(const Hit& hit, const std::string& query_id);
+/// The records of --format json besides the hits (hit_record.h): one per line, each with its
+/// "type": {"type":"hit",...} for each hit, then one {"type":"summary",...} per query;
+/// {"type":"count",...} for --count. "query" holds the id of a --batch query.
 nlohmann::json summary_record(const SearchResult& result, const std::string& query_id, double elapsed_ms);
 nlohmann::json count_record(Xapian::doccount count, const std::string& query_id);
 

@@ -225,4 +225,22 @@ std::string helpful_suggestion(SpellingSuggester& suggester, std::string_view te
     return respelled;
 }
 
+std::string suggest_for(SpellingSuggester& suggester, Searcher& searcher, std::string_view text,
+                        const std::optional<Node>& parsed, const BuiltQuery& built, const QueryRebuilder& rebuild) {
+    // One misspelt word of three: the other two still find articles, but none with every word.
+    auto articles_found = [&](const BuiltQuery& q) {
+        BuiltQuery measure;
+        measure.query = q.cheap_boosts.empty() ? q.query : q.cheap_boosts;
+        return searcher.count(measure);
+    };
+    const std::vector<TypedWord> words = parsed ? typed_words(*parsed, text) : plain_words(text);
+    try {
+        return helpful_suggestion(suggester, text, words, articles_found(built),
+                                  [&](const std::string& respelled) { return articles_found(rebuild(respelled)); });
+    } catch (const Xapian::DatabaseModifiedError&) {
+        // The indexer committed meanwhile: the hits stand, the suggestion waits for the next query.
+        return {};
+    }
+}
+
 }  // namespace izdeu::query

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,8 @@
 
 #include "analyzer.h"
 #include "query_ast.h"
+#include "query_builder.h"
+#include "searcher.h"
 
 namespace izdeu::query {
 
@@ -56,6 +59,15 @@ using ArticleCounter = std::function<Xapian::doccount(const std::string& text)>;
 /// finds more than kSuggestionGain times as many (any, when the query found nothing).
 std::string helpful_suggestion(SpellingSuggester& suggester, std::string_view text, const std::vector<TypedWord>& words,
                                Xapian::doccount found, const ArticleCounter& count);
+
+/// Builds a query text the way the query was built (--plain or the grammar, the same filters).
+using QueryRebuilder = std::function<BuiltQuery(const std::string& text)>;
+
+/// The suggestion to show for a query (empty: none), as izdeu-query shows it: `parsed` is its
+/// tree (none for --plain), `built` what it was built into; the respelling is built by `rebuild`
+/// and compared on the articles with every word of a list of words, else on its matches.
+std::string suggest_for(SpellingSuggester& suggester, Searcher& searcher, std::string_view text,
+                        const std::optional<Node>& parsed, const BuiltQuery& built, const QueryRebuilder& rebuild);
 
 /// A suggestion must find this many times the articles the query found.
 constexpr Xapian::doccount kSuggestionGain = 3;

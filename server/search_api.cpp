@@ -13,6 +13,7 @@
 #include "query_parser.h"
 #include "schema.h"
 #include "snippet.h"
+#include "spelling_suggester.h"
 
 namespace izdeu::serve {
 
@@ -214,7 +215,18 @@ ApiResponse SearchApi::search(const Params& params) {
             }
         }
 
-        const query::SearchResult result = searcher.search(built, options);
+        query::SearchResult result = searcher.search(built, options);
+        if (options.offset == 0) {
+            // The respelled query is built as this one was: same grammar, same filters.
+            query::SpellingSuggester speller(searcher.database(), searcher.analyzer());
+            result.suggestion =
+                query::suggest_for(speller, searcher, text, parsed, built, [&](const std::string& respelled) {
+                    query::BuiltQuery b =
+                        plain ? builder.build_plain(respelled) : builder.build(query::parse_query(respelled, parse));
+                    for (const Filter& f : filters) query::add_filter(b, builder.build(f.node).query);
+                    return b;
+                });
+        }
         json hits = json::array();
         for (const query::Hit& h : result.hits) hits.push_back(query::hit_record(h));
         json body = {{"hits", std::move(hits)}, {"total", result.estimated}};

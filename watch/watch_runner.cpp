@@ -76,7 +76,6 @@ WatchRun run_watches(const std::vector<const Watch*>& watches, const WatchState&
     parse_options.today_day = options.today_day;
     query::SearchOptions search;
     search.sort = query::SortOrder::Date;  // a digest reads newest first
-    search.suggest = false;
     query::QueryBuilder builder(searcher.analyzer(), search.ranking, &db);
     const std::string key = database_key(options.database);
 
