@@ -1,4 +1,5 @@
 #include "query_cli.h"
+#include "query_filters.h"
 
 #include <algorithm>
 #include <chrono>
@@ -63,23 +64,8 @@ void print_timings(std::vector<double> ms, std::ostream& err) {
     err << line;
 }
 
-/// Parses the --since value (7d, 2w, 3m, 1y, or a date) through the query grammar itself.
-/// Its errors name the value: a column would point into a query the user never typed.
-Node since_filter(const std::string& since, const ParseOptions& options) {
-    const auto bad = [&] {
-        return UsageError(
-            "--since takes 7d, 2w, 3m, 1y (days, weeks, months, years ago), a date (YYYY-MM-DD, "
-            "YYYY-MM, YYYY, DD.MM.YYYY) or a range FROM..TO, not '" +
-            since + "'");
-    };
-    try {
-        Node n = parse_query("date:" + since + (since.find("..") == std::string::npos ? ".." : ""), options);
-        if (n.kind != NodeKind::DateRange) throw bad();
-        return n;
-    } catch (const ParseError&) {
-        throw bad();
-    }
-}
+// --since is parsed by query::since_filter (query_filters.h), shared with izdeu-serve.
+using query::since_filter;
 
 /// Most hits one query may ask for (--limit, and --offset past which nothing is read).
 constexpr std::uint64_t kMaxLimit = 100000;
