@@ -203,51 +203,54 @@ ApiResponse SearchApi::search(const Params& params) {
 
         SearcherPool::Lease lease = pool_.acquire();
         query::Searcher& searcher = lease.searcher();
-        query::QueryBuilder builder(searcher.analyzer(), options.ranking, &searcher.database());
-        query::BuiltQuery built = plain ? builder.build_plain(text) : builder.build(*parsed);
-        for (const Filter& f : filters) {
+        // An indexer that commits twice while we read (building the query expands wildcards over
+        // the term list; suggestions and facets read it again) discards our revision: the whole
+        // answer is computed again on the new one, so its parts never disagree.
+        for (int attempt = 0;; ++attempt) {
             try {
-                query::add_filter(built, builder.build(f.node).query);
-            } catch (const query::QueryError& e) {
-                // The builder's message points into the filter as a query nobody typed.
-                throw BadParameter(f.name, f.name == "lang" ? "lang takes en, ru, kk or und, not '" + f.value + "'"
-                                                            : f.name + ": " + e.what());
-            }
-        }
+                query::QueryBuilder builder(searcher.analyzer(), options.ranking, &searcher.database());
+                query::BuiltQuery built = plain ? builder.build_plain(text) : builder.build(*parsed);
+                for (const Filter& f : filters) {
+                    try {
+                        query::add_filter(built, builder.build(f.node).query);
+                    } catch (const query::QueryError& e) {
+                        // The builder's message points into the filter as a query nobody typed.
+                        throw BadParameter(f.name, f.name == "lang"
+                                                       ? "lang takes en, ru, kk or und, not '" + f.value + "'"
+                                                       : f.name + ": " + e.what());
+                    }
+                }
 
-        query::SearchResult result = searcher.search(built, options);
-        if (options.offset == 0) {
-            // The respelled query is built as this one was: same grammar, same filters.
-            query::SpellingSuggester speller(searcher.database(), searcher.analyzer());
-            result.suggestion =
-                query::suggest_for(speller, searcher, text, parsed, built, [&](const std::string& respelled) {
-                    query::BuiltQuery b =
-                        plain ? builder.build_plain(respelled) : builder.build(query::parse_query(respelled, parse));
-                    for (const Filter& f : filters) query::add_filter(b, builder.build(f.node).query);
-                    return b;
-                });
-        }
-        json hits = json::array();
-        for (const query::Hit& h : result.hits) hits.push_back(query::hit_record(h));
-        json body = {{"hits", std::move(hits)}, {"total", result.estimated}};
-        if (want_facets) {
-            const Xapian::Query& matching = built.base.empty() ? built.query : built.base;
-            for (int attempt = 0;; ++attempt) {
-                try {
+                query::SearchResult result = searcher.search(built, options);
+                if (options.offset == 0) {
+                    // The respelled query is built as this one was: same grammar, same filters.
+                    query::SpellingSuggester speller(searcher.database(), searcher.analyzer());
+                    result.suggestion =
+                        query::suggest_for(speller, searcher, text, parsed, built, [&](const std::string& respelled) {
+                            query::BuiltQuery b = plain ? builder.build_plain(respelled)
+                                                        : builder.build(query::parse_query(respelled, parse));
+                            for (const Filter& f : filters) query::add_filter(b, builder.build(f.node).query);
+                            return b;
+                        });
+                }
+                json hits = json::array();
+                for (const query::Hit& h : result.hits) hits.push_back(query::hit_record(h));
+                json body = {{"hits", std::move(hits)}, {"total", result.estimated}};
+                if (want_facets) {
+                    const Xapian::Query& matching = built.base.empty() ? built.query : built.base;
                     body["facets"] = facets_json(query::count_facets(searcher.database(), lease.facet_columns(),
                                                                      matching, 10, limits_.time_limit_seconds));
-                    break;
-                } catch (const Xapian::DatabaseModifiedError&) {
-                    if (attempt >= 3) throw;
-                    lease.reopen();
                 }
+                body["did_you_mean"] = result.suggestion.empty() ? json(nullptr) : json(result.suggestion);
+                for (const std::string& w : searcher.warnings()) body["warnings"].push_back(w);
+                body["elapsed_ms"] =
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+                return reply(200, body);
+            } catch (const Xapian::DatabaseModifiedError&) {
+                if (attempt >= 5) throw;
+                lease.reopen();
             }
         }
-        body["did_you_mean"] = result.suggestion.empty() ? json(nullptr) : json(result.suggestion);
-        for (const std::string& w : searcher.warnings()) body["warnings"].push_back(w);
-        body["elapsed_ms"] =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        return reply(200, body);
     });
 }
 
