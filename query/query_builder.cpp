@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "schema.h"
+#include "transliteration.h"
 
 namespace izdeu::query {
 
@@ -94,6 +95,11 @@ Q QueryBuilder::term_query(const Token& token, bool exact, std::string_view fiel
     if (token.script == Script::Latin) ++out.latin_words;
     std::vector<Q> forms{Q(prefixed(surface_prefix, token.term))};
     out.highlight.terms.emplace(token.term);
+    if (!exact && !token.cyrillic.empty()) {
+        // Latin-script Kazakh (Qazaqstannyń): its Cyrillic reading is the same word.
+        forms.emplace_back(prefixed(surface_prefix, token.cyrillic));
+        out.highlight.terms.emplace(token.cyrillic);
+    }
     if (!exact) {
         for (const std::string& stem : analyzer_.query_stems(token)) {
             out.highlight.stems.insert(stem);
@@ -145,7 +151,58 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
         folded.insert(folded.begin(), w.any_form);
         w.positional = Q(Q::OP_OR, folded.begin(), folded.end());
     }
+    if (!exact && field.empty() && !t.alternative && ranking_.translit_weight > 0) add_name_forms(t, w, out);
     return w;
+}
+
+bool QueryBuilder::looks_like_name(const Token& t, const std::vector<std::string>& own_key_terms) const {
+    if (t.capitalised) return true;
+    if (database_ == nullptr) return false;
+    // Typed in lower case: a name if the index writes the word capitalised (its key term, which
+    // only capitalised words inside sentences get) in at least half the articles that have it.
+    Xapian::doccount as_name = 0;
+    for (const std::string& term : own_key_terms) as_name = std::max(as_name, database_->get_termfreq(term));
+    return as_name > 0 && as_name * 2 >= database_->get_termfreq(std::string(t.term));
+}
+
+void QueryBuilder::add_name_forms(const Token& t, WordForms& w, BuiltQuery& out) {
+    // The word's name key in every script and language, weighted below the exact spellings:
+    // Tokayev finds Токаев, Тоқаев and Tokaev, Караганда finds Қарағанды, Смайылов (Kazakh
+    // without a Kazakh letter) finds Смаилов. Its own spelling matches the key too, and so
+    // stays first.
+    // The index keys a Cyrillic word by its stem, which the query cannot know (Russian or Kazakh):
+    // the keys of the word and of each of its stems.
+    const bool kazakh = !t.cyrillic.empty() || (t.script == Script::Cyrillic && Analyzer::has_kazakh_letter(t.term));
+    std::vector<std::string> word_keys;
+    auto add_key = [&](std::string_view form) {
+        std::string key = name_key(form);
+        if (!key.empty() && std::find(word_keys.begin(), word_keys.end(), key) == word_keys.end()) {
+            word_keys.push_back(std::move(key));
+        }
+    };
+    add_key(t.cyrillic.empty() ? t.term : t.cyrillic);
+    if (!t.cyrillic.empty()) {
+        add_key(t.stem);  // the Kazakh stem of its Cyrillic reading
+    } else if (t.script == Script::Cyrillic) {
+        for (const std::string& stem : analyzer_.query_stems(t)) add_key(stem);
+    }
+    if (word_keys.empty()) return;
+    const char own = kazakh                      ? schema::kNameKeyKazakh
+                     : t.script == Script::Latin ? schema::kNameKeyLatin
+                                                 : schema::kNameKeyRussian;
+    std::vector<std::string> own_terms;
+    for (const std::string& key : word_keys) own_terms.push_back(schema::name_key_term(own, key));
+    if (!looks_like_name(t, own_terms)) return;
+    std::vector<Q> keys;
+    for (const std::string& key : word_keys) {
+        for (const char language : {schema::kNameKeyLatin, schema::kNameKeyRussian, schema::kNameKeyKazakh}) {
+            keys.emplace_back(schema::name_key_term(language, key));
+            out.highlight.name_keys.insert(schema::name_key_term(language, key));
+        }
+    }
+    w.weighted = Q(Q::OP_OR, w.weighted, Q(ranking_.translit_weight, Q(Q::OP_SYNONYM, keys.begin(), keys.end())));
+    keys.insert(keys.begin(), w.positional);
+    w.positional = Q(Q::OP_OR, keys.begin(), keys.end());
 }
 
 Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out) {
