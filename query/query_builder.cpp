@@ -166,10 +166,10 @@ bool QueryBuilder::looks_like_name(const Token& t, const std::vector<std::string
 }
 
 void QueryBuilder::add_name_forms(const Token& t, WordForms& w, BuiltQuery& out) {
-    // The word's name key in every script and language, weighted below the exact spellings:
-    // Tokayev finds Токаев, Тоқаев and Tokaev, Караганда finds Қарағанды, Смайылов (Kazakh
-    // without a Kazakh letter) finds Смаилов. Its own spelling matches the key too, and so
-    // stays first.
+    // The word's name key in the other scripts and languages, weighted below the exact
+    // spellings: Tokayev finds Токаев and Тоқаев, Караганда finds Қарағанды. An article that
+    // has the word itself gets nothing more from its key (a Kazakh article that writes Астана
+    // must not outrank the Russian ones for the Russian query).
     // The index keys a Cyrillic word by its stem, which the query cannot know (Russian or Kazakh):
     // the keys of the word and of each of its stems.
     const bool kazakh = !t.cyrillic.empty() || (t.script == Script::Cyrillic && Analyzer::has_kazakh_letter(t.term));
@@ -193,14 +193,21 @@ void QueryBuilder::add_name_forms(const Token& t, WordForms& w, BuiltQuery& out)
     std::vector<std::string> own_terms;
     for (const std::string& key : word_keys) own_terms.push_back(schema::name_key_term(own, key));
     if (!looks_like_name(t, own_terms)) return;
+    // Its own language's keys would make the key a spelling corrector inside one language
+    // (constitutionl, ranking changes), except for a Latin word with q or j: a Kazakh spelling
+    // without accents (Aqmola, Jambyl), whose English spellings (Akmola, Zhambyl) are Latin too.
+    const bool kazakh_latin_spelling = own == schema::kNameKeyLatin && t.term.find_first_of("qj") != std::string::npos;
     std::vector<Q> keys;
     for (const std::string& key : word_keys) {
         for (const char language : {schema::kNameKeyLatin, schema::kNameKeyRussian, schema::kNameKeyKazakh}) {
+            if (language == own && !kazakh_latin_spelling) continue;
             keys.emplace_back(schema::name_key_term(language, key));
             out.highlight.name_keys.insert(schema::name_key_term(language, key));
         }
     }
-    w.weighted = Q(Q::OP_OR, w.weighted, Q(ranking_.translit_weight, Q(Q::OP_SYNONYM, keys.begin(), keys.end())));
+    if (keys.empty()) return;
+    const Q other_spellings(Q::OP_AND_NOT, Q(Q::OP_SYNONYM, keys.begin(), keys.end()), w.any_form);
+    w.weighted = Q(Q::OP_OR, w.weighted, Q(ranking_.translit_weight, other_spellings));
     keys.insert(keys.begin(), w.positional);
     w.positional = Q(Q::OP_OR, keys.begin(), keys.end());
 }

@@ -41,6 +41,22 @@ def plain(word):
                    or "\u0400" <= c <= "\u04ff")
 
 
+KAZAKH_LATIN_SIGNS = set("qjáǵńóúýıäğñöüūşç")
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+def same_language_variant(spelling, lang, other_lang):
+    """Pairs the name key leaves to exact spelling: a query's keys are searched in the other
+    languages only, so a Latin-script Kazakh spelling with nothing Kazakh about it (Nazarbaev)
+    is read as English and does not find Nazarbayev, and a Kazakh spelling without a Kazakh
+    letter (Смайылов) is read as Russian and does not find Смаилов. Both find every other script."""
+    if lang == "kk-latn" and other_lang == "en":
+        return not (set(spelling.lower()) & KAZAKH_LATIN_SIGNS)
+    if lang == "kk" and other_lang == "ru":
+        return not (set(spelling.lower()) & KAZAKH_LETTERS)
+    return False
+
+
 def run(cmd, **kw):
     env = dict(os.environ, LANG="C", LC_ALL="C")
     env.pop("IZDEU_DB", None)
@@ -143,7 +159,7 @@ def main():
         queries[f"apart:{n}"] = row[0]
     found = tools.batch(db, queries)
 
-    pairs = met = 0
+    pairs = met = skipped = 0
     for (r, lang), (_, spelling) in articles.items():
         for kind in ("name", "lower"):
             qid = f"{kind}:{r}:{lang}"
@@ -151,6 +167,9 @@ def main():
                 continue
             for (r2, lang2), (rel2, spelling2) in articles.items():
                 if r2 != r or lang2 == lang:
+                    continue
+                if same_language_variant(queries[qid], lang, lang2) and plain(spelling2) != plain(spelling):
+                    skipped += 1
                     continue
                 pairs += 1
                 if rel2 in found[qid]:
@@ -169,7 +188,7 @@ def main():
         if hits and hits[0] not in same:
             failures.append(f"rank: {spelling!r} does not rank its own spelling's article first ({hits[:3]})")
     print(f"names: {len(names)} names, {met}/{pairs} (query spelling, article spelling) pairs found "
-          f"({100.0 * met / max(pairs, 1):.1f}%)")
+          f"({100.0 * met / max(pairs, 1):.1f}%); {skipped} same-script variant pairs not expected to meet")
     for n, row in enumerate(apart):
         if apart_ids[n] in found[f"apart:{n}"]:
             failures.append(f"apart: {row[0]!r} finds the {row[1]} article {row[3][:40]!r}")
@@ -196,7 +215,7 @@ def main():
     # Latin-script Kazakh articles of corpus/: detected, parsed, found from both scripts.
     db2 = os.path.join(work, "db-corpus")
     tools.build(db2, os.path.join(args.source_dir, "corpus"))
-    latin = {"kk/010_aqtobede_jana_mektep_latyn_2018.txt": ("Kazinform", "2024-03-14T11:20"),
+    latin = {"kk/010_aqtobede_jana_aurukhana_latyn_2018.txt": ("Kazinform", "2024-03-14T11:20"),
              "kk/011_qaragandy_su_tasqyny_latyn_2021.txt": ("Kazinform", "2024-04-02T09:15")}
     for rel, (credit, date) in latin.items():
         hits = tools.json_hits(db2, f"id:{rel}")
@@ -209,17 +228,17 @@ def main():
                             f"date={h.get('date')}")
     must_find = {
         # Cyrillic queries find the Latin-script articles, and the other way round.
-        "Қазақстанның": ["kk/010_aqtobede_jana_mektep_latyn_2018.txt", "kk/011_qaragandy_su_tasqyny_latyn_2021.txt",
+        "Қазақстанның": ["kk/010_aqtobede_jana_aurukhana_latyn_2018.txt", "kk/011_qaragandy_su_tasqyny_latyn_2021.txt",
                          "kk/003_zhana_mektepter_ashyldy.txt"],
         "Qazaqstannyń": ["kk/003_zhana_mektepter_ashyldy.txt", "kk/011_qaragandy_su_tasqyny_latyn_2021.txt"],
-        "Qazaqstannyñ": ["kk/003_zhana_mektepter_ashyldy.txt", "kk/010_aqtobede_jana_mektep_latyn_2018.txt"],
-        "мектептер": ["kk/010_aqtobede_jana_mektep_latyn_2018.txt"],
-        "Ақтөбе": ["kk/010_aqtobede_jana_mektep_latyn_2018.txt"],
-        "Тоқаев": ["kk/010_aqtobede_jana_mektep_latyn_2018.txt"],
-        "Tokayev": ["kk/010_aqtobede_jana_mektep_latyn_2018.txt"],
+        "Qazaqstannyñ": ["kk/003_zhana_mektepter_ashyldy.txt", "kk/010_aqtobede_jana_aurukhana_latyn_2018.txt"],
+        "аурухана": ["kk/010_aqtobede_jana_aurukhana_latyn_2018.txt"],
+        "Ақтөбе": ["kk/010_aqtobede_jana_aurukhana_latyn_2018.txt"],
+        "Тоқаев": ["kk/010_aqtobede_jana_aurukhana_latyn_2018.txt"],
+        "Tokayev": ["kk/010_aqtobede_jana_aurukhana_latyn_2018.txt"],
         "Қарағанды": ["kk/011_qaragandy_su_tasqyny_latyn_2021.txt"],
         "Karaganda": ["kk/011_qaragandy_su_tasqyny_latyn_2021.txt"],
-        "жұмыстары": ["kk/010_aqtobede_jana_mektep_latyn_2018.txt", "kk/011_qaragandy_su_tasqyny_latyn_2021.txt"],
+        "жұмыстары": ["kk/010_aqtobede_jana_aurukhana_latyn_2018.txt", "kk/011_qaragandy_su_tasqyny_latyn_2021.txt"],
         '"су тасқыны"': ["kk/011_qaragandy_su_tasqyny_latyn_2021.txt"],
     }
     corpus_found = tools.batch(db2, {str(i): q for i, q in enumerate(must_find)})
