@@ -703,7 +703,8 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         const char16_t first = utf16_[begin16];
         t.capitalised = (first >= u'A' && first <= u'Z') || (first >= 0xC0 && u_isupper(first));
         if (!alternative && (term_traits.script == Script::Latin || term_traits.script == Script::Cyrillic)) {
-            t.sentence_initial = sentence_initial(begin16);
+            // Only a capitalised word can start a sentence (the walk back is not free).
+            t.sentence_initial = t.capitalised && sentence_initial(begin16);
             if (!t.sentence_initial) {
                 ++name_candidates;
                 if (t.capitalised) ++capitalised_candidates;

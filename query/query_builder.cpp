@@ -194,9 +194,14 @@ void QueryBuilder::add_name_forms(const Token& t, WordForms& w, BuiltQuery& out)
     for (const std::string& key : word_keys) own_terms.push_back(schema::name_key_term(own, key));
     if (!looks_like_name(t, own_terms)) return;
     // Its own language's keys would make the key a spelling corrector inside one language
-    // (constitutionl, ranking changes), except for a Latin word with q or j: a Kazakh spelling
-    // without accents (Aqmola, Jambyl), whose English spellings (Akmola, Zhambyl) are Latin too.
-    const bool kazakh_latin_spelling = own == schema::kNameKeyLatin && t.term.find_first_of("qj") != std::string::npos;
+    // (constitutionl, ranking changes), except for a Latin word with a q not before u: a Kazakh
+    // spelling without accents (Aqmola, Halyq), whose English spellings (Akmola, Halyk) are Latin
+    // too. (j, Kazakh ж, is too common in English: subject, journal.)
+    bool kazakh_latin_spelling = false;
+    for (std::size_t q = t.term.find('q'); own == schema::kNameKeyLatin && q != std::string_view::npos;
+         q = t.term.find('q', q + 1)) {
+        kazakh_latin_spelling = kazakh_latin_spelling || q + 1 == t.term.size() || t.term[q + 1] != 'u';
+    }
     std::vector<Q> keys;
     for (const std::string& key : word_keys) {
         for (const char language : {schema::kNameKeyLatin, schema::kNameKeyRussian, schema::kNameKeyKazakh}) {

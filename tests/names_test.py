@@ -41,14 +41,14 @@ def plain(word):
                    or "\u0400" <= c <= "\u04ff")
 
 
-KAZAKH_LATIN_SIGNS = set("qjáǵńóúýıäğñöüūşç")
+KAZAKH_LATIN_SIGNS = set("qáǵńóúýıäğñöüūşç")
 KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
 def same_language_variant(spelling, lang, other_lang):
     """Pairs the name key leaves to exact spelling: a query's keys are searched in the other
-    languages only, so a Latin-script Kazakh spelling with nothing Kazakh about it (Nazarbaev)
-    is read as English and does not find Nazarbayev, and a Kazakh spelling without a Kazakh
+    languages only, so a Latin-script Kazakh spelling with no q or Kazakh letter (Nazarbaev,
+    Jambyl) is read as English and does not find Nazarbayev, Zhambyl, and a Kazakh spelling without a Kazakh
     letter (Смайылов) is read as Russian and does not find Смаилов. Both find every other script."""
     if lang == "kk-latn" and other_lang == "en":
         return not (set(spelling.lower()) & KAZAKH_LATIN_SIGNS)
