@@ -56,8 +56,13 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
                 doc.add_posting(std::string(t.cyrillic), t.position, wdf);
                 if (title) doc.add_posting(prefixed(schema::kTitlePrefix, t.cyrillic), t.position);
             }
-            if (!t.name_key.empty()) doc.add_posting(std::string(t.name_key), t.position, wdf);
-            if (!t.stem_name_key.empty()) doc.add_posting(std::string(t.stem_name_key), t.position, wdf);
+            // Name keys with wdf 0 (positions kept): Xapian's document length is the sum of the
+            // wdfs, and keys counted there made articles with many names longer for BM25, which
+            // cost the English collections up to 0.007 nDCG@10 (EVALUATION.md). A key then
+            // matches without weight of its own: an article found only through it ranks below
+            // every spelling match, ordered by the query's other words.
+            if (!t.name_key.empty()) doc.add_posting(std::string(t.name_key), t.position, 0);
+            if (!t.stem_name_key.empty()) doc.add_posting(std::string(t.stem_name_key), t.position, 0);
             if (t.kazakh && analyzer.options().keyboard_folding) {
                 // Both the word and its stem, folded: a folded query word is not a Kazakh word
                 // any more, so the Kazakh stemmer may read it differently (казакстан).

@@ -194,13 +194,16 @@ void QueryBuilder::add_name_forms(const Token& t, WordForms& w, BuiltQuery& out)
     for (const std::string& key : word_keys) own_terms.push_back(schema::name_key_term(own, key));
     if (!looks_like_name(t, own_terms)) return;
     // Its own language's keys would make the key a spelling corrector inside one language
-    // (constitutionl, ranking changes), except for a Latin word with a q not before u: a Kazakh
-    // spelling without accents (Aqmola, Halyq), whose English spellings (Akmola, Halyk) are Latin
-    // too. (j, Kazakh ж, is too common in English: subject, journal.)
+    // (constitutionl, ranking changes), except for a Latin word with a q that is not English qu
+    // before a vowel: a Kazakh spelling without accents (Aqmola, Halyq, Qunanbaev), whose
+    // English spellings (Akmola, Halyk, Kunanbayev) are Latin too. (j, Kazakh ж, is too common in
+    // English: subject, journal.)
+    auto is_vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
     bool kazakh_latin_spelling = false;
     for (std::size_t q = t.term.find('q'); own == schema::kNameKeyLatin && q != std::string_view::npos;
          q = t.term.find('q', q + 1)) {
-        kazakh_latin_spelling = kazakh_latin_spelling || q + 1 == t.term.size() || t.term[q + 1] != 'u';
+        const bool english_qu = q + 2 < t.term.size() && t.term[q + 1] == 'u' && is_vowel(t.term[q + 2]);
+        kazakh_latin_spelling = kazakh_latin_spelling || !english_qu;
     }
     std::vector<Q> keys;
     for (const std::string& key : word_keys) {
