@@ -151,7 +151,7 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
         folded.insert(folded.begin(), w.any_form);
         w.positional = Q(Q::OP_OR, folded.begin(), folded.end());
     }
-    if (!exact && field.empty() && !t.alternative && ranking_.translit_weight > 0) add_name_forms(t, w, out);
+    if (!exact && field.empty() && !t.alternative && ranking_.translit) add_name_forms(t, w, out);
     return w;
 }
 
@@ -215,7 +215,8 @@ void QueryBuilder::add_name_forms(const Token& t, WordForms& w, BuiltQuery& out)
     }
     if (keys.empty()) return;
     const Q other_spellings(Q::OP_AND_NOT, Q(Q::OP_SYNONYM, keys.begin(), keys.end()), w.any_form);
-    w.weighted = Q(Q::OP_OR, w.weighted, Q(ranking_.translit_weight, other_spellings));
+    // The index writes keys with wdf 0 (document_builder.cpp): they match, and weigh nothing.
+    w.weighted = Q(Q::OP_OR, w.weighted, other_spellings);
     keys.insert(keys.begin(), w.positional);
     w.positional = Q(Q::OP_OR, keys.begin(), keys.end());
 }

@@ -111,7 +111,6 @@ void read_number_options(const po::variables_map& vm, SearchOptions& search) {
     decimal("all-words-boost", r.all_words_boost, 0, 1000);
     whole("boost-max-words", r.boost_max_words, 0, 64);
     decimal("keyboard-weight", r.keyboard_fold_weight, 0, 1000);
-    decimal("translit-weight", r.translit_weight, 0, 1000);
     whole("feedback-docs", r.feedback_documents, 0, 1000);
     whole("feedback-terms", r.feedback_terms, 0, 1000);
     decimal("feedback-weight", r.feedback_weight, 0, 1000);
@@ -154,7 +153,6 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("all-words-boost", po::value<std::string>(), "weight of having every word")
         ("boost-max-words", po::value<std::string>(), "no proximity boosts for more words than this (default 8)")
         ("keyboard-weight", po::value<std::string>(), "weight of keyboard-folded Kazakh forms")
-        ("translit-weight", po::value<std::string>(), "weight of a name's spellings in other scripts (default 0.3)")
         ("no-translit", po::bool_switch(), "names match only as written: Tokayev does not find Токаев")
         ("no-stop-words", po::bool_switch(), "keep stop words in word lists")
         ("feedback-docs", po::value<std::string>(), "pseudo-relevance feedback: top documents used")
@@ -218,7 +216,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         search.collapse = !vm["no-collapse"].as<bool>();
         search.snippets = !vm["no-snippets"].as<bool>() && output != OutputFormat::Trec;
         search.ranking.stop_words = !vm["no-stop-words"].as<bool>();
-        if (vm["no-translit"].as<bool>()) search.ranking.translit_weight = 0;
+        if (vm["no-translit"].as<bool>()) search.ranking.translit = false;
         if (batch.empty() && query_words.empty()) throw UsageError("no query given");
         if (!batch.empty() && !query_words.empty()) throw UsageError("give either a QUERY or --batch, not both");
         if (vm["timings"].as<bool>() && batch.empty()) throw UsageError("--timings needs --batch");
