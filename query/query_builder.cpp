@@ -78,6 +78,7 @@ void merge_highlight(HighlightWord& into, HighlightWord&& from) {
     into.terms.merge(from.terms);
     into.stems.merge(from.stems);
     into.folded.merge(from.folded);
+    into.name_keys.merge(from.name_keys);
 }
 
 }  // namespace

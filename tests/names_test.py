@@ -114,7 +114,8 @@ class Tools:
         r = run([self.query, "--db", db, "--format", "json", "--limit", "100", "--no-collapse", *args])
         if r.returncode not in (0, 1):
             sys.exit(f"izdeu-query failed ({r.returncode}): {r.stderr}")
-        return [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+        records = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+        return [h for h in records if h.get("type", "hit") == "hit"]
 
 
 def main():
