@@ -20,6 +20,7 @@
 #include "kazakh_stemmer.h"
 #include "russian_stemmer.h"
 #include "schema.h"
+#include "transliteration.h"
 #include "utf8.h"
 
 namespace izdeu {
@@ -100,6 +101,14 @@ bool has_byte_below(std::uint64_t v, unsigned n) {
 bool is_plain_ascii(std::uint64_t chunk) {
     return (chunk & kHighBits) == 0 && !has_byte_below(chunk, 0x20) && !has_zero_byte(chunk ^ (kOnes * 0x7F)) &&
            !has_zero_byte(chunk ^ (kOnes * '`'));
+}
+
+/// The number of q and Q bytes in eight ASCII bytes.
+std::size_t ascii_qs(std::uint64_t chunk) {
+    const std::uint64_t x = (chunk | (kOnes * 0x20)) ^ (kOnes * 'q');  // zero where q or Q
+    const std::uint64_t low7 = kOnes * 0x7F;
+    const std::uint64_t zero = ~(((x & low7) + low7) | x | low7);  // bit 7 set for a zero byte
+    return static_cast<std::size_t>(((zero >> 7) * kOnes) >> 56);
 }
 
 /// The number of ASCII letters in eight ASCII bytes.
@@ -397,9 +406,11 @@ struct Analyzer::PendingToken {
     std::uint32_t position, start, end;
     std::uint64_t hash = 0;        // StemCache::hash_word(term) when stemmer is set
     StemCache* stemmer = nullptr;  // null: the stem is the term
+    std::uint32_t cyrillic_offset = 0, cyrillic_size = 0;  // in terms_: a Latin Kazakh word's reading
     Script script = Script::Other;
     bool kazakh = false, alternative = false;
     bool in_front = true;  // its stem is likely in the memo's front cache
+    bool capitalised = false, sentence_initial = false;
 };
 
 Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
@@ -672,6 +683,10 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     TermTraits traits;
     terms_.clear();
     pending_.clear();
+    latin_kazakh_ = -1;
+    // Words that could be names (letters, not first in a sentence), and how many are capitalised:
+    // in a Title Case text (an English headline) capitals say nothing.
+    std::size_t name_candidates = 0, capitalised_candidates = 0;
     // Queues the term at the end of terms_, from offset on.
     auto emit = [&](std::size_t offset, TermTraits term_traits, std::uint32_t begin16, std::uint32_t end16,
                     std::uint32_t pos, bool alternative) {
@@ -685,8 +700,44 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         t.term_offset = static_cast<std::uint32_t>(offset);
         t.term_size = static_cast<std::uint32_t>(term.size());
         t.stemmer = stemmer_for(term_traits, document_language, t.kazakh);
+        const char16_t first = utf16_[begin16];
+        t.capitalised = (first >= u'A' && first <= u'Z') || (first >= 0xC0 && u_isupper(first));
+        if (!alternative && (term_traits.script == Script::Latin || term_traits.script == Script::Cyrillic)) {
+            // Only a capitalised word can start a sentence (the walk back is not free).
+            t.sentence_initial = t.capitalised && sentence_initial(begin16);
+            if (!t.sentence_initial) {
+                ++name_candidates;
+                if (t.capitalised) ++capitalised_candidates;
+            }
+        }
+        std::string_view stemmed = term;
+        if (term_traits.script == Script::Latin && !alternative && options_.stemming) {
+            // Latin-script Kazakh: the word is read in Cyrillic and stemmed as Kazakh. In a
+            // Kazakh text written in Latin letters, every Latin word; in a query (no language),
+            // a word with a letter only the Kazakh alphabets use (Qazaqstannyń).
+            bool read_as_kazakh = false;
+            std::u16string_view units(utf16_.data() + begin16, end16 - begin16);
+            if (document_language == Language::Kazakh) {
+                if (latin_kazakh_ < 0) scan_latin_kazakh();
+                read_as_kazakh = latin_kazakh_ == 1;
+            } else if (document_language == Language::Undetermined) {
+                for (char16_t u : units) read_as_kazakh = read_as_kazakh || is_kazakh_latin_diacritic(u);
+            }
+            if (read_as_kazakh) {
+                const KazakhLatinAlphabet alphabet =
+                    document_language == Language::Kazakh
+                        ? (kazakh_alphabet_2021_ ? KazakhLatinAlphabet::Y2021 : KazakhLatinAlphabet::Y2018)
+                        : kazakh_latin_alphabet(units);
+                t.cyrillic_offset = static_cast<std::uint32_t>(terms_.size());
+                append_kazakh_cyrillic(units, alphabet, terms_);
+                t.cyrillic_size = static_cast<std::uint32_t>(terms_.size() - t.cyrillic_offset);
+                stemmed = std::string_view(terms_).substr(t.cyrillic_offset, t.cyrillic_size);
+                t.stemmer = kazakh_.get();
+                t.kazakh = true;
+            }
+        }
         if (t.stemmer != nullptr) {
-            t.hash = StemCache::hash_word(term);
+            t.hash = StemCache::hash_word(stemmed);
             t.stemmer->prefetch_front(t.hash);
         }
         t.position = pos;
@@ -756,9 +807,13 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         k = last;
     }
 
+    auto stem_source = [&](const PendingToken& t) {
+        return t.cyrillic_size != 0 ? std::string_view(terms_).substr(t.cyrillic_offset, t.cyrillic_size)
+                                    : std::string_view(terms_).substr(t.term_offset, t.term_size);
+    };
+    const bool title_case = name_candidates >= 3 && capitalised_candidates * 5 > name_candidates * 3;
     for (PendingToken& t : pending_) {
-        t.in_front = t.stemmer == nullptr ||
-                     t.stemmer->in_front(std::string_view(terms_).substr(t.term_offset, t.term_size), t.hash);
+        t.in_front = t.stemmer == nullptr || t.stemmer->in_front(stem_source(t), t.hash);
         if (!t.in_front) t.stemmer->prefetch_slot(t.hash);
     }
     for (const PendingToken& t : pending_) {
@@ -768,11 +823,33 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     for (const PendingToken& t : pending_) {
         token.term = std::string_view(terms_).substr(t.term_offset, t.term_size);
         token.stem = token.term;
+        token.cyrillic = t.cyrillic_size != 0 ? stem_source(t) : std::string_view();
         if (t.stemmer != nullptr) {
             // Copied out of the memo: a sink that looks up stems itself (query_stems) may
             // overwrite the memo's slot or move its arena while it still reads token.stem.
-            stem_text_.assign(t.stemmer->stem(token.term, t.hash));
+            stem_text_.assign(t.stemmer->stem(stem_source(t), t.hash));
             token.stem = stem_text_;
+        }
+        token.capitalised = t.capitalised;
+        token.name_key = {};
+        token.stem_name_key = {};
+        if (t.capitalised && !t.sentence_initial && !title_case && !t.alternative) {
+            // The key of the word (a Latin-script Kazakh word's Cyrillic reading) and of its stem:
+            // endings with consonants change the word's (Назарбаевым), a stemmer may cut a name
+            // (Ақорда -> ақор), and the query looks for both.
+            const char language = t.kazakh                    ? schema::kNameKeyKazakh
+                                  : t.script == Script::Latin ? schema::kNameKeyLatin
+                                                              : schema::kNameKeyRussian;
+            name_key_text_.assign(schema::kNameKeyPrefix);
+            name_key_text_ += language;
+            stem_name_key_text_ = name_key_text_;
+            if (append_name_key(token.cyrillic.empty() ? token.term : token.cyrillic, name_key_text_)) {
+                token.name_key = name_key_text_;
+            }
+            if (token.stem != token.term && append_name_key(token.stem, stem_name_key_text_) &&
+                stem_name_key_text_ != name_key_text_) {
+                token.stem_name_key = stem_name_key_text_;
+            }
         }
         token.position = t.position;
         token.start = t.start;
@@ -784,6 +861,61 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     }
     stats.next_position = position;
     return stats;
+}
+
+bool Analyzer::sentence_initial(std::uint32_t begin16) const {
+    // Back over spaces, quotes, brackets and dashes: a sentence end, a line break or the start
+    // of the text before them make the word the first of its sentence.
+    for (std::uint32_t k = begin16; k > 0;) {
+        const char16_t c = utf16_[--k];
+        switch (c) {
+            case u' ':
+            case 0xA0:
+            case 0x202F:
+            case 0x2009:
+            case u'\t':
+            case u'"':
+            case u'\'':
+            case 0xAB:
+            case 0xBB:
+            case 0x201C:
+            case 0x201D:
+            case 0x201E:
+            case u'(':
+            case u'[':
+            case u'-':
+            case 0x2013:
+            case 0x2014:
+                continue;
+            case u'.':
+            case u'!':
+            case u'?':
+            case 0x2026:
+            case u'\n':
+            case u'\r':
+                return true;
+            default:
+                return false;
+        }
+    }
+    return true;
+}
+
+void Analyzer::scan_latin_kazakh() {
+    std::size_t latin = 0, cyrillic = 0;
+    for (std::size_t k = 0; k < units_; ++k) {
+        const char16_t c = utf16_[k];
+        if (c < 0x80) {
+            latin += static_cast<unsigned char>((c | 0x20) - 'a') < 26;
+        } else if (is_cyrillic(c)) {
+            ++cyrillic;
+        } else if (is_latin_letter(c)) {
+            ++latin;
+        }
+    }
+    latin_kazakh_ = latin > cyrillic ? 1 : 0;
+    kazakh_alphabet_2021_ =
+        kazakh_latin_alphabet(std::u16string_view(utf16_.data(), units_)) == KazakhLatinAlphabet::Y2021;
 }
 
 std::vector<Analyzer::OwnedToken> Analyzer::tokens(std::string_view text, Language document_language) {
@@ -805,11 +937,16 @@ std::vector<std::string> Analyzer::query_stems(const Token& token) {
     };
     if (token.script == Script::Latin) {
         add(english_->stem(token.term));
+        if (!token.cyrillic.empty()) add(kazakh_->stem(token.cyrillic));
     } else if (token.script == Script::Cyrillic) {
         if (!has_kazakh_letter(token.term)) add(russian_->stem(token.term));
         add(kazakh_->stem(token.term));
     }
     return stems;
+}
+
+bool Analyzer::has_kazakh_letter(std::string_view term) {
+    return izdeu::has_kazakh_letter(term);
 }
 
 std::string Analyzer::keyboard_fold(std::string_view term) {
@@ -842,6 +979,7 @@ std::string Analyzer::keyboard_fold(std::string_view term) {
 
 Language Analyzer::detect_language(std::string_view text) {
     std::size_t latin = 0, cyrillic = 0, kazakh = 0;
+    std::size_t kazakh_latin = 0;  // q and the letters only the Kazakh Latin alphabets use
     // The same walk as for_each_code_point, with ASCII and two-byte sequences (all of Cyrillic)
     // decoded inline: this runs over every article's whole text.
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
@@ -852,12 +990,14 @@ Language Analyzer::detect_language(std::string_view text) {
             const std::uint64_t chunk = load8(bytes + i);
             if ((chunk & kHighBits) != 0) break;
             latin += ascii_letters(chunk);
+            kazakh_latin += ascii_qs(chunk);
             i += 8;
         }
         if (i == n) break;
         const unsigned char lead = bytes[i];
         if (lead < 0x80) {
             latin += static_cast<unsigned char>((lead | 0x20) - 'a') < 26;  // an ASCII letter
+            kazakh_latin += (lead | 0x20) == 'q';
             ++i;
             continue;
         }
@@ -872,6 +1012,7 @@ Language Analyzer::detect_language(std::string_view text) {
         }
         if (is_latin_letter(cp)) {
             ++latin;
+            kazakh_latin += is_kazakh_latin_diacritic(cp);
         } else if (is_cyrillic(cp)) {
             ++cyrillic;
             if (is_kazakh_only_letter(cp)) ++kazakh;
@@ -883,12 +1024,15 @@ Language Analyzer::detect_language(std::string_view text) {
         // article that names Қазақстан once must stay Russian.
         return kazakh * 20 >= cyrillic ? Language::Kazakh : Language::Russian;
     }
-    return Language::English;
+    // Latin-script Kazakh: q (қ) and the accented letters make up 6-10% of its letters, against
+    // a few in a thousand in English text that names Qatar or Müller.
+    return kazakh_latin * 25 >= latin ? Language::Kazakh : Language::English;
 }
 
 std::string Analyzer::fingerprint() const {
     // 2: Russian stems from izdeu's stemmer (dictionary lemmas, surname and noun rules).
-    std::string f = "izdeu-analyzer 2; schema " + std::to_string(schema::kSchemaVersion);
+    // 3: name keys (transliteration.h) and Latin-script Kazakh read in Cyrillic.
+    std::string f = "izdeu-analyzer 3; schema " + std::to_string(schema::kSchemaVersion);
     f += "; icu " U_ICU_VERSION "; unicode " U_UNICODE_VERSION;
     f += "; xapian " + std::string(Xapian::version_string());
     f += "; stemmers ";

@@ -48,6 +48,16 @@ struct Token {
     Script script = Script::Other;
     bool kazakh = false;       ///< stemmed as Kazakh (gets a keyboard-folded term)
     bool alternative = false;  ///< a joined form ("egovernment") at the position of its first part
+    bool capitalised = false;  ///< written with a capital first letter (before case folding)
+    /// A Latin-script Kazakh word read in Cyrillic (qazaqstannyń -> қазақстанның), whose Kazakh
+    /// stem is `stem`; empty for other words.
+    std::string_view cyrillic;
+    /// The name-key term (schema::name_key_term) of a word that looks like a name in its text:
+    /// capitalised, not first in its sentence, in a text that is not Title Case; else empty.
+    std::string_view name_key;
+    /// The key term of its stem, where that differs (Назарбаевым: the stem's key is the name's;
+    /// Ақорда: the Kazakh stemmer reads -да as an ending, the word's key is the name's).
+    std::string_view stem_name_key;
 };
 
 struct AnalyzerOptions {
@@ -89,11 +99,15 @@ class Analyzer {
     };
     std::vector<OwnedToken> tokens(std::string_view text, Language document_language = Language::Undetermined);
 
-    /// Every stem the index could hold for a query word whose language is unknown.
+    /// Every stem the index could hold for a query word whose language is unknown (for a word
+    /// read as Latin-script Kazakh, also the Kazakh stem of its Cyrillic reading).
     std::vector<std::string> query_stems(const Token& token);
 
     /// The keyboard-folded form of a Kazakh stem (қ->к, ә->а, ө->о, ұ/ү->у, ғ->г, ң->н, һ->х, і->и).
     static std::string keyboard_fold(std::string_view term);
+
+    /// Whether a Cyrillic term has a Kazakh-only letter (ә ғ қ ң ө ұ ү һ і).
+    static bool has_kazakh_letter(std::string_view term);
 
     /// Detects the language of a text from its letters.
     static Language detect_language(std::string_view text);
@@ -116,6 +130,10 @@ class Analyzer {
         bool kazakh_letter = false;
     };
     static TermTraits traits_of(std::string_view term);
+    /// Whether the word starting at UTF-16 index begin16 starts a sentence (or the text).
+    bool sentence_initial(std::uint32_t begin16) const;
+    /// For a Kazakh text: whether its letters are mostly Latin, and in which alphabet.
+    void scan_latin_kazakh();
     /// Appends the normalized form of utf16_[begin, end) to out; false if it is empty.
     bool normalize(std::size_t begin, std::size_t end, std::string& out, TermTraits& traits);
     void append_folded(const icu::UnicodeString& folded, std::string& out);
@@ -138,6 +156,11 @@ class Analyzer {
     std::string terms_;      // the text of pending_ tokens
     std::string stem_text_;  // the current token's stem
     std::string term_, joined_, scratch_;
+    std::string name_key_text_, stem_name_key_text_;  // the current token's name-key terms
+    // For the text being analyzed: -1 not yet looked at; 0/1 whether a Kazakh text is written in
+    // Latin letters (then its Latin words are read in Cyrillic), and in which alphabet.
+    int latin_kazakh_ = -1;
+    int kazakh_alphabet_2021_ = 0;
     std::u16string norm_in_, norm_out_;
     std::unordered_map<char32_t, char32_t> latin_base_;
     /// The normalized UTF-8 of each UTF-16 unit below kFoldTableSize (Latin, Greek, Cyrillic)

@@ -67,8 +67,9 @@ bool to_int(std::string_view s, Int& value) {
     return ec == std::errc() && ptr == s.data() + s.size();
 }
 
-constexpr std::array<std::string_view, 6> kCreditLabels = {"Photo:", "Фото:", "Сурет:",
-                                                           "Foto:", "PHOTO:", "ФОТО:"};
+// Latin-script Kazakh writes Сурет: as Sýret: (2018 alphabet) or Suret: (2021), or Foto:.
+constexpr std::array<std::string_view, 10> kCreditLabels = {
+    "Photo:", "Фото:", "Сурет:", "Foto:", "PHOTO:", "ФОТО:", "Sýret:", "Suret:", "SÝRET:", "SURET:"};
 
 // Returns the text after a credit label, or nullopt when the line has none.
 std::optional<std::string_view> strip_credit_label(std::string_view line) {
@@ -247,10 +248,12 @@ std::optional<PublishedAt> parse_date(std::string_view text) {
 bool is_boilerplate_paragraph(std::string_view paragraph) {
     std::string_view p = trim(paragraph);
     if (p.size() > 400) return false;  // real footers are one short line
-    static constexpr std::array<std::string_view, 12> kMarkers = {
-        "Subscribe to our",  "subscribe to our", "Follow us on",      "Подписывайтесь на",
-        "Подпишитесь на",    "подписывайтесь на", "Жазылыңыз",        "жазылыңыз",
-        "арнамызға жазыл",   "Telegram-канал",    "Telegram арна",     "Read more news on"};
+    static constexpr std::array<std::string_view, 16> kMarkers = {
+        "Subscribe to our", "subscribe to our", "Follow us on", "Подписывайтесь на", "Подпишитесь на",
+        "подписывайтесь на", "Жазылыңыз", "жазылыңыз", "арнамызға жазыл", "Telegram-канал", "Telegram арна",
+        "Read more news on",
+        // Latin-script Kazakh, 2018 and 2021 alphabets.
+        "arnamyzǵa jazyl", "arnamyzğa jazyl", "Telegram arna", "Jazylyńyz"};
     bool telegram_first = p.substr(0, 8) == "Telegram";
     for (std::string_view marker : kMarkers) {
         if (contains(p, marker)) return true;

@@ -7,7 +7,10 @@
 //     to the word is not written twice; queries look for both), so phrases match inflected forms;
 //   - title words also as "S" + word and "ZS" + stem (the title: field), and with a higher wdf
 //     in the unprefixed space so BM25 weighs the title above the body;
-//   - "XK" + keyboard-folded form of Kazakh words (қ→к, ә→а, ...), with positions (phrases).
+//   - "XK" + keyboard-folded form of Kazakh words (қ→к, ә→а, ...), with positions (phrases);
+//   - "XN" + L/R/K + name key of words that look like names (Tokayev, Токаев, Тоқаев: XNLtkv,
+//     XNRtkv, XNKtkv), with positions: queries in one script find the others through them;
+//   - a Latin-script Kazakh word also as its Cyrillic reading (қазақстанның), stems from that.
 // Boolean terms: "Q" unique id, "D"/"M"/"Y" date (YYYYMMDD, YYYYMM, YYYY, as omega), "L" language,
 // "XC" credit words, "XF" source file (hash of its path), "XD" duplicate key. Values hold the
 // sortable date, the duplicate key used for collapsing, and the view count. The document data is
@@ -25,12 +28,19 @@
 namespace izdeu::schema {
 
 /// Version of the term/value layout; bump on any incompatible change.
-inline constexpr int kSchemaVersion = 3;  // 2: keyboard-folded words as well as stems; 3: with positions
+/// 2: keyboard-folded words as well as stems; 3: with positions; 4: name keys, Latin Kazakh read in Cyrillic.
+inline constexpr int kSchemaVersion = 4;
 
 inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kTitlePrefix = "S";
 inline constexpr std::string_view kTitleStemPrefix = "ZS";
 inline constexpr std::string_view kKeyboardFoldPrefix = "XK";
+/// + a language letter + the name key (transliteration.h) of a word that looks like a name:
+/// capitalised, not first in its sentence. With positions.
+inline constexpr std::string_view kNameKeyPrefix = "XN";
+inline constexpr char kNameKeyLatin = 'L';    ///< a Latin-script word (English, other)
+inline constexpr char kNameKeyRussian = 'R';  ///< a Cyrillic word stemmed as Russian
+inline constexpr char kNameKeyKazakh = 'K';   ///< a Kazakh word, Cyrillic or Latin-script
 inline constexpr std::string_view kIdPrefix = "Q";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kMonthPrefix = "M";
@@ -75,6 +85,13 @@ inline constexpr size_t kMaxTermBytes = 240;
 
 /// The boolean id term for an article id (ids too long for a term are hashed).
 std::string id_term(std::string_view id);
+/// The term of a name key (transliteration.h) for a language letter (kNameKeyLatin, ...).
+inline std::string name_key_term(char language, std::string_view key) {
+    std::string t(kNameKeyPrefix);
+    t += language;
+    t += key;
+    return t;
+}
 /// The boolean term shared by every copy of an article (its duplicate key).
 inline std::string duplicate_term(std::string_view key) {
     return std::string(kDuplicatePrefix) + std::string(key);

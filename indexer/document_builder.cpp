@@ -51,16 +51,29 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
                 doc.add_posting(prefixed(schema::kTitlePrefix, t.term), t.position);
                 if (stemmed) doc.add_posting(prefixed(schema::kTitleStemPrefix, t.stem), t.position);
             }
+            if (!t.cyrillic.empty()) {
+                // Latin-script Kazakh: its Cyrillic reading too, so either script finds it.
+                doc.add_posting(std::string(t.cyrillic), t.position, wdf);
+                if (title) doc.add_posting(prefixed(schema::kTitlePrefix, t.cyrillic), t.position);
+            }
+            // Name keys with wdf 0 (positions kept): Xapian's document length is the sum of the
+            // wdfs, and keys counted there made articles with many names longer for BM25, which
+            // cost the English collections up to 0.007 nDCG@10 (EVALUATION.md). A key then
+            // matches without weight of its own: an article found only through it ranks below
+            // every spelling match, ordered by the query's other words.
+            if (!t.name_key.empty()) doc.add_posting(std::string(t.name_key), t.position, 0);
+            if (!t.stem_name_key.empty()) doc.add_posting(std::string(t.stem_name_key), t.position, 0);
             if (t.kazakh && analyzer.options().keyboard_folding) {
                 // Both the word and its stem, folded: a folded query word is not a Kazakh word
                 // any more, so the Kazakh stemmer may read it differently (казакстан).
+                const std::string_view word = t.cyrillic.empty() ? t.term : t.cyrillic;
                 std::string folded_stem = Analyzer::keyboard_fold(t.stem);
-                std::string folded_word = Analyzer::keyboard_fold(t.term);
+                std::string folded_word = Analyzer::keyboard_fold(word);
                 // With positions: a folded word is found in phrases and NEAR too.
                 if (folded_stem != t.stem) {
                     doc.add_posting(prefixed(schema::kKeyboardFoldPrefix, folded_stem), t.position, wdf);
                 }
-                if (folded_word != t.term && folded_word != folded_stem) {
+                if (folded_word != word && folded_word != folded_stem) {
                     doc.add_posting(prefixed(schema::kKeyboardFoldPrefix, folded_word), t.position, wdf);
                 }
             }

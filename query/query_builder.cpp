@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "schema.h"
+#include "transliteration.h"
 
 namespace izdeu::query {
 
@@ -77,6 +78,7 @@ void merge_highlight(HighlightWord& into, HighlightWord&& from) {
     into.terms.merge(from.terms);
     into.stems.merge(from.stems);
     into.folded.merge(from.folded);
+    into.name_keys.merge(from.name_keys);
 }
 
 }  // namespace
@@ -94,6 +96,11 @@ Q QueryBuilder::term_query(const Token& token, bool exact, std::string_view fiel
     if (token.script == Script::Latin) ++out.latin_words;
     std::vector<Q> forms{Q(prefixed(surface_prefix, token.term))};
     out.highlight.terms.emplace(token.term);
+    if (!exact && !token.cyrillic.empty()) {
+        // Latin-script Kazakh (Qazaqstannyń): its Cyrillic reading is the same word.
+        forms.emplace_back(prefixed(surface_prefix, token.cyrillic));
+        out.highlight.terms.emplace(token.cyrillic);
+    }
     if (!exact) {
         for (const std::string& stem : analyzer_.query_stems(token)) {
             out.highlight.stems.insert(stem);
@@ -145,7 +152,74 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
         folded.insert(folded.begin(), w.any_form);
         w.positional = Q(Q::OP_OR, folded.begin(), folded.end());
     }
+    if (!exact && field.empty() && !t.alternative && ranking_.translit) add_name_forms(t, w, out);
     return w;
+}
+
+bool QueryBuilder::looks_like_name(const Token& t, const std::vector<std::string>& own_key_terms) const {
+    if (t.capitalised) return true;
+    if (database_ == nullptr) return false;
+    // Typed in lower case: a name if the index writes the word capitalised (its key term, which
+    // only capitalised words inside sentences get) in at least half the articles that have it.
+    Xapian::doccount as_name = 0;
+    for (const std::string& term : own_key_terms) as_name = std::max(as_name, database_->get_termfreq(term));
+    return as_name > 0 && as_name * 2 >= database_->get_termfreq(std::string(t.term));
+}
+
+void QueryBuilder::add_name_forms(const Token& t, WordForms& w, BuiltQuery& out) {
+    // The word's name key in the other scripts and languages, weighted below the exact
+    // spellings: Tokayev finds Токаев and Тоқаев, Караганда finds Қарағанды. An article that
+    // has the word itself gets nothing more from its key (a Kazakh article that writes Астана
+    // must not outrank the Russian ones for the Russian query).
+    // The index keys a Cyrillic word by its stem, which the query cannot know (Russian or Kazakh):
+    // the keys of the word and of each of its stems.
+    const bool kazakh = !t.cyrillic.empty() || (t.script == Script::Cyrillic && Analyzer::has_kazakh_letter(t.term));
+    std::vector<std::string> word_keys;
+    auto add_key = [&](std::string_view form) {
+        std::string key = name_key(form);
+        if (!key.empty() && std::find(word_keys.begin(), word_keys.end(), key) == word_keys.end()) {
+            word_keys.push_back(std::move(key));
+        }
+    };
+    add_key(t.cyrillic.empty() ? t.term : t.cyrillic);
+    if (!t.cyrillic.empty()) {
+        add_key(t.stem);  // the Kazakh stem of its Cyrillic reading
+    } else if (t.script == Script::Cyrillic) {
+        for (const std::string& stem : analyzer_.query_stems(t)) add_key(stem);
+    }
+    if (word_keys.empty()) return;
+    const char own = kazakh                      ? schema::kNameKeyKazakh
+                     : t.script == Script::Latin ? schema::kNameKeyLatin
+                                                 : schema::kNameKeyRussian;
+    std::vector<std::string> own_terms;
+    for (const std::string& key : word_keys) own_terms.push_back(schema::name_key_term(own, key));
+    if (!looks_like_name(t, own_terms)) return;
+    // Its own language's keys would make the key a spelling corrector inside one language
+    // (constitutionl, ranking changes), except for a Latin word with a q that is not English qu
+    // before a vowel: a Kazakh spelling without accents (Aqmola, Halyq, Qunanbaev), whose
+    // English spellings (Akmola, Halyk, Kunanbayev) are Latin too. (j, Kazakh ж, is too common in
+    // English: subject, journal.)
+    auto is_vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
+    bool kazakh_latin_spelling = false;
+    for (std::size_t q = t.term.find('q'); own == schema::kNameKeyLatin && q != std::string_view::npos;
+         q = t.term.find('q', q + 1)) {
+        const bool english_qu = q + 2 < t.term.size() && t.term[q + 1] == 'u' && is_vowel(t.term[q + 2]);
+        kazakh_latin_spelling = kazakh_latin_spelling || !english_qu;
+    }
+    std::vector<Q> keys;
+    for (const std::string& key : word_keys) {
+        for (const char language : {schema::kNameKeyLatin, schema::kNameKeyRussian, schema::kNameKeyKazakh}) {
+            if (language == own && !kazakh_latin_spelling) continue;
+            keys.emplace_back(schema::name_key_term(language, key));
+            out.highlight.name_keys.insert(schema::name_key_term(language, key));
+        }
+    }
+    if (keys.empty()) return;
+    const Q other_spellings(Q::OP_AND_NOT, Q(Q::OP_SYNONYM, keys.begin(), keys.end()), w.any_form);
+    // The index writes keys with wdf 0 (document_builder.cpp): they match, and weigh nothing.
+    w.weighted = Q(Q::OP_OR, w.weighted, other_spellings);
+    keys.insert(keys.begin(), w.positional);
+    w.positional = Q(Q::OP_OR, keys.begin(), keys.end());
 }
 
 Q QueryBuilder::text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out) {

@@ -28,6 +28,9 @@ struct RankingOptions {
     double all_words_boost = 0.5;       ///< weight of documents having every word (measured: EVALUATION.md)
     unsigned boost_max_words = 8;       ///< longer word lists get no proximity boosts (cost)
     double keyboard_fold_weight = 0.3;  ///< Kazakh typed on a Russian keyboard, below exact
+    /// The same name in another script or language (name keys: Tokayev, Токаев, Тоқаев), found
+    /// below every spelling match (keys carry no weight: wdf 0); --no-translit turns it off.
+    bool translit = true;
     double exact_form_boost = 0.0;      ///< extra weight for the surface form over other inflections
     bool stop_words = true;             ///< drop query-time stop words from bag-of-words queries
     /// Pseudo-relevance feedback: expand the query with terms from the top documents.
@@ -95,6 +98,10 @@ class QueryBuilder {
         Xapian::Query positional;
     };
     WordForms word_forms(const Token& token, bool exact, std::string_view field, BuiltQuery& out);
+    /// Whether a query word is read as a name: typed capitalised, or mostly capitalised in the index.
+    bool looks_like_name(const Token& token, const std::vector<std::string>& own_key_terms) const;
+    /// Adds the word's name keys in the other scripts to its forms (unless --no-translit).
+    void add_name_forms(const Token& token, WordForms& forms, BuiltQuery& out);
     Xapian::Query node_query(const Node& node, std::string_view field, BuiltQuery& out, int depth);
     Xapian::Query text_query(std::string_view text, bool exact, bool phrase, std::string_view field, BuiltQuery& out);
     Xapian::Query term_query(const Token& token, bool exact, std::string_view field, BuiltQuery& out);

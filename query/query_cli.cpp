@@ -139,6 +139,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("all-words-boost", po::value<std::string>(), "weight of having every word")
         ("boost-max-words", po::value<std::string>(), "no proximity boosts for more words than this (default 8)")
         ("keyboard-weight", po::value<std::string>(), "weight of keyboard-folded Kazakh forms")
+        ("no-translit", po::bool_switch(), "names match only as written: Tokayev does not find Токаев")
         ("no-stop-words", po::bool_switch(), "keep stop words in word lists")
         ("feedback-docs", po::value<std::string>(), "pseudo-relevance feedback: top documents used")
         ("feedback-terms", po::value<std::string>(), "pseudo-relevance feedback: terms added")
@@ -201,6 +202,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         search.collapse = !vm["no-collapse"].as<bool>();
         search.snippets = !vm["no-snippets"].as<bool>() && output != OutputFormat::Trec;
         search.ranking.stop_words = !vm["no-stop-words"].as<bool>();
+        if (vm["no-translit"].as<bool>()) search.ranking.translit = false;
         if (batch.empty() && query_words.empty()) throw UsageError("no query given");
         if (!batch.empty() && !query_words.empty()) throw UsageError("give either a QUERY or --batch, not both");
         if (vm["timings"].as<bool>() && batch.empty()) throw UsageError("--timings needs --batch");

@@ -202,6 +202,16 @@ private:
         if (c == '=' && pos_ + 1 < query_.size() && query_[pos_ + 1] == '"') {
             return lex_phrase(true);
         }
+        if (c == '=' && !at_boundary(pos_ + 1) && query_[pos_ + 1] != '=' && query_[pos_ + 1] != '(') {
+            // =Tokayev: the word as written, like ="Tokayev": no stems, no other scripts.
+            advance();
+            Token word = lex_word(false);
+            if (word.kind == TokenKind::Word) {
+                word.kind = TokenKind::Phrase;
+                word.exact = true;
+            }
+            return word;
+        }
         if (mode == Mode::Normal && modifier_here()) {
             advance();
             token.kind = c == '+' ? TokenKind::Plus : TokenKind::Minus;

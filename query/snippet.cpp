@@ -51,9 +51,18 @@ Window best_window(std::string_view text, const std::vector<Hit>& hits, std::siz
 
 }  // namespace
 
+bool HighlightWord::in_other_script(const Token& t, std::string& key) const {
+    if (!t.cyrillic.empty() && terms.count(key.assign(t.cyrillic))) return true;
+    if (name_keys.empty()) return false;
+    return (!t.name_key.empty() && name_keys.count(key.assign(t.name_key))) ||
+           (!t.stem_name_key.empty() && name_keys.count(key.assign(t.stem_name_key)));
+}
+
 bool HighlightWord::matches(const Token& t) const {
     // Looked up as std::string: the sets hold strings (no heterogeneous lookup in C++17).
     if (terms.count(std::string(t.term)) || stems.count(std::string(t.stem))) return true;
+    std::string key;
+    if (in_other_script(t, key)) return true;
     return t.kazakh && !folded.empty() &&
            (folded.count(Analyzer::keyboard_fold(t.term)) || folded.count(Analyzer::keyboard_fold(t.stem)));
 }
@@ -198,7 +207,8 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
                                                          key.assign(t.term);
                                                          if (!wanted.terms.count(key)) {
                                                              key.assign(t.stem);
-                                                             if (!wanted.stems.count(key)) {
+                                                             if (!wanted.stems.count(key) &&
+                                                                 !wanted.in_other_script(t, key)) {
                                                                  if (!t.kazakh || wanted.folded.empty()) return;
                                                                  key = Analyzer::keyboard_fold(t.term);
                                                                  if (!wanted.folded.count(key)) {
@@ -329,7 +339,7 @@ std::vector<std::pair<std::size_t, std::size_t>> highlight_text(std::string_view
         key.assign(t.term);
         if (!wanted.terms.count(key)) {
             key.assign(t.stem);
-            if (!wanted.stems.count(key)) return;
+            if (!wanted.stems.count(key) && !wanted.in_other_script(t, key)) return;
         }
         spans.emplace_back(t.start, t.end);
     });

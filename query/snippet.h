@@ -21,8 +21,14 @@ struct HighlightWord {
     /// Keyboard-folded forms (Kazakh typed on a Russian keyboard): a Kazakh word whose folded
     /// surface form or stem is here was found through them.
     std::unordered_set<std::string> folded;
-    bool empty() const { return terms.empty() && stems.empty() && folded.empty(); }
+    /// Name-key terms (schema::name_key_term): a word of the text with one of these keys is the
+    /// same name in another script (Токаев for Tokayev).
+    std::unordered_set<std::string> name_keys;
+    bool empty() const { return terms.empty() && stems.empty() && folded.empty() && name_keys.empty(); }
     bool matches(const Token& token) const;
+    /// Whether the token is one of these words in another script: a Latin-script Kazakh word by
+    /// its Cyrillic reading, or a name by its key; key is set to what matched.
+    bool in_other_script(const Token& token, std::string& key) const;
 };
 
 /// Words that match only together: a phrase (window 0: one after the other), or NEAR (each

@@ -396,7 +396,7 @@ class DatabaseStatesTest(unittest.TestCase):
         self.assertEqual((status, body["total"]), (200, 300))
         status, body = server.api("/api/search", {"q": "court"})
         self.assertEqual([h["id"] for h in body["hits"]], [h["id"] for h in cli_hits(db, "court")])
-        self.assertEqual(server.api("/api/health")[1]["articles"], 348)
+        self.assertEqual(server.api("/api/health")[1]["articles"], 350)
 
     def test_concurrent_requests_while_indexing_see_every_commit(self):
         db = os.path.join(self.tmp, "db")
@@ -442,7 +442,7 @@ class DatabaseStatesTest(unittest.TestCase):
                     a.join()
                 for status, body in results:
                     self.assertEqual((status, body["total"]), (200, 20), body)
-                self.assertEqual(server.api("/api/health")[1]["articles"], 48 + 20 * (round_ + 1))
+                self.assertEqual(server.api("/api/health")[1]["articles"], 50 + 20 * (round_ + 1))
         finally:
             stop.set()
             for w in workers:

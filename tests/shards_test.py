@@ -20,7 +20,9 @@ import unittest
 ARGS = None
 QUERIES = [
     '"Constitutional Court"', "Constitutional Court", "court NOT district", "budget", "ombudsman",
-    "Конституционный суд", "суд", "ёлка", "Конституциялық сот", "мектеп", "lang:kk", "date:2023 court",
+    # A filter-only query is ordered by feedback from its first pass's 10 best, which are tied at 0
+    # and so taken in docid order: with more than 10 matches they differ between layouts.
+    "Конституционный суд", "суд", "ёлка", "Конституциялық сот", "мектеп", "lang:kk date:2024", "date:2023 court",
     "e-government", "COVID-19", "title:court", "const*",
 ]
 
@@ -205,7 +207,7 @@ class ShardMaintenanceTest(unittest.TestCase):
     def test_incremental_runs_update_and_delete_in_shards(self):
         self.assertEqual(self.index("--shards", "3")[0].returncode, 0)
         r, s = self.index()
-        self.assertEqual((s["added"], s["unchanged"]), (0, 47))
+        self.assertEqual((s["added"], s["unchanged"]), (0, 49))
         victim = sorted(os.listdir(os.path.join(self.corpus, "en")))[0]
         path = os.path.join(self.corpus, "en", victim)
         with open(path, "a", encoding="utf-8") as f:
@@ -216,7 +218,7 @@ class ShardMaintenanceTest(unittest.TestCase):
         self.assertEqual((s["updated"], s["deleted"]), (1, 1))
         self.assertEqual([h["id"] for h in hits(self.db, "quokka")], ["en/" + victim])
         stats = json.loads(run(tool("izdeu-index"), "--db", self.db, "--stats=json").stdout)
-        self.assertEqual(stats["documents"], 46)
+        self.assertEqual(stats["documents"], 48)
 
     def test_changing_the_layout_needs_rebuild(self):
         self.index()
@@ -225,7 +227,7 @@ class ShardMaintenanceTest(unittest.TestCase):
         self.assertIn("--rebuild", r.stderr)
         r, s = self.index("--shards", "2", "--rebuild")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(s["added"], 47)
+        self.assertEqual(s["added"], 49)
         self.assertTrue(os.path.exists(os.path.join(self.db, "XAPIANDB")))
 
     def test_year_layout(self):
@@ -255,7 +257,7 @@ class ShardMaintenanceTest(unittest.TestCase):
         self.assertEqual([h["id"] for h in after], [h["id"] for h in before])
         r = run(tool("izdeu-index"), "--db", self.db, "--compact")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(self.index()[1]["unchanged"], 47)
+        self.assertEqual(self.index()[1]["unchanged"], 49)
 
 
 # Queries in a loop while the index is compacted and swapped: every one must succeed.
