@@ -177,9 +177,15 @@ std::string name_key(std::string_view term) {
     return key;
 }
 
-bool is_kazakh_latin_diacritic(char32_t c) {
+namespace {
+
+/// Which official Latin alphabet a letter marks: one table for both questions asked of it
+/// (is the text Latin-script Kazakh, and which alphabet is it written in).
+enum class LatinKazakhMark { None, Y2018, Y2021, Either };
+
+LatinKazakhMark latin_kazakh_mark(char32_t c) {
     switch (c) {
-        // 2018: á ǵ ń ó ú ý ı (and İ, which only the Kazakh alphabets use for a capital i).
+        // 2018: á ǵ ń ó ú ý, and the combining acute of decomposed text.
         case 0xE1:
         case 0xC1:
         case 0x1F5:
@@ -192,9 +198,9 @@ bool is_kazakh_latin_diacritic(char32_t c) {
         case 0xDA:
         case 0xFD:
         case 0xDD:
-        case 0x131:
-        case 0x130:
-        // 2021: ä ğ ñ ö ü ū ş ç
+        case 0x301:
+            return LatinKazakhMark::Y2018;
+        // 2021: ä ğ ñ ö ü ū ş ç, and combining diaeresis, breve, cedilla, tilde, macron.
         case 0xE4:
         case 0xC4:
         case 0x11F:
@@ -211,64 +217,31 @@ bool is_kazakh_latin_diacritic(char32_t c) {
         case 0x15E:
         case 0xE7:
         case 0xC7:
-        // Combining acute, diaeresis, breve, cedilla, tilde, macron (decomposed text).
-        case 0x301:
         case 0x308:
         case 0x306:
         case 0x327:
         case 0x303:
         case 0x304:
-            return true;
+            return LatinKazakhMark::Y2021;
+        // Dotless ı and capital İ: both alphabets use them, no other language of ours does.
+        case 0x131:
+        case 0x130:
+            return LatinKazakhMark::Either;
         default:
-            return false;
+            return LatinKazakhMark::None;
     }
 }
+
+}  // namespace
+
+bool is_kazakh_latin_diacritic(char32_t c) { return latin_kazakh_mark(c) != LatinKazakhMark::None; }
 
 KazakhLatinAlphabet kazakh_latin_alphabet(std::u16string_view text) {
     std::size_t y2018 = 0, y2021 = 0;
     for (char16_t c : text) {
-        switch (c) {
-            case 0xE1:
-            case 0xC1:
-            case 0x1F5:
-            case 0x1F4:
-            case 0x144:
-            case 0x143:
-            case 0xF3:
-            case 0xD3:
-            case 0xFA:
-            case 0xDA:
-            case 0xFD:
-            case 0xDD:
-            case 0x301:
-                ++y2018;
-                break;
-            case 0xE4:
-            case 0xC4:
-            case 0x11F:
-            case 0x11E:
-            case 0xF1:
-            case 0xD1:
-            case 0xF6:
-            case 0xD6:
-            case 0xFC:
-            case 0xDC:
-            case 0x16B:
-            case 0x16A:
-            case 0x15F:
-            case 0x15E:
-            case 0xE7:
-            case 0xC7:
-            case 0x308:
-            case 0x306:
-            case 0x327:
-            case 0x303:
-            case 0x304:
-                ++y2021;
-                break;
-            default:
-                break;
-        }
+        const LatinKazakhMark mark = latin_kazakh_mark(c);
+        if (mark == LatinKazakhMark::Y2018) ++y2018;
+        if (mark == LatinKazakhMark::Y2021) ++y2021;
     }
     return y2021 > y2018 ? KazakhLatinAlphabet::Y2021 : KazakhLatinAlphabet::Y2018;
 }

@@ -4,7 +4,6 @@ the binaries, as a user or a cron job would. Run by ctest; also runnable by hand
 
     python3 tests/cli_e2e_test.py --bin-dir build/release --source-dir .
 """
-import argparse
 import gzip
 import json
 import os
@@ -15,6 +14,8 @@ import sys
 import tempfile
 import time
 import unittest
+
+import e2e_support
 
 ARGS = None
 
@@ -60,15 +61,7 @@ class Workspace:
         os.makedirs(self.corpus)
 
     def write(self, rel, content, mode="w", encoding="utf-8"):
-        path = os.path.join(self.corpus, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if "b" in mode:
-            with open(path, mode) as f:
-                f.write(content)
-        else:
-            with open(path, mode, encoding=encoding, newline="") as f:
-                f.write(content)
-        return path
+        return e2e_support.write_file(os.path.join(self.corpus, rel), content, mode, encoding)
 
     def index(self, *extra, paths=None):
         cmd = [bin_path("izdeu-index"), "--db", self.db, "--summary=json", *extra]
@@ -785,12 +778,8 @@ class RebuildInPartsTest(unittest.TestCase):
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin-dir", required=True)
-    parser.add_argument("--source-dir", required=True)
-    ARGS, rest = parser.parse_known_args()
-    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, rest = e2e_support.parse_args("--source-dir")
+    e2e_support.unittest_main(rest)
 
 
 if __name__ == "__main__":

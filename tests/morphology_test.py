@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 
+import e2e_support
+
 # Bodies written so that the article's language is detected right (the Kazakh one has Kazakh
 # letters whatever the form) and the form follows a fixed word, for the phrase queries.
 FRAMES = {
@@ -185,11 +187,7 @@ def main():
                 if apart_articles[(n, other)] in hits:
                     failures.append(f"apart: {word!r} finds {other!r}")
     failures += check_without_dictionary(args.bin_dir, work)
-    if args.verbose or failures:
-        for f in failures:
-            print("FAIL", f)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return e2e_support.verdict(failures, args.verbose)
 
 
 if __name__ == "__main__":

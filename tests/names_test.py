@@ -20,6 +20,8 @@ import sys
 import tempfile
 import unicodedata
 
+import e2e_support
+
 # Sentences long enough not to read as Title Case, with the name inside a sentence.
 FRAMES = {
     "en": ("News of the day", "Photo: Akorda 01.02.2024 10:00 100",
@@ -251,11 +253,7 @@ def main():
     if telegram["t"]:
         failures.append(f"corpus: footers indexed, Telegram finds {telegram['t']}")
 
-    if args.verbose or failures:
-        for f in failures:
-            print("FAIL", f)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return e2e_support.verdict(failures, args.verbose)
 
 
 if __name__ == "__main__":

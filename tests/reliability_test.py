@@ -6,7 +6,6 @@ never a crash (a negative return code: killed by a signal) or a hang (a bounded 
     python3 tests/reliability_test.py --bin-dir build/ci
     python3 tests/reliability_test.py --bin-dir build/ci HostileQueryTest   # one class
 """
-import argparse
 import json
 import os
 import shutil
@@ -16,6 +15,8 @@ import tempfile
 import threading
 import time
 import unittest
+
+import e2e_support
 
 ARGS = None
 IS_ROOT = os.geteuid() == 0
@@ -45,14 +46,7 @@ def article(title, body):
     return ARTICLE.format(title=title, body=body)
 
 
-def write(path, content, mode="w", encoding="utf-8"):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    if "b" in mode:
-        with open(path, mode) as f:
-            f.write(content)
-    else:
-        with open(path, mode, encoding=encoding, newline="") as f:
-            f.write(content)
+write = e2e_support.write_file
 
 
 def good_articles(folder, count, word="quokka", start=0):
@@ -537,10 +531,7 @@ class HostileQueryTest(CrashFree, unittest.TestCase):
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin-dir", required=True)
-    ARGS, rest = parser.parse_known_args()
-    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)
+    ARGS, rest = e2e_support.parse_args()
     if IS_ROOT:
         print("reliability_test: running as root; chmod cannot make files unreadable or read-only, "
               "so tmpfs mounts are used for those cases where possible", file=sys.stderr)

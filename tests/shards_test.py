@@ -6,7 +6,6 @@ same scores, snippets and collapsing; a remote shard that is down gives a clear 
 
     python3 tests/shards_test.py --bin-dir build/ci --source-dir .
 """
-import argparse
 import json
 import os
 import shutil
@@ -16,6 +15,8 @@ import sys
 import tempfile
 import time
 import unittest
+
+import e2e_support
 
 ARGS = None
 QUERIES = [
@@ -274,12 +275,7 @@ while time.time() < end:
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin-dir", required=True)
-    parser.add_argument("--source-dir", required=True)
-    ARGS, rest = parser.parse_known_args()
-    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)
-    ARGS.source_dir = os.path.abspath(ARGS.source_dir)
+    ARGS, rest = e2e_support.parse_args("--source-dir")
     if shutil.which("xapian-tcpsrv") is None:
         print("xapian-tcpsrv is missing (Debian package xapian-tools; scripts/install-deps installs it)")
         sys.exit(1)

@@ -4,14 +4,14 @@ apart, and phrase and NEAR highlights. Run by ctest; also by hand:
 
     python3 tests/suggest_test.py --bin-dir build/ci
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
+
+import e2e_support
 
 ARGS = None
 
@@ -233,11 +233,8 @@ class PhraseHighlightTest(CorpusTest):
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin-dir", required=True)
-    ARGS, rest = parser.parse_known_args()
-    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, rest = e2e_support.parse_args()
+    e2e_support.unittest_main(rest)
 
 
 if __name__ == "__main__":

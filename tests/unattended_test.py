@@ -7,7 +7,6 @@ articles can still be found.
     python3 tests/unattended_test.py --bin-dir build/ci
     python3 tests/unattended_test.py --bin-dir build/ci MassDeleteTest   # one class
 """
-import argparse
 import glob
 import json
 import os
@@ -18,6 +17,8 @@ import sys
 import tempfile
 import time
 import unittest
+
+import e2e_support
 
 ARGS = None
 TIMEOUT = 300
@@ -354,11 +355,8 @@ class OptionMessagesTest(unittest.TestCase):
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin-dir", required=True)
-    ARGS, rest = parser.parse_known_args()
-    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, rest = e2e_support.parse_args()
+    e2e_support.unittest_main(rest)
 
 
 if __name__ == "__main__":

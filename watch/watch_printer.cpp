@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arrival_time.h"
+#include "hit_record.h"
 #include "mail_encoding.h"
 #include "snippet.h"
 
@@ -86,23 +87,13 @@ void print_json(const std::vector<WatchReport>& reports, std::ostream& out) {
     for (const WatchReport& r : reports) {
         if (!r.error.empty()) continue;
         for (const WatchHit& w : r.hits) {
-            const query::Hit& h = w.hit;
-            nlohmann::json spans = nlohmann::json::array();
-            for (const auto& [s, e] : h.snippet.highlights) spans.push_back({s, e});
-            nlohmann::json j = {{"type", "hit"},
-                                {"watch", r.watch->name},
-                                {"id", h.id},
-                                {"title", h.title},
-                                {"date", h.date},
-                                {"lang", h.lang},
-                                {"credit", h.credit},
-                                {"snippet", h.snippet.text},
-                                {"highlights", spans},
-                                {"duplicates", h.duplicates},
-                                {"indexed_at", arrival::encode(w.indexed_at)},
-                                {"changed_at", arrival::encode(w.changed_at)},
-                                {"edited", w.edited}};
-            if (!h.url.empty()) j["url"] = h.url;
+            // The fields of izdeu-query's JSON hits, and when the article arrived or changed.
+            nlohmann::json j = query::hit_record(w.hit);
+            j["type"] = "hit";
+            j["watch"] = r.watch->name;
+            j["indexed_at"] = arrival::encode(w.indexed_at);
+            j["changed_at"] = arrival::encode(w.changed_at);
+            j["edited"] = w.edited;
             dump(j);
         }
     }
