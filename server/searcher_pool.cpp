@@ -19,8 +19,13 @@ std::string folder_identity(const std::vector<std::string>& databases) {
             identity += "-;";
             return;
         }
-        identity += std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-        if (with_mtime) identity += ":" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+        // Appended piece by piece: GCC 12 warns falsely (-Wrestrict, its bug 105329) about
+        // ":" + std::to_string(n) in a release build.
+        identity.append(std::to_string(st.st_dev)).append(":").append(std::to_string(st.st_ino));
+        if (with_mtime) {
+            identity.append(":").append(std::to_string(st.st_mtim.tv_sec));
+            identity.append(".").append(std::to_string(st.st_mtim.tv_nsec));
+        }
         identity += ";";
     };
     for (const std::string& path : databases) {

@@ -12,8 +12,10 @@ namespace {
 
 std::string position(const std::string& file, std::size_t line, std::size_t column) {
     std::string where = file;
-    if (line > 0) where += ":" + std::to_string(line);
-    if (column > 0) where += ":" + std::to_string(column);
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict, its bug 105329) about
+    // ":" + std::to_string(n) in a release build.
+    if (line > 0) where.append(":").append(std::to_string(line));
+    if (column > 0) where.append(":").append(std::to_string(column));
     return where;
 }
 
