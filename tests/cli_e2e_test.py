@@ -653,6 +653,7 @@ class IncrementalIndexingTest(unittest.TestCase):
         finally:
             holder.kill()
             holder.wait()
+            holder.stdout.close()
         self.assertEqual(self.ws.index().returncode, 0)
 
     def test_max_runtime_resumes_next_run(self):

@@ -112,6 +112,7 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.reader.join(5)
+        self.proc.stderr.close()
         return self.proc.returncode
 
 
@@ -377,6 +378,7 @@ class DatabaseStatesTest(unittest.TestCase):
         finally:
             holder.kill()
             holder.wait()
+            holder.stdout.close()
         # A rebuild writes beside the index and swaps it in: until then the old index answers,
         # then the new one, without a restart.
         for i in range(300):
@@ -391,7 +393,8 @@ class DatabaseStatesTest(unittest.TestCase):
             if [h["id"] for h in body["hits"]] != expected:
                 break
             answers += 1
-        self.assertEqual(rebuild.wait(), 0, rebuild.stderr.read())
+        with rebuild.stderr:
+            self.assertEqual(rebuild.wait(), 0, rebuild.stderr.read())
         status, body = server.api("/api/search", {"q": "zqxrebuilt", "limit": 0})
         self.assertEqual((status, body["total"]), (200, 300))
         status, body = server.api("/api/search", {"q": "court"})

@@ -66,7 +66,7 @@ class ShardsTest(unittest.TestCase):
         cls.port = free_port()
         cls.server = subprocess.Popen(
             ["xapian-tcpsrv", "--port", str(cls.port), "--interface", "127.0.0.1",
-             os.path.join(cls.remote, "shard-002")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             os.path.join(cls.remote, "shard-002")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 20
         while time.time() < deadline:
             with socket.socket() as s:
