@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "schema.h"
+#include "transliteration.h"
 
 namespace izdeu::query {
 
@@ -42,12 +43,39 @@ FacetColumns::FacetColumns(const Xapian::Database& db) : doccount_(db.get_doccou
             if (*p < size) language_of_[*p] = index;
         }
     }
+    // A credit counts under its words' name keys, so that one agency written in three scripts
+    // (Akorda, Акорда, Ақорда) is one line; it is shown as most of its articles write it.
     const std::string credit_prefix(schema::kCreditPrefix);
+    std::vector<std::uint64_t> written_of(size, 0);
     for (auto t = db.allterms_begin(credit_prefix); t != db.allterms_end(credit_prefix); ++t) {
-        const std::uint64_t h = word_hash(*t);
+        const std::string word = (*t).substr(credit_prefix.size());
+        const std::string key = name_key(word);
+        const std::uint64_t group = word_hash(key.empty() ? *t : "\x01" + key), written = word_hash(*t);
         for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
-            if (*p < size) credit_of_[*p] += h;
+            if (*p >= size) continue;
+            credit_of_[*p] += group;
+            written_of[*p] += written;
         }
+    }
+    struct Spelling {
+        Xapian::doccount articles = 0;
+        Xapian::docid first = 0;
+    };
+    std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, Spelling>> spellings;
+    for (std::size_t did = 1; did < size; ++did) {
+        if (credit_of_[did] == 0) continue;
+        Spelling& s = spellings[credit_of_[did]][written_of[did]];
+        if (s.articles++ == 0) s.first = static_cast<Xapian::docid>(did);
+    }
+    for (const auto& [group, by_spelling] : spellings) {
+        const Spelling* best = nullptr;
+        for (const auto& [written, s] : by_spelling) {
+            if (best == nullptr || s.articles > best->articles ||
+                (s.articles == best->articles && s.first < best->first)) {
+                best = &s;
+            }
+        }
+        credit_shown_by_[group] = best->first;
     }
     for (auto v = db.valuestream_begin(schema::kSlotDate); v != db.valuestream_end(schema::kSlotDate); ++v) {
         const std::string date = *v;  // YYYYMMDDHHMM
@@ -110,9 +138,8 @@ Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xap
         const std::uint64_t credit = credits[i].second;
         auto name = columns.credit_names_.find(credit);
         if (name == columns.credit_names_.end()) {
-            // The credit as written, from one article that has it (read once per credit).
-            const auto first = std::find(columns.credit_of_.begin(), columns.credit_of_.end(), credit);
-            const auto did = static_cast<Xapian::docid>(first - columns.credit_of_.begin());
+            // The credit as most of its articles write it (read once per credit).
+            const Xapian::docid did = columns.credit_shown_by_.at(credit);
             std::string written;
             nlohmann::json data = nlohmann::json::parse(db.get_document(did).get_data(), nullptr, false);
             if (data.is_object()) written = data.value("credit", "");

@@ -33,6 +33,21 @@ Q combine(Q::op op, const std::vector<Q>& parts) {
     return Q(op, kept.begin(), kept.end());
 }
 
+// A credit word and the credit words of the index that are its other spellings (same name key:
+// Akorda, Акорда, Ақорда), so that credit:Akorda selects what the credit facet counts as one.
+std::vector<std::string> credit_spellings(std::string_view word, const Xapian::Database* database) {
+    std::vector<std::string> terms{prefixed(schema::kCreditPrefix, word)};
+    const std::string key = name_key(word);
+    if (database == nullptr || key.empty()) return terms;
+    const std::string prefix(schema::kCreditPrefix);
+    // Credits are a small vocabulary (one line per article, a few hundred distinct words).
+    for (auto t = database->allterms_begin(prefix); t != database->allterms_end(prefix); ++t) {
+        const std::string other = (*t).substr(prefix.size());
+        if (other != word && name_key(other) == key) terms.push_back(*t);
+    }
+    return terms;
+}
+
 // Function words of the three languages: they carry little weight in BM25 anyway, but on long
 // natural-language queries they add noise and cost. Dropped from bags of words only.
 constexpr std::string_view kStopWords[] = {
@@ -339,7 +354,13 @@ Q QueryBuilder::field_query(const Node& node, BuiltQuery& out, int depth) {
         if (field == "credit") {
             std::vector<Q> terms;
             analyzer_.analyze(value.text, Language::Undetermined, 1, [&](const Token& t) {
-                if (!t.alternative) terms.emplace_back(prefixed(schema::kCreditPrefix, t.term));
+                if (t.alternative) return;
+                if (!ranking_.translit) {
+                    terms.emplace_back(prefixed(schema::kCreditPrefix, t.term));
+                    return;
+                }
+                const std::vector<std::string> spellings = credit_spellings(t.term, database_);
+                terms.emplace_back(Q::OP_OR, spellings.begin(), spellings.end());
             });
             if (terms.empty()) {
                 throw QueryError("credit: needs a name at column " + std::to_string(value.column));

@@ -1,6 +1,8 @@
 // izdeu-serve's library without HTTP: facets, filters from parameters, whole-text highlights, and
 // the API's answers (status, parameter, column) called directly.
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -87,6 +89,46 @@ TEST_CASE("Facets count the languages, credits and months of a query's matches",
         CHECK(f.undated == c.undated);
     }
     CHECK(columns.matches(searcher.database()));
+}
+
+TEST_CASE("One credit written in three scripts is one facet line and one filter", "[serve][facets][names]") {
+    TempDir dir;
+    build(dir.str("db"), {
+                             {"a", "Court rules", "The court ruled on pensions.", "en", "Akorda", "2023-08-01"},
+                             {"c", "Суд решил", "Суд рассмотрел дело о пенсиях.", "ru", "Акорда", "2023-09-02"},
+                             {"f", "Сот шешті", "Сот зейнетақы туралы іс қарады.", "kk", "Ақорда", "2023-09-03"},
+                             {"g", "Суд снова", "Суд рассмотрел жалобу.", "ru", "Акорда", "2023-09-04"},
+                             {"k", "Court news", "The court heard the case.", "en", "Kazinform", "2023-09-05"},
+                             {"t", "Суд и дело", "Суд отложил дело.", "ru", "Tengrinews", "2023-09-06"},
+                         });
+    query::Searcher searcher({dir.str("db")}, "");
+    query::FacetColumns columns(searcher.database());
+    const auto ids = [&](const std::string& text, bool translit) {
+        query::RankingOptions ranking;
+        ranking.translit = translit;
+        query::QueryBuilder builder(searcher.analyzer(), ranking, &searcher.database());
+        query::SearchOptions options;
+        options.limit = 10;
+        std::vector<std::string> found;
+        for (const query::Hit& h : searcher.search(builder.build(query::parse_query(text, {})), options).hits) {
+            found.push_back(h.id);
+        }
+        std::sort(found.begin(), found.end());
+        return found;
+    };
+    query::QueryBuilder builder(searcher.analyzer(), query::RankingOptions(), &searcher.database());
+    const query::BuiltQuery all = builder.build(query::parse_query("court OR суд OR сот", {}));
+    // Shown as most of its articles write it; other credits keep their own lines.
+    CHECK(facet_line(
+              query::count_facets(searcher.database(), columns, all.base.empty() ? all.query : all.base).credits) ==
+          "Акорда=4 Kazinform=1 Tengrinews=1");
+    const std::vector<std::string> akorda = {"a", "c", "f", "g"};
+    for (const std::string spelling : {"Akorda", "Акорда", "Ақорда", "akorda"}) {
+        CAPTURE(spelling);
+        CHECK(ids("credit:" + spelling, true) == akorda);
+    }
+    CHECK(ids("credit:Akorda", false) == std::vector<std::string>{"a"});
+    CHECK(ids("credit:Kazinform", true) == std::vector<std::string>{"k"});
 }
 
 TEST_CASE("Filters from parameters mean what the same words typed in a query mean", "[serve][filters]") {
