@@ -44,38 +44,17 @@ FacetColumns::FacetColumns(const Xapian::Database& db) : doccount_(db.get_doccou
         }
     }
     // A credit counts under its words' name keys, so that one agency written in three scripts
-    // (Akorda, Акорда, Ақорда) is one line; it is shown as most of its articles write it.
+    // (Akorda, Акорда, Ақорда) is one line; it is shown as most of the matches write it.
     const std::string credit_prefix(schema::kCreditPrefix);
-    std::vector<std::uint64_t> written_of(size, 0);
+    written_credit_of_.assign(size, 0);
     for (auto t = db.allterms_begin(credit_prefix); t != db.allterms_end(credit_prefix); ++t) {
-        const std::string word = (*t).substr(credit_prefix.size());
-        const std::string key = name_key(word);
+        const std::string key = name_key(std::string_view(*t).substr(credit_prefix.size()));
         const std::uint64_t group = word_hash(key.empty() ? *t : "\x01" + key), written = word_hash(*t);
         for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
             if (*p >= size) continue;
             credit_of_[*p] += group;
-            written_of[*p] += written;
+            written_credit_of_[*p] += written;
         }
-    }
-    struct Spelling {
-        Xapian::doccount articles = 0;
-        Xapian::docid first = 0;
-    };
-    std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, Spelling>> spellings;
-    for (std::size_t did = 1; did < size; ++did) {
-        if (credit_of_[did] == 0) continue;
-        Spelling& s = spellings[credit_of_[did]][written_of[did]];
-        if (s.articles++ == 0) s.first = static_cast<Xapian::docid>(did);
-    }
-    for (const auto& [group, by_spelling] : spellings) {
-        const Spelling* best = nullptr;
-        for (const auto& [written, s] : by_spelling) {
-            if (best == nullptr || s.articles > best->articles ||
-                (s.articles == best->articles && s.first < best->first)) {
-                best = &s;
-            }
-        }
-        credit_shown_by_[group] = best->first;
     }
     for (auto v = db.valuestream_begin(schema::kSlotDate); v != db.valuestream_end(schema::kSlotDate); ++v) {
         const std::string date = *v;  // YYYYMMDDHHMM
@@ -107,6 +86,11 @@ Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xap
     facets.counted = all.size();
     std::vector<Xapian::doccount> by_language(columns.languages_.size() + 1, 0);
     std::unordered_map<std::uint64_t, Xapian::doccount> by_credit;
+    struct Spelling {
+        Xapian::doccount count = 0;
+        Xapian::docid first = 0;
+    };
+    std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, Spelling>> spellings;  // by credit
     std::map<std::uint16_t, Xapian::doccount> by_month;
     for (auto it = all.begin(); it != all.end(); ++it) {
         const Xapian::docid did = *it;
@@ -114,7 +98,11 @@ Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xap
         // again.
         if (did >= columns.language_of_.size()) continue;
         ++by_language[columns.language_of_[did]];
-        if (const std::uint64_t credit = columns.credit_of_[did]) ++by_credit[credit];
+        if (const std::uint64_t credit = columns.credit_of_[did]) {
+            ++by_credit[credit];
+            Spelling& spelling = spellings[credit][columns.written_credit_of_[did]];
+            if (spelling.count++ == 0) spelling.first = did;
+        }
         if (const std::uint16_t month = columns.month_of_[did]) {
             ++by_month[month];
         } else {
@@ -135,15 +123,23 @@ Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xap
         return a.first > b.first || (a.first == b.first && a.second < b.second);
     });
     for (std::size_t i = 0; i < credits.size() && facets.credits.size() < top_credits; ++i) {
-        const std::uint64_t credit = credits[i].second;
-        auto name = columns.credit_names_.find(credit);
+        // The spelling most of the matches use (the first of them on a tie), read once per
+        // spelling from an article that has it.
+        const Spelling* shown = nullptr;
+        std::uint64_t written = 0;
+        for (const auto& [hash, spelling] : spellings[credits[i].second]) {
+            if (shown == nullptr || spelling.count > shown->count ||
+                (spelling.count == shown->count && spelling.first < shown->first)) {
+                shown = &spelling;
+                written = hash;
+            }
+        }
+        auto name = columns.credit_names_.find(written);
         if (name == columns.credit_names_.end()) {
-            // The credit as most of its articles write it (read once per credit).
-            const Xapian::docid did = columns.credit_shown_by_.at(credit);
-            std::string written;
-            nlohmann::json data = nlohmann::json::parse(db.get_document(did).get_data(), nullptr, false);
-            if (data.is_object()) written = data.value("credit", "");
-            name = columns.credit_names_.emplace(credit, written).first;
+            std::string text;
+            nlohmann::json data = nlohmann::json::parse(db.get_document(shown->first).get_data(), nullptr, false);
+            if (data.is_object()) text = data.value("credit", "");
+            name = columns.credit_names_.emplace(written, text).first;
         }
         if (!name->second.empty()) facets.credits.push_back({name->second, credits[i].first});
     }

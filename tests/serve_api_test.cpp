@@ -117,11 +117,16 @@ TEST_CASE("One credit written in three scripts is one facet line and one filter"
         return found;
     };
     query::QueryBuilder builder(searcher.analyzer(), query::RankingOptions(), &searcher.database());
-    const query::BuiltQuery all = builder.build(query::parse_query("court OR суд OR сот", {}));
-    // Shown as most of its articles write it; other credits keep their own lines.
-    CHECK(facet_line(
-              query::count_facets(searcher.database(), columns, all.base.empty() ? all.query : all.base).credits) ==
-          "Акорда=4 Kazinform=1 Tengrinews=1");
+    const auto credits = [&](const std::string& text) {
+        const query::BuiltQuery built = builder.build(query::parse_query(text, {}));
+        return facet_line(
+            query::count_facets(searcher.database(), columns, built.base.empty() ? built.query : built.base).credits);
+    };
+    // Shown as most of the matches write it (the first of them on a tie); other credits keep
+    // their own lines.
+    CHECK(credits("court OR суд OR сот") == "Акорда=4 Kazinform=1 Tengrinews=1");
+    CHECK(credits("суд") == "Акорда=2 Tengrinews=1");
+    CHECK(credits("court OR сот") == "Akorda=2 Kazinform=1");
     const std::vector<std::string> akorda = {"a", "c", "f", "g"};
     for (const std::string spelling : {"Akorda", "Акорда", "Ақорда", "akorda"}) {
         CAPTURE(spelling);
