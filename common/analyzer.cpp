@@ -404,8 +404,8 @@ struct Analyzer::Segment {
 struct Analyzer::PendingToken {
     std::uint32_t term_offset, term_size;  // in terms_
     std::uint32_t position, start, end;
-    std::uint64_t hash = 0;        // StemCache::hash_word(term) when stemmer is set
-    StemCache* stemmer = nullptr;  // null: the stem is the term
+    std::uint64_t hash = 0;                                // StemCache::hash_word(term) when stemmer is set
+    StemCache* stemmer = nullptr;                          // null: the stem is the term
     std::uint32_t cyrillic_offset = 0, cyrillic_size = 0;  // in terms_: a Latin Kazakh word's reading
     Script script = Script::Other;
     bool kazakh = false, alternative = false;
@@ -731,6 +731,7 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
                 t.cyrillic_offset = static_cast<std::uint32_t>(terms_.size());
                 append_kazakh_cyrillic(units, alphabet, terms_);
                 t.cyrillic_size = static_cast<std::uint32_t>(terms_.size() - t.cyrillic_offset);
+                if (alphabet == KazakhLatinAlphabet::Y2018 && units.front() == u'I') read_capital_i(t.cyrillic_offset);
                 stemmed = std::string_view(terms_).substr(t.cyrillic_offset, t.cyrillic_size);
                 t.stemmer = kazakh_.get();
                 t.kazakh = true;
@@ -861,6 +862,21 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     }
     stats.next_position = position;
     return stats;
+}
+
+void Analyzer::read_capital_i(std::size_t reading_offset) {
+    // The 2018 alphabet writes і as i and и/й as ı, but both capitals as I: Ishki (Ішкі) and
+    // Imanǵalı (Иманғали) start alike. The reading must meet the Cyrillic spelling of the other
+    // articles, and a capital starts mostly names, places and loanwords (Iran, Italııa), written
+    // with и: so и, unless the Kazakh word list knows the word (or its stem) with і. The Latin
+    // spelling itself is indexed too, so Latin queries find the word either way.
+    static constexpr std::string_view kI = "\xD1\x96", kIe = "\xD0\xB8";  // і, и
+    if (std::string_view(terms_).substr(reading_offset, kI.size()) != kI) return;
+    if (const KazakhLexicon* lexicon = options_.kazakh_lexicon.get()) {
+        const std::string reading = terms_.substr(reading_offset);
+        if (lexicon->contains(reading) || lexicon->contains(kazakh_->stem(reading))) return;
+    }
+    terms_.replace(reading_offset, kI.size(), kIe);
 }
 
 bool Analyzer::sentence_initial(std::uint32_t begin16) const {
@@ -1032,7 +1048,8 @@ Language Analyzer::detect_language(std::string_view text) {
 std::string Analyzer::fingerprint() const {
     // 2: Russian stems from izdeu's stemmer (dictionary lemmas, surname and noun rules).
     // 3: name keys (transliteration.h) and Latin-script Kazakh read in Cyrillic.
-    std::string f = "izdeu-analyzer 3; schema " + std::to_string(schema::kSchemaVersion);
+    // 4: a capital I of the 2018 alphabet read as и unless the word list knows the word with і.
+    std::string f = "izdeu-analyzer 4; schema " + std::to_string(schema::kSchemaVersion);
     f += "; icu " U_ICU_VERSION "; unicode " U_UNICODE_VERSION;
     f += "; xapian " + std::string(Xapian::version_string());
     f += "; stemmers ";

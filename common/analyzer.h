@@ -132,6 +132,9 @@ class Analyzer {
     static TermTraits traits_of(std::string_view term);
     /// Whether the word starting at UTF-16 index begin16 starts a sentence (or the text).
     bool sentence_initial(std::uint32_t begin16) const;
+    /// A 2018-alphabet word written with a capital I: its reading (at reading_offset in terms_,
+    /// to the end) starts with и unless the Kazakh word list knows it with і.
+    void read_capital_i(std::size_t reading_offset);
     /// For a Kazakh text: whether its letters are mostly Latin, and in which alphabet.
     void scan_latin_kazakh();
     /// Appends the normalized form of utf16_[begin, end) to out; false if it is empty.

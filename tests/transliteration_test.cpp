@@ -11,6 +11,7 @@
 #include <unicode/unistr.h>
 
 #include "analyzer.h"
+#include "kazakh_stemmer.h"
 #include "transliteration.h"
 
 using namespace izdeu;
@@ -107,6 +108,25 @@ TEST_CASE("Latin-script Kazakh is detected, stemmed as Kazakh and read in Cyrill
     analyzer.analyze("Kazinform хабарлады: мектептер ашылды", Language::Kazakh, 1,
                      [&](const Token& t) { seen.push_back(std::string(t.cyrillic)); });
     CHECK(seen.front().empty());
+}
+
+TEST_CASE("A capital I of the 2018 alphabet reads as и unless the word list knows the word with і", "[names]") {
+    const auto readings = [](Analyzer& analyzer, const std::string& text) {
+        std::string out;
+        analyzer.analyze(text, Language::Kazakh, 1,
+                         [&](const Token& t) { out += (out.empty() ? "" : " ") + std::string(t.cyrillic); });
+        return out;
+    };
+    // Names and loanwords are written with и in Cyrillic (Иманғали, Иран); a lower-case i is і.
+    const std::string text = "Ishki ister mınıstri Imanǵalı Iranǵa bardy";
+    Analyzer plain;
+    CHECK(readings(plain, text) == "ишкі істер министрі иманғали иранға барды");
+    // The word list knows ішкі: that capital keeps і, the others do not.
+    AnalyzerOptions options;
+    options.kazakh_lexicon = KazakhLexicon::from_words({"ішкі", "іс", "министр", "бар"});
+    Analyzer listed(options);
+    CHECK(readings(listed, text) == "ішкі істер министрі иманғали иранға барды");
+    CHECK(plain.fingerprint().find("izdeu-analyzer 4;") == 0);
 }
 
 TEST_CASE("Name keys are written for capitalised words inside sentences only", "[names]") {
