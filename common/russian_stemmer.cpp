@@ -43,7 +43,7 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-1";
+constexpr const char* kDescription = "russian-izdeu-2";  // 2: a verb stems to the root of both aspects
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -444,8 +444,47 @@ std::string RussianStemmer::rule_stem(std::string_view word) {
     return encode(out);
 }
 
+namespace {
+
+/// A verb lemma (an infinitive: -ть, -ти, reflexive or not) as the root both its aspects
+/// share, marked so that it never equals a noun's lemma: вооружать, вооружить, вооружиться ->
+/// вооруж~; выполнять, выполнить -> выполн~; показывать, показать -> показ~; действовать ->
+/// действ~. Each lemma is its own paradigm in the dictionary, so without this a
+/// headline's "Вооружая" (вооружать) missed an article's "вооружить". Empty for any other word.
+std::string verb_root(const std::string& lemma) {
+    std::u32string w = decode(lemma);
+    if (ends_with(w, U"ся") || ends_with(w, U"сь")) w.resize(w.size() - 2);
+    if (!ends_with(w, U"ть") && !ends_with(w, U"ти")) return {};
+    w.resize(w.size() - 2);
+    std::u32string root = w;
+    for (std::u32string_view suffix : {U"ыва", U"ива", U"ова", U"ева"}) {
+        if (ends_with(root, suffix)) {
+            root.resize(root.size() - suffix.size());
+            break;
+        }
+    }
+    if (root.size() == w.size() && !root.empty() &&
+        std::u32string_view(U"аяиеуыо").find(root.back()) != std::u32string_view::npos) {
+        root.pop_back();
+    }
+    // Short roots would join unrelated verbs (дать, дуть): those keep their vowel.
+    if (root.size() < 3) root = w;
+    return encode(root) + "~";
+}
+
+}  // namespace
+
 std::string RussianStemmer::choose(const std::vector<RussianDictionary::Lemma>& lemmas, const std::string& form) {
-    if (lemmas.size() == 1) return lemmas.front().word;
+    const RussianDictionary::Lemma& lemma = choose_lemma(lemmas, form);
+    if (!lemma.noun) {
+        if (std::string root = verb_root(lemma.word); !root.empty()) return root;
+    }
+    return lemma.word;
+}
+
+const RussianDictionary::Lemma& RussianStemmer::choose_lemma(const std::vector<RussianDictionary::Lemma>& lemmas,
+                                                             const std::string& form) {
+    if (lemmas.size() == 1) return lemmas.front();
     // Nouns first (звонка: звонок, not the short adjective of звонкий; стали: сталь), then the
     // lemma Snowball agrees with (суда: суд, not судно), then the shortest (мира: мир, not
     // миро), then byte order: deterministic, so index and query agree.
@@ -454,9 +493,8 @@ std::string RussianStemmer::choose(const std::vector<RussianDictionary::Lemma>& 
         const bool agrees = snowball_(lemma.word) == form_stem;
         return std::make_tuple(!lemma.noun, !agrees, decode(lemma.word).size(), lemma.word);
     };
-    return std::min_element(lemmas.begin(), lemmas.end(),
-                            [&](const auto& a, const auto& b) { return rank(a) < rank(b); })
-        ->word;
+    return *std::min_element(lemmas.begin(), lemmas.end(),
+                             [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
 }
 
 namespace {

@@ -102,8 +102,10 @@ class RussianStemmer : public Xapian::StemImplementation {
     static std::string rule_stem(std::string_view word);
 
   private:
-    /// The lemma to stem to among several: see the .cpp.
+    /// The stem among several lemmas: the chosen lemma, or a verb's root (see the .cpp).
     std::string choose(const std::vector<RussianDictionary::Lemma>& lemmas, const std::string& form);
+    const RussianDictionary::Lemma& choose_lemma(const std::vector<RussianDictionary::Lemma>& lemmas,
+                                                 const std::string& form);
     /// The lemma of a noun the dictionary knows whose paradigm lacks this form.
     std::optional<std::string> gap_lemma(const std::u32string& word) const;
     /// The stem of every form of a surname whose base (X + ов/ев/ин/ын) is given.
