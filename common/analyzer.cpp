@@ -1048,7 +1048,8 @@ Language Analyzer::detect_language(std::string_view text) {
 std::string Analyzer::fingerprint() const {
     // 2: Russian stems from izdeu's stemmer (dictionary lemmas, surname and noun rules).
     // 3: name keys (transliteration.h) and Latin-script Kazakh read in Cyrillic.
-    // 4: a capital I of the 2018 alphabet read as и unless the word list knows the word with і.
+    // 4: a capital I of the 2018 alphabet read as и unless the word list knows the word with і;
+    //    ııa read as ия.
     std::string f = "izdeu-analyzer 4; schema " + std::to_string(schema::kSchemaVersion);
     f += "; icu " U_ICU_VERSION "; unicode " U_UNICODE_VERSION;
     f += "; xapian " + std::string(Xapian::version_string());

@@ -234,7 +234,9 @@ LatinKazakhMark latin_kazakh_mark(char32_t c) {
 
 }  // namespace
 
-bool is_kazakh_latin_diacritic(char32_t c) { return latin_kazakh_mark(c) != LatinKazakhMark::None; }
+bool is_kazakh_latin_diacritic(char32_t c) {
+    return latin_kazakh_mark(c) != LatinKazakhMark::None;
+}
 
 KazakhLatinAlphabet kazakh_latin_alphabet(std::u16string_view text) {
     std::size_t y2018 = 0, y2021 = 0;
@@ -401,6 +403,12 @@ void append_kazakh_cyrillic(std::u16string_view word, KazakhLatinAlphabet alphab
                 break;   // і
             case 0x131:  // ı: и, or й after a vowel (Qostanaı)
                 cyr = is_cyrillic_vowel(previous) ? 0x439 : 0x438;
+                if (y2018 && next == 0x131 && i + 2 < n && letters[i + 2] == 'a') {
+                    // ııa is ия (Italııa, Azııa, Syrdarııa: я is written ıa after the и).
+                    append_utf8(out, cyr);
+                    cyr = 0x44F;
+                    i += 2;
+                }
                 break;
             case 'j':
                 cyr = 0x436;

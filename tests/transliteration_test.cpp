@@ -79,6 +79,9 @@ TEST_CASE("Latin-script Kazakh is read in Cyrillic, per alphabet", "[names]") {
     CHECK(cyrillic(u"jūmystary", A::Y2021) == "жұмыстары");  // 2021: ū is ұ
     CHECK(cyrillic(u"Úkimet", A::Y2018) == "үкімет");
     CHECK(cyrillic(u"Qostanaı", A::Y2018) == "қостанай");  // ı after a vowel: й
+    CHECK(cyrillic(u"Azııa", A::Y2018) == "азия");         // ııa: ия
+    CHECK(cyrillic(u"Syrdarııany", A::Y2018) == "сырдарияны");
+    CHECK(cyrillic(u"materıal", A::Y2018) == "материал");  // a single ıa stays иа
     CHECK(cyrillic(u"Respýblıkasy", A::Y2018) == "республикасы");
     CHECK(cyrillic(u"basshysy", A::Y2018) == "басшысы");
     CHECK(cyrillic(u"Şymkent", A::Y2021) == "шымкент");
