@@ -177,14 +177,17 @@ void RussianDictionary::ensure_loaded() const {
             std::string aff, dic;
             if (read_file(dic_path_, dic) && read_file(aff_path_, aff)) self->parse(aff, std::move(dic));
         } catch (...) {
-            self->entries_.clear();  // a half-read dictionary would guide inconsistently
+            // A half-read dictionary would guide inconsistently.
+            self->entries_.clear();
+            self->group_starts_.clear();
+            self->word_count_ = 0;
         }
     });
 }
 
 std::size_t RussianDictionary::word_count() const {
     ensure_loaded();
-    return entries_.size();
+    return word_count_;
 }
 
 std::size_t RussianDictionary::rule_count() const {
@@ -277,7 +280,10 @@ bool RussianDictionary::parse(std::string_view aff, std::string dic) {
     dic_text_ = std::move(dic);
     char* const text = dic_text_.data();
     const std::size_t size = dic_text_.size();
-    entries_.reserve(size / 24);
+    std::vector<Entry> parsed;
+    std::vector<std::uint32_t> group_of_entry;  // the group of each parsed entry: its hash's top bits
+    parsed.reserve(size / 20);
+    group_of_entry.reserve(size / 20);
     std::size_t start = dic_text_.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
     bool first = true;
     while (start < size) {
@@ -316,16 +322,51 @@ bool RussianDictionary::parse(std::string_view aff, std::string dic) {
         }
         if (word.empty()) continue;
         const std::string_view flags = slash < line.size() ? line.substr(slash + 1) : std::string_view();
-        auto [it, added] = entries_.try_emplace(word, Entry{flags, true});
-        if (!added && !flags.empty()) {
-            // "Мира" the name and "мира" the noun fold to one entry: the forms of both.
-            std::string both(it->second.flags);
-            both += flags;
-            it->second.flags = merged_flags_.emplace_back(std::move(both));
-        }
-        if (lower_case_first) it->second.proper = false;
+        const std::uint64_t hash = std::hash<std::string_view>{}(word);
+        parsed.push_back({word, flags, static_cast<std::uint32_t>(hash), !lower_case_first});
+        group_of_entry.push_back(static_cast<std::uint32_t>(hash >> (64 - kGroupBits)));
     }
-    return !entries_.empty();
+    // Grouped by hash, keeping the .dic's order within a group (a counting sort).
+    const std::size_t groups = std::size_t{1} << kGroupBits;
+    group_starts_.assign(groups + 1, 0);
+    for (const std::uint32_t group : group_of_entry) ++group_starts_[group + 1];
+    for (std::size_t g = 0; g < groups; ++g) group_starts_[g + 1] += group_starts_[g];
+    std::vector<std::uint32_t> next_slot(group_starts_.begin(), group_starts_.end() - 1);
+    entries_.resize(parsed.size());
+    for (std::size_t i = 0; i < parsed.size(); ++i) entries_[next_slot[group_of_entry[i]]++] = parsed[i];
+    // "Мира" the name and "мира" the noun fold to one entry: the flags of both, a name only if
+    // every spelling is capitalized.
+    word_count_ = entries_.size();
+    for (std::size_t g = 0; g < groups; ++g) {
+        for (std::uint32_t i = group_starts_[g]; i < group_starts_[g + 1]; ++i) {
+            Entry& kept = entries_[i];
+            if (kept.word.empty()) continue;
+            for (std::uint32_t j = i + 1; j < group_starts_[g + 1]; ++j) {
+                Entry& again = entries_[j];
+                if (again.hash != kept.hash || again.word != kept.word) continue;
+                if (!again.flags.empty()) {
+                    std::string both(kept.flags);
+                    both += again.flags;
+                    kept.flags = merged_flags_.emplace_back(std::move(both));
+                }
+                kept.proper = kept.proper && again.proper;
+                again.word = std::string_view();
+                --word_count_;
+            }
+        }
+    }
+    return word_count_ > 0;
+}
+
+const RussianDictionary::Entry* RussianDictionary::find(std::string_view word) const {
+    if (group_starts_.empty() || word.empty()) return nullptr;
+    const std::uint64_t hash = std::hash<std::string_view>{}(word);
+    const std::size_t group = static_cast<std::size_t>(hash >> (64 - kGroupBits));
+    for (std::uint32_t i = group_starts_[group]; i < group_starts_[group + 1]; ++i) {
+        const Entry& entry = entries_[i];
+        if (entry.hash == static_cast<std::uint32_t>(hash) && entry.word == word) return &entry;
+    }
+    return nullptr;
 }
 
 bool RussianDictionary::declines_as_noun(std::string_view word, const Entry& entry) const {
@@ -374,9 +415,8 @@ std::vector<RussianDictionary::Lemma> RussianDictionary::lemmas(std::string_view
         out.push_back({lemma, noun, proper, bare});
     };
     if (word.empty()) return out;
-    if (const auto it = entries_.find(word); it != entries_.end()) {
-        add(std::string(it->first), declines_as_noun(it->first, it->second), it->second.proper,
-            it->second.flags.empty());
+    if (const Entry* entry = find(word)) {
+        add(std::string(entry->word), declines_as_noun(entry->word, *entry), entry->proper, entry->flags.empty());
     }
     std::string base;
     auto try_rule = [&](const Rule& rule) {
@@ -385,11 +425,11 @@ std::vector<RussianDictionary::Lemma> RussianDictionary::lemmas(std::string_view
         }
         base.assign(word.substr(0, word.size() - rule.add.size()));
         base += rule.strip;
-        const auto it = entries_.find(std::string_view(base));
-        if (it == entries_.end() || it->second.flags.find(rule.flag) == std::string_view::npos) return;
+        const Entry* entry = find(base);
+        if (entry == nullptr || entry->flags.find(rule.flag) == std::string_view::npos) return;
         if (!rule.strip.empty() && base.compare(base.size() - rule.strip.size(), rule.strip.size(), rule.strip)) return;
         if (condition_holds(rule, base)) {
-            add(base, rule.nominal, it->second.proper, false);
+            add(base, rule.nominal, entry->proper, false);
         }
     };
     if (const auto it = rules_by_last_byte_.find(static_cast<unsigned char>(word.back()));

@@ -10,9 +10,9 @@
 // ending. See the .cpp for how a lemma is chosen when a form has several.
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
-#include <memory_resource>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -74,16 +74,24 @@ class RussianDictionary {
     static bool condition_holds(const Rule& rule, std::string_view base);
 
     struct Entry {
+        std::string_view word;   // folded, into dic_text_ (or folded_words_); empty: merged into another
         std::string_view flags;  // into dic_text_, or merged_flags_ for a word listed twice
+        std::uint32_t hash = 0;  // the word's, to skip most comparisons
         bool proper = true;      // no lower-case spelling seen
     };
-    // The .dic's text, its words folded in place (folding keeps their length): the entries' keys
-    // and flags point into it. Reading 146,000 entries into strings, one node and one or two
-    // allocations each, was most of the 50 ms a Russian query paid in a new process.
+    // The .dic's text, its words folded in place (folding keeps their length): the entries point
+    // into it. The entries lie grouped by their hash, each group a few entries long, so a
+    // lookup compares a handful and loading is three passes over an array. Reading them into an
+    // unordered_map (a node, one or two allocations and a random access each) was 50-70 ms of
+    // a Russian query in a new process.
     std::string dic_text_;
     std::deque<std::string> folded_words_, merged_flags_;  // the rare words folding resizes; words listed twice
-    std::pmr::monotonic_buffer_resource entry_memory_;     // the map's nodes: no free() one by one
-    std::pmr::unordered_map<std::string_view, Entry> entries_{&entry_memory_};  // folded word -> its flags
+    std::vector<Entry> entries_;                           // by group
+    std::vector<std::uint32_t> group_starts_;              // where each group starts in entries_, then the end
+    std::size_t word_count_ = 0;
+    static constexpr std::uint32_t kGroupBits = 14;
+    /// The entry of a folded word, or nullptr.
+    const Entry* find(std::string_view word) const;
     /// Whether some nominal rule of the entry's flags applies to word (it declines as a noun).
     bool declines_as_noun(std::string_view word, const Entry& entry) const;
     // Rules by the last byte of what they add (a Cyrillic letter's second byte is enough to
