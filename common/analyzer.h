@@ -119,7 +119,7 @@ class Analyzer {
 
     /// Whether analyze() stems Cyrillic words (on by default). A caller that cannot use their
     /// stems (snippets for a query without Cyrillic words or name keys) turns it off: the
-    /// Russian dictionary is read on the first Russian word stemmed, 50 ms in a new process.
+    /// Russian dictionary is read on the first Russian word stemmed, 25 ms in a new process.
     /// Terms written to an index always need their stems: never off for indexing.
     void set_cyrillic_stemming(bool on) { cyrillic_stemming_ = on; }
 

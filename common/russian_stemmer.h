@@ -27,7 +27,7 @@ namespace izdeu {
 /// A hunspell dictionary (.dic word list + .aff suffix rules) read for lemmatization only:
 /// which dictionary words a given form was made from. One instance is shared by every analyzer
 /// of a process; the files are read on the first lookup (thread-safe), so a process that meets
-/// no Russian word never pays the ~50 ms it takes.
+/// no Russian word never pays the ~25 ms it takes.
 class RussianDictionary {
   public:
     /// Where Debian's hunspell-ru package puts its dictionary (the .aff lies beside it).

@@ -178,7 +178,7 @@ TEST_CASE("A phrase split by an analysis piece boundary is still highlighted", "
 }
 
 TEST_CASE("A snippet for a query without Cyrillic words leaves the Russian dictionary unread", "[snippet]") {
-    // The dictionary is read on the first Russian word stemmed (50 ms in a new process). Its
+    // The dictionary is read on the first Russian word stemmed (25 ms in a new process). Its
     // files removed after the snippet, a stem taken then shows whether the snippet read it.
     const auto dir = std::filesystem::temp_directory_path() / ("izdeu-snippet-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
