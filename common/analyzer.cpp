@@ -647,7 +647,7 @@ Analyzer::StemCache* Analyzer::stemmer_for(TermTraits traits, Language document_
     kazakh = false;
     if (!options_.stemming) return nullptr;
     if (traits.script == Script::Latin) return english_.get();
-    if (traits.script != Script::Cyrillic) return nullptr;
+    if (traits.script != Script::Cyrillic || !cyrillic_stemming_) return nullptr;
     // A Kazakh word must never go through the Russian stemmer (қазақстан -> қазақста).
     if (document_language == Language::Kazakh || traits.kazakh_letter) {
         kazakh = true;

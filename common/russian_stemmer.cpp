@@ -29,11 +29,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
-#include <sstream>
 #include <tuple>
 
 #include "utf8.h"
@@ -128,13 +128,14 @@ void for_each_line(std::string_view text, Visit&& visit) {
 }
 
 bool read_file(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) return false;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return false;
-    out = std::move(buffer).str();
-    return true;
+    const std::streamoff size = in.tellg();
+    if (size < 0) return false;
+    out.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    in.read(out.data(), size);
+    return static_cast<std::streamoff>(in.gcount()) == size;
 }
 
 }  // namespace
@@ -174,16 +175,19 @@ void RussianDictionary::ensure_loaded() const {
         auto* self = const_cast<RussianDictionary*>(this);
         try {
             std::string aff, dic;
-            if (read_file(dic_path_, dic) && read_file(aff_path_, aff)) self->parse(aff, dic);
+            if (read_file(dic_path_, dic) && read_file(aff_path_, aff)) self->parse(aff, std::move(dic));
         } catch (...) {
-            self->entries_.clear();  // a half-read dictionary would guide inconsistently
+            // A half-read dictionary would guide inconsistently.
+            self->entries_.clear();
+            self->group_starts_.clear();
+            self->word_count_ = 0;
         }
     });
 }
 
 std::size_t RussianDictionary::word_count() const {
     ensure_loaded();
-    return entries_.size();
+    return word_count_;
 }
 
 std::size_t RussianDictionary::rule_count() const {
@@ -193,12 +197,12 @@ std::size_t RussianDictionary::rule_count() const {
 
 std::shared_ptr<const RussianDictionary> RussianDictionary::from_text(std::string_view aff, std::string_view dic) {
     std::shared_ptr<RussianDictionary> dictionary(new RussianDictionary());
-    if (!dictionary->parse(aff, dic)) return nullptr;
+    if (!dictionary->parse(aff, std::string(dic))) return nullptr;
     dictionary->identity_ = "text-" + std::to_string(dic.size()) + "-" + std::to_string(aff.size());
     return dictionary;
 }
 
-bool RussianDictionary::parse(std::string_view aff, std::string_view dic) {
+bool RussianDictionary::parse(std::string_view aff, std::string dic) {
     // The .aff: only suffix rules matter here ("SFX flag strip add condition"); their headers
     // ("SFX flag Y count") have four fields. Flags are single bytes (hunspell's default FLAG).
     for_each_line(aff, [&](std::string_view line) {
@@ -273,29 +277,99 @@ bool RussianDictionary::parse(std::string_view aff, std::string_view dic) {
         rules_by_flag_[rule.flag].push_back(&rule);
     });
     // The .dic: a count line, then "word/FLAGS" or "word" (morphological fields after a tab).
-    entries_.reserve(dic.size() / 16);
+    dic_text_ = std::move(dic);
+    char* const text = dic_text_.data();
+    const std::size_t size = dic_text_.size();
+    std::vector<Entry> parsed;
+    std::vector<std::uint32_t> group_of_entry;  // the group of each parsed entry: its hash's top bits
+    parsed.reserve(size / 20);
+    group_of_entry.reserve(size / 20);
+    std::size_t start = dic_text_.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
     bool first = true;
-    for_each_line(dic, [&](std::string_view line) {
-        if (first && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-        const auto end = line.find_first_of("\t \r");
-        line = line.substr(0, end);
+    while (start < size) {
+        // The first field ends at white space; the line, at the next line feed.
+        std::size_t end = start;
+        while (end < size && text[end] != '\n' && text[end] != '\t' && text[end] != ' ' && text[end] != '\r') ++end;
+        const void* feed = end < size ? std::memchr(text + end, '\n', size - end) : nullptr;
+        const std::size_t next = feed ? static_cast<std::size_t>(static_cast<const char*>(feed) - text) + 1 : size;
+        const std::string_view line(text + start, end - start);
+        const std::size_t line_start = start;
+        start = next;
         const bool count_line = first && !line.empty() &&
                                 std::all_of(line.begin(), line.end(), [](char c) { return c >= '0' && c <= '9'; });
         first = false;
-        if (line.empty() || count_line || line.front() == '#') return;
-        const auto slash = line.find('/');
-        const std::string_view spelling = line.substr(0, slash);
-        std::string word = fold_word(spelling);
-        if (word.empty()) return;
-        Entry& entry = entries_[word];
-        // "Мира" the name and "мира" the noun fold to one entry: the forms of both.
-        if (slash != std::string_view::npos) entry.flags.append(line.substr(slash + 1));
-        if (word.compare(0, 2, spelling.substr(0, 2)) == 0) entry.proper = false;  // first letter as folded
-    });
-    return !entries_.empty();
+        if (line.empty() || count_line || line.front() == '#') continue;
+        const std::size_t slash = std::min(line.find('/'), line.size());
+        std::string_view word(text + line_start, slash);
+        // Most words are written lower case already: folded only when a letter changes.
+        bool needs_folding = false;
+        for (std::size_t i = 0; i < word.size() && !needs_folding; ++i) {
+            const auto byte = static_cast<unsigned char>(word[i]);
+            const auto after = i + 1 < word.size() ? static_cast<unsigned char>(word[i + 1]) : 0;
+            needs_folding = (byte >= 'A' && byte <= 'Z') || (byte == 0xD0 && after >= 0x80 && after <= 0xAF) ||
+                            (byte == 0xD1 && after == 0x91) || byte >= 0xD2;
+        }
+        bool lower_case_first = true;  // its first letter as folded
+        if (needs_folding) {
+            std::string folded = fold_word(word);
+            if (folded.empty()) continue;
+            lower_case_first = folded.compare(0, 2, word.substr(0, 2)) == 0;
+            if (folded.size() == word.size()) {
+                std::copy(folded.begin(), folded.end(), text + line_start);
+            } else {
+                word = folded_words_.emplace_back(std::move(folded));
+            }
+        }
+        if (word.empty()) continue;
+        const std::string_view flags = slash < line.size() ? line.substr(slash + 1) : std::string_view();
+        const std::uint64_t hash = std::hash<std::string_view>{}(word);
+        parsed.push_back({word, flags, static_cast<std::uint32_t>(hash), !lower_case_first});
+        group_of_entry.push_back(static_cast<std::uint32_t>(hash >> (64 - kGroupBits)));
+    }
+    // Grouped by hash, keeping the .dic's order within a group (a counting sort).
+    const std::size_t groups = std::size_t{1} << kGroupBits;
+    group_starts_.assign(groups + 1, 0);
+    for (const std::uint32_t group : group_of_entry) ++group_starts_[group + 1];
+    for (std::size_t g = 0; g < groups; ++g) group_starts_[g + 1] += group_starts_[g];
+    std::vector<std::uint32_t> next_slot(group_starts_.begin(), group_starts_.end() - 1);
+    entries_.resize(parsed.size());
+    for (std::size_t i = 0; i < parsed.size(); ++i) entries_[next_slot[group_of_entry[i]]++] = parsed[i];
+    // "Мира" the name and "мира" the noun fold to one entry: the flags of both, a name only if
+    // every spelling is capitalized.
+    word_count_ = entries_.size();
+    for (std::size_t g = 0; g < groups; ++g) {
+        for (std::uint32_t i = group_starts_[g]; i < group_starts_[g + 1]; ++i) {
+            Entry& kept = entries_[i];
+            if (kept.word.empty()) continue;
+            for (std::uint32_t j = i + 1; j < group_starts_[g + 1]; ++j) {
+                Entry& again = entries_[j];
+                if (again.hash != kept.hash || again.word != kept.word) continue;
+                if (!again.flags.empty()) {
+                    std::string both(kept.flags);
+                    both += again.flags;
+                    kept.flags = merged_flags_.emplace_back(std::move(both));
+                }
+                kept.proper = kept.proper && again.proper;
+                again.word = std::string_view();
+                --word_count_;
+            }
+        }
+    }
+    return word_count_ > 0;
 }
 
-bool RussianDictionary::declines_as_noun(const std::string& word, const Entry& entry) const {
+const RussianDictionary::Entry* RussianDictionary::find(std::string_view word) const {
+    if (group_starts_.empty() || word.empty()) return nullptr;
+    const std::uint64_t hash = std::hash<std::string_view>{}(word);
+    const std::size_t group = static_cast<std::size_t>(hash >> (64 - kGroupBits));
+    for (std::uint32_t i = group_starts_[group]; i < group_starts_[group + 1]; ++i) {
+        const Entry& entry = entries_[i];
+        if (entry.hash == static_cast<std::uint32_t>(hash) && entry.word == word) return &entry;
+    }
+    return nullptr;
+}
+
+bool RussianDictionary::declines_as_noun(std::string_view word, const Entry& entry) const {
     for (char flag : entry.flags) {
         const auto it = rules_by_flag_.find(flag);
         if (it == rules_by_flag_.end()) continue;
@@ -341,8 +415,8 @@ std::vector<RussianDictionary::Lemma> RussianDictionary::lemmas(std::string_view
         out.push_back({lemma, noun, proper, bare});
     };
     if (word.empty()) return out;
-    if (const auto it = entries_.find(std::string(word)); it != entries_.end()) {
-        add(it->first, declines_as_noun(it->first, it->second), it->second.proper, it->second.flags.empty());
+    if (const Entry* entry = find(word)) {
+        add(std::string(entry->word), declines_as_noun(entry->word, *entry), entry->proper, entry->flags.empty());
     }
     std::string base;
     auto try_rule = [&](const Rule& rule) {
@@ -351,11 +425,11 @@ std::vector<RussianDictionary::Lemma> RussianDictionary::lemmas(std::string_view
         }
         base.assign(word.substr(0, word.size() - rule.add.size()));
         base += rule.strip;
-        const auto it = entries_.find(base);
-        if (it == entries_.end() || it->second.flags.find(rule.flag) == std::string::npos) return;
+        const Entry* entry = find(base);
+        if (entry == nullptr || entry->flags.find(rule.flag) == std::string_view::npos) return;
         if (!rule.strip.empty() && base.compare(base.size() - rule.strip.size(), rule.strip.size(), rule.strip)) return;
         if (condition_holds(rule, base)) {
-            add(base, rule.nominal, it->second.proper, false);
+            add(base, rule.nominal, entry->proper, false);
         }
     };
     if (const auto it = rules_by_last_byte_.find(static_cast<unsigned char>(word.back()));

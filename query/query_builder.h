@@ -46,6 +46,9 @@ struct RankingOptions {
     /// words there (idf-weighted share for some of them); 0: off.
     double lead_boost = 0.5;
     unsigned lead_words = 30;  ///< the body's first words that count as the lead (after the title)
+    /// How many of the first pass's best articles the second pass re-ranks (feedback, phrase,
+    /// proximity and lead boosts); at least the page asked for.
+    unsigned rerank_documents = 100;
 };
 
 struct BuildLimits {

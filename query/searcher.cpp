@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -202,6 +203,21 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
     }
 }
 
+Xapian::doccount TermFrequencies::of(const Xapian::Database& db, const std::string& term) {
+    if (const auto it = known_.find(term); it != known_.end()) return it->second;
+    // Bounded: a long-lived server forgets everything at once rather than growing.
+    if (known_.size() >= kMaxTerms) known_.clear();
+    const Xapian::doccount frequency = db.get_termfreq(term);
+    known_.emplace(term, frequency);
+    return frequency;
+}
+
+bool Searcher::reopen() {
+    const bool changed = db_.reopen();
+    if (changed) term_frequencies_.clear();
+    return changed;
+}
+
 SearchResult Searcher::search(const BuiltQuery& query, const SearchOptions& options) {
     // The indexer may commit while we read; Xapian then asks us to reopen.
     for (int attempt = 0;; ++attempt) {
@@ -209,7 +225,7 @@ SearchResult Searcher::search(const BuiltQuery& query, const SearchOptions& opti
             return search_once(query, options);
         } catch (const Xapian::DatabaseModifiedError&) {
             if (attempt >= 5) throw;
-            db_.reopen();
+            reopen();
         }
     }
 }
@@ -223,7 +239,7 @@ Xapian::doccount Searcher::count(const BuiltQuery& query) {
             return mset.get_matches_estimated();
         } catch (const Xapian::DatabaseModifiedError&) {
             if (attempt >= 5) throw;
-            db_.reopen();
+            reopen();
         }
     }
 }
@@ -248,7 +264,7 @@ class FeedbackTermDecider : public Xapian::ExpandDecider {
 /// collection-wide statistics only, so a sharded index picks exactly the terms one database
 /// would; Xapian's ESet weighs terms per sub-database.
 Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet& top, const RankingOptions& r,
-                                 bool remote) {
+                                 bool remote, TermFrequencies& known) {
     FeedbackTermDecider decider;
     const double documents = static_cast<double>(db.get_doccount());
     const double feedback = static_cast<double>(std::min<Xapian::doccount>(top.size(), r.feedback_documents));
@@ -267,49 +283,88 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
     }
     // Robertson's selection value: the number of feedback documents with the term times its
     // relevance weight, from collection-wide counts only.
-    std::vector<std::string> candidates;
+    auto relevance_weight = [&](double r_t, double n_t) {
+        return std::log(((r_t + 0.5) * (documents - n_t - feedback + r_t + 0.5)) /
+                        ((n_t - r_t + 0.5) * (feedback - r_t + 0.5)));
+    };
+    struct Candidate {
+        std::string term;
+        double documents, share;
+        double bound;  // its value if no other article had it: the weight falls as n_t grows, and n_t >= r_t
+    };
+    std::vector<Candidate> candidates;
     for (const auto& [term, stats] : seen) {
-        if (stats.first >= 2 || feedback <= 2) candidates.push_back(term);  // else one document's quirk
+        if (stats.first < 2 && feedback > 2) continue;  // one document's quirk
+        const double best_weight = relevance_weight(stats.first, stats.first);
+        if (best_weight <= 0) continue;  // never positive, whatever its frequency
+        candidates.push_back({term, stats.first, stats.second, stats.first * best_weight + stats.second});
     }
     if (candidates.empty()) return Xapian::Query();
-    // In term order, so that consecutive lookups mostly find their B-tree block already read
-    // (measured: get_termfreq was a fifth of a query's time in hash order).
-    std::sort(candidates.begin(), candidates.end());
+    const std::size_t keep = std::min<std::size_t>(r.feedback_terms, candidates.size());
+    // Looked up by bound, the best first, in groups of the same number of feedback documents
+    // (whose bounds are close), each in term order so that consecutive lookups mostly find
+    // their B-tree block already read (measured: get_termfreq was a fifth of a query's time in
+    // hash order). Once the kept terms' worst value beats every bound left, the rest cannot
+    // enter: the choice is exactly the one of looking every candidate up, with fewer lookups.
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        return a.documents > b.documents || (a.documents == b.documents && a.term < b.term);
+    });
     // With a remote shard, the candidates' collection frequencies come in one request: an MSet
     // of no documents carries every query term's statistics, where get_termfreq costs a round
     // trip per term (measured: 388 -> 19 ms a query with one of two shards remote). Locally,
     // get_termfreq is cheaper than preparing that query.
     Xapian::MSet frequencies;
     if (remote) {
+        std::vector<std::string> terms;
+        for (const Candidate& c : candidates) terms.push_back(c.term);
         Xapian::Enquire statistics(db);
-        statistics.set_query(Xapian::Query(Xapian::Query::OP_OR, candidates.begin(), candidates.end()));
+        statistics.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
         frequencies = statistics.get_mset(0, 0);
     }
     std::vector<std::pair<double, std::string>> ranked;
     ranked.reserve(candidates.size());
-    for (const std::string& term : candidates) {
-        const auto& stats = seen[term];
-        const double r_t = stats.first;
-        const double n_t = static_cast<double>(remote ? frequencies.get_termfreq(term) : db.get_termfreq(term));
-        const double weight = std::log(((r_t + 0.5) * (documents - n_t - feedback + r_t + 0.5)) /
-                                       ((n_t - r_t + 0.5) * (feedback - r_t + 0.5)));
-        if (weight <= 0) continue;
-        ranked.emplace_back(r_t * weight + stats.second, term);
+    std::vector<double> kept_values;  // a min-heap of the best `keep` values so far
+    for (std::size_t group = 0; group < candidates.size();) {
+        std::size_t end = group;
+        double group_bound = 0;
+        while (end < candidates.size() && candidates[end].documents == candidates[group].documents) {
+            group_bound = std::max(group_bound, candidates[end].bound);
+            ++end;
+        }
+        double best_bound_left = group_bound;
+        for (std::size_t later = end; later < candidates.size(); ++later)
+            best_bound_left = std::max(best_bound_left, candidates[later].bound);
+        if (kept_values.size() == keep && best_bound_left < kept_values.front()) break;
+        for (std::size_t i = group; i < end; ++i) {
+            const Candidate& c = candidates[i];
+            if (kept_values.size() == keep && c.bound < kept_values.front()) continue;
+            const double n_t = static_cast<double>(remote ? frequencies.get_termfreq(c.term) : known.of(db, c.term));
+            const double weight = relevance_weight(c.documents, n_t);
+            if (weight <= 0) continue;
+            const double value = c.documents * weight + c.share;
+            ranked.emplace_back(value, c.term);
+            if (kept_values.size() < keep) {
+                kept_values.push_back(value);
+                std::push_heap(kept_values.begin(), kept_values.end(), std::greater<>());
+            } else if (value > kept_values.front()) {
+                std::pop_heap(kept_values.begin(), kept_values.end(), std::greater<>());
+                kept_values.back() = value;
+                std::push_heap(kept_values.begin(), kept_values.end(), std::greater<>());
+            }
+        }
+        group = end;
     }
-    const std::size_t keep = std::min<std::size_t>(r.feedback_terms, ranked.size());
+    const std::size_t chosen = std::min(keep, ranked.size());
     std::partial_sort(
-        ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+        ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(chosen), ranked.end(),
         [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     std::vector<Xapian::Query> terms;
-    for (std::size_t i = 0; i < keep; ++i) terms.emplace_back(ranked[i].second);
+    for (std::size_t i = 0; i < chosen; ++i) terms.emplace_back(ranked[i].second);
     if (terms.empty()) return Xapian::Query();
     return Xapian::Query(r.feedback_weight, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
 }
 
 }  // namespace
-
-/// How many first-pass articles the second pass re-ranks.
-constexpr Xapian::doccount kRerankWindow = 100;
 
 namespace {
 
@@ -363,7 +418,7 @@ class ArticleSetSource : public Xapian::PostingSource {
 
 }  // namespace
 
-std::optional<Xapian::Query> Searcher::article_set_filter(const Xapian::MSet& top) const {
+std::optional<Xapian::Query> Searcher::article_set_filter(const Xapian::MSet& top, Xapian::doccount count) const {
     if (has_remote_ || db_.size() != shards_.size()) return std::nullopt;
     // A combined docid is (docid in its shard - 1) * shards + shard index + 1 (Xapian's rule).
     const auto n = static_cast<Xapian::docid>(shards_.size());
@@ -372,8 +427,8 @@ std::optional<Xapian::Query> Searcher::article_set_filter(const Xapian::MSet& to
         by_shard->emplace_back(shard.second.get_uuid(), std::vector<Xapian::docid>());
         if (by_shard->back().first.empty()) return std::nullopt;
     }
-    for (auto it = top.begin(); it != top.end(); ++it) {
-        const Xapian::docid did = *it;
+    for (Xapian::doccount i = 0; i < count && i < top.size(); ++i) {
+        const Xapian::docid did = *top[i];
         (*by_shard)[(did - 1) % n].second.push_back((did - 1) / n + 1);
     }
     for (auto& [uuid, ids] : *by_shard) std::sort(ids.begin(), ids.end());
@@ -386,23 +441,30 @@ namespace {
 /// The hits of `mset` from `begin` to `end`, each with its score.
 using ScoredHits = std::vector<std::pair<Xapian::MSetIterator, double>>;
 
-/// Re-orders `mset` (every article the second pass ranked) by the lead boost: each article gains
+/// Re-orders `ranked` (articles of `mset`, best first) by the lead boost: each article gains
 /// the idf-weighted share of the query's words that it holds in its title or first `lead_words`
-/// words, times `boost` times the best score. Reads each word's first position in each article.
-ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset,
-                       const std::vector<std::vector<std::string>>& words, const RankingOptions& r) {
-    ScoredHits ranked;
-    for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(it, it.get_weight());
+/// words, times `boost` times the best score. Reads each word's first position in each article
+/// that could still reach the first `needed` (0: every article).
+ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, ScoredHits ranked,
+                       const std::vector<std::vector<std::string>>& words, const RankingOptions& r,
+                       std::size_t needed) {
     if (ranked.empty() || words.empty()) return ranked;
     // Each word's inverse document frequency from the statistics the MSet already holds (the
     // word's forms were query terms): no lookups, and the same numbers over shards.
     const double documents = std::max(1.0, static_cast<double>(db.get_doccount()));
     std::vector<double> idf;
+    // Each word's forms that some article has, the most frequent first: a position lookup costs
+    // a B-tree search even for a term the article lacks, and the first form found ends the search.
+    std::vector<std::vector<std::string>> present(words.size());
     double total = 0;
-    for (const auto& forms : words) {
-        double frequency = 0;
-        for (const std::string& term : forms)
-            frequency = std::max(frequency, static_cast<double>(mset.get_termfreq(term)));
+    for (std::size_t w = 0; w < words.size(); ++w) {
+        std::vector<std::pair<Xapian::doccount, std::string>> by_frequency;
+        for (const std::string& term : words[w]) {
+            if (const Xapian::doccount f = mset.get_termfreq(term); f > 0) by_frequency.emplace_back(f, term);
+        }
+        std::sort(by_frequency.begin(), by_frequency.end(), std::greater<>());
+        for (auto& [f, term] : by_frequency) present[w].push_back(std::move(term));
+        const double frequency = by_frequency.empty() ? 0.0 : static_cast<double>(by_frequency.front().first);
         idf.push_back(std::log(documents / (frequency + 0.5) + 1));
         total += idf.back();
     }
@@ -410,10 +472,17 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset,
     // the body's first words.
     const Xapian::termpos lead_end = schema::kTitleBodyGap + r.lead_words;
     const double scale = r.lead_boost * mset.get_max_attained() / total;
+    // The window comes best first, and no article gains more than scale * total: once an
+    // article could not pass the `needed`-th best score even with every word in its lead,
+    // neither can any after it. They keep their score and stay below the page; the page is the
+    // one of boosting the whole window, with fewer position lookups.
+    const double most_gained = scale * total * (1 + 1e-9);  // the margin covers rounding in the sums
+    std::vector<double> best;                               // a min-heap of the `needed` best scores so far
     for (auto& [it, score] : ranked) {
+        if (needed > 0 && best.size() >= needed && score + most_gained < best.front()) break;
         double share = 0;
         for (std::size_t w = 0; w < words.size(); ++w) {
-            for (const std::string& term : words[w]) {
+            for (const std::string& term : present[w]) {
                 auto position = db.positionlist_begin(*it, term);
                 if (position != db.positionlist_end(*it, term) && *position <= lead_end) {
                     share += idf[w];
@@ -422,6 +491,15 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset,
             }
         }
         score += scale * share;
+        if (needed == 0) continue;
+        if (best.size() < needed) {
+            best.push_back(score);
+            std::push_heap(best.begin(), best.end(), std::greater<>());
+        } else if (score > best.front()) {
+            std::pop_heap(best.begin(), best.end(), std::greater<>());
+            best.back() = score;
+            std::push_heap(best.begin(), best.end(), std::greater<>());
+        }
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     return ranked;
@@ -440,6 +518,10 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     // copies, as the first pass counted them.
     std::optional<std::unordered_map<Xapian::docid, Xapian::doccount>> first_pass_copies;
     std::optional<Xapian::MSet> page;
+    // Relevance: the first pass's window, of which the second pass re-ranks the first
+    // reranked_count articles; a page reaching past them continues in the first pass's order.
+    std::optional<Xapian::MSet> first_pass_top;
+    Xapian::doccount reranked_count = 0;
     if (options.sort == SortOrder::Date) {
         enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
         enquire.set_query(query.query);
@@ -453,14 +535,16 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
                                       ? query.base
                                       : Xapian::Query(Xapian::Query::OP_AND_MAYBE, query.base, query.cheap_boosts));
         enquire.set_query(first_pass);
-        const Xapian::doccount window = std::max<Xapian::doccount>(kRerankWindow, options.offset + options.limit);
-        Xapian::MSet top = enquire.get_mset(0, window, 100);
+        const Xapian::doccount window = std::max<Xapian::doccount>(r.rerank_documents, options.offset + options.limit);
+        first_pass_top = enquire.get_mset(0, window, 100);
+        const Xapian::MSet& top = *first_pass_top;
+        reranked_count = std::min<Xapian::doccount>(r.rerank_documents, top.size());
         estimated = top.get_matches_estimated();
         Xapian::Query expansion;
         const bool cyrillic_query = query.cyrillic_words > query.latin_words;
         if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0 &&
             (r.feedback_cyrillic || !cyrillic_query)) {
-            expansion = feedback_expansion(db_, top, r, has_remote_);
+            expansion = feedback_expansion(db_, top, r, has_remote_, term_frequencies_);
         }
         Xapian::Query extra = query.boosts;
         if (!expansion.empty()) {
@@ -476,7 +560,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             // over one database but not over shards (Xapian 1.4.22; tests/shards_test.py).
             extra = Xapian::Query(Xapian::Query::OP_OR, extra, Xapian::Query(0.0, second));
             second = Xapian::Query(Xapian::Query::OP_AND_MAYBE, second, extra);
-            if (std::optional<Xapian::Query> article_set = article_set_filter(top)) {
+            if (std::optional<Xapian::Query> article_set = article_set_filter(top, reranked_count)) {
                 // Only the first pass's articles, which already stand for their copies: no
                 // collapsing, and the copy counts come from the first pass.
                 enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second, *article_set));
@@ -494,15 +578,15 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
                 if (options.collapse) {
                     // The collapse key is the duplicate key, already in the MSet: no document
                     // fetches (one round trip each from a remote shard).
-                    for (auto it = top.begin(); it != top.end(); ++it)
-                        keys.emplace_back(schema::duplicate_term(it.get_collapse_key()));
+                    for (Xapian::doccount i = 0; i < reranked_count; ++i)
+                        keys.emplace_back(schema::duplicate_term(top[i].get_collapse_key()));
                 } else {
                     // All the documents in one request from a remote shard. (MSet::fetch()
                     // without arguments crashed in Xapian 1.4.22 for an MSet with an offset.)
-                    top.fetch(top.begin(), top.end());
-                    for (auto it = top.begin(); it != top.end(); ++it) {
+                    top.fetch(top.begin(), reranked_count < top.size() ? top[reranked_count] : top.end());
+                    for (Xapian::doccount i = 0; i < reranked_count; ++i) {
                         keys.emplace_back(
-                            schema::duplicate_term(it.get_document().get_value(schema::kSlotDuplicateKey)));
+                            schema::duplicate_term(top[i].get_document().get_value(schema::kSlotDuplicateKey)));
                     }
                 }
                 if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
@@ -512,10 +596,11 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         }
     }
 
-    // The lead boost re-orders the whole window, so the second pass returns all of it.
+    // The lead boost re-orders every re-ranked article, and a page past them continues with the
+    // first pass's: either way the second pass returns all it re-ranked.
     const bool lead = options.sort == SortOrder::Relevance && r.lead_boost > 0 && !query.lead_words.empty();
-    if (lead && !page)
-        page = enquire.get_mset(0, std::max<Xapian::doccount>(kRerankWindow, options.offset + options.limit), 100);
+    const std::size_t page_end = static_cast<std::size_t>(options.offset) + options.limit;
+    if (first_pass_top && !page && (lead || page_end > reranked_count)) page = enquire.get_mset(0, reranked_count, 100);
     Xapian::MSet mset = page ? *page : enquire.get_mset(options.offset, options.limit, 100);
     if (options.sort == SortOrder::Date) estimated = mset.get_matches_estimated();
     SearchResult result;
@@ -527,22 +612,36 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         return !(depth == 1 && event == nlohmann::json::parse_event_t::key && parsed == "text");
     };
     ScoredHits ranked;
-    if (lead) {
-        ranked = lead_ranked(db_, mset, query.lead_words, r);
-    } else {
-        for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(it, it.get_weight());
+    // A whole window: the re-ranked articles (when the first pass is the answer, its first ones).
+    const std::size_t reranked =
+        page && first_pass_top ? std::min<std::size_t>(reranked_count, mset.size()) : mset.size();
+    for (auto it = mset.begin(); it != mset.end() && ranked.size() < reranked; ++it)
+        ranked.emplace_back(it, it.get_weight());
+    if (lead) ranked = lead_ranked(db_, mset, std::move(ranked), query.lead_words, r, page_end);
+    if (page && first_pass_top) {
+        // Then the first pass's articles past them, in its order, each scored below the one
+        // before it: a TREC run is read in score order.
+        double floor = ranked.empty() ? HUGE_VAL : ranked.back().second;
+        for (Xapian::doccount i = reranked_count; i < first_pass_top->size(); ++i) {
+            const Xapian::MSetIterator it = (*first_pass_top)[i];
+            const double score = std::min(it.get_weight(), std::nextafter(floor, 0.0));
+            ranked.emplace_back(it, score);
+            floor = score;
+        }
     }
     // A page cut from a whole window starts at the offset within it.
     std::size_t first = 0, last = ranked.size();
     if (page) {
         first = std::min<std::size_t>(options.offset, ranked.size());
-        last = std::min<std::size_t>(options.offset + options.limit, ranked.size());
+        last = std::min<std::size_t>(page_end, ranked.size());
     }
     if (has_remote_ && first != last) {
         // The hits' documents in one request from a remote shard.
-        // (The lead's page may come from anywhere in the window: all of it.)
-        if (lead) {
+        // (A whole window's page may come from anywhere in it: all of it.)
+        if (page) {
             mset.fetch(mset.begin(), mset.end());
+            if (first_pass_top && reranked_count < first_pass_top->size())
+                first_pass_top->fetch((*first_pass_top)[reranked_count], first_pass_top->end());
         } else {
             mset.fetch(ranked[first].first, last < ranked.size() ? ranked[last].first : mset.end());
         }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -47,6 +48,20 @@ struct SearchResult {
     std::string suggestion;  ///< "Did you mean" query text, empty when none (set by the caller)
 };
 
+/// Collection frequencies of terms, as the database state a Searcher reads gave them: the
+/// feedback looks up hundreds per query (one B-tree search each), and a batch or a server meets
+/// the same common words again. Cleared whenever the database moves to a new state, so the
+/// numbers are exactly Xapian's.
+class TermFrequencies {
+  public:
+    Xapian::doccount of(const Xapian::Database& db, const std::string& term);
+    void clear() { known_.clear(); }
+
+  private:
+    static constexpr std::size_t kMaxTerms = 1 << 18;
+    std::unordered_map<std::string, Xapian::doccount> known_;
+};
+
 /// Opens databases (folders or stub files), checks they were made by a compatible analyzer,
 /// and builds the matching Analyzer from the options stored in the first.
 class Searcher {
@@ -70,13 +85,13 @@ class Searcher {
 
     /// Moves to the latest committed state of every shard (a long-lived reader, such as
     /// izdeu-serve, calls it before each request); true when something may have changed.
-    bool reopen() { return db_.reopen(); }
+    bool reopen();
 
   private:
     SearchResult search_once(const BuiltQuery& query, const SearchOptions& options);
-    /// The articles of `top` as a filter that reads nothing from the index, when every shard
+    /// The first `count` articles of `top` as a filter that reads nothing from the index, when every shard
     /// is local; otherwise nothing.
-    std::optional<Xapian::Query> article_set_filter(const Xapian::MSet& top) const;
+    std::optional<Xapian::Query> article_set_filter(const Xapian::MSet& top, Xapian::doccount count) const;
 
     void add(const std::string& path, bool allow_partial);
 
@@ -86,6 +101,7 @@ class Searcher {
     bool has_remote_ = false;    ///< some shard is remote: prefer few round trips over local speed
     std::string missing_shard_;  ///< the stub's local entry being opened, for the error message
     Xapian::Database db_;
+    TermFrequencies term_frequencies_;  ///< of db_'s current state
     std::unique_ptr<Analyzer> analyzer_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 namespace izdeu {
 
@@ -26,6 +27,43 @@ std::size_t char_start(std::string_view text, std::size_t i) {
     while (i > 0 && i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
     return i;
 }
+
+// Whether a Cyrillic word of the text could match one of these words only through its stem:
+// some wanted form is not ASCII, or a name key (the key of a Cyrillic word is its stem's).
+bool needs_cyrillic_stems(const HighlightWord& word) {
+    auto non_ascii = [](const std::unordered_set<std::string>& forms) {
+        return std::any_of(forms.begin(), forms.end(), [](const std::string& form) {
+            return std::any_of(form.begin(), form.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        });
+    };
+    return !word.name_keys.empty() || non_ascii(word.terms) || non_ascii(word.stems) || non_ascii(word.folded);
+}
+
+bool needs_cyrillic_stems(const HighlightSet& wanted) {
+    if (needs_cyrillic_stems(static_cast<const HighlightWord&>(wanted))) return true;
+    for (const WordGroup& group : wanted.groups) {
+        for (const HighlightWord& word : group.words) {
+            if (needs_cyrillic_stems(word)) return true;
+        }
+    }
+    return false;
+}
+
+// Cyrillic words go unstemmed while a snippet for a query that cannot use their stems is made:
+// an English query then never reads the Russian dictionary (25 ms in a new process) for the
+// Russian articles among its hits.
+class CyrillicStemmingFor {
+  public:
+    CyrillicStemmingFor(Analyzer& analyzer, const HighlightSet& wanted) : analyzer_(analyzer) {
+        analyzer_.set_cyrillic_stemming(needs_cyrillic_stems(wanted));
+    }
+    ~CyrillicStemmingFor() { analyzer_.set_cyrillic_stemming(true); }
+    CyrillicStemmingFor(const CyrillicStemmingFor&) = delete;
+    CyrillicStemmingFor& operator=(const CyrillicStemmingFor&) = delete;
+
+  private:
+    Analyzer& analyzer_;
+};
 
 struct Window {
     std::size_t distinct = 0, count = 0, first_hit = 0;
@@ -172,6 +210,7 @@ class GroupMatcher {
 
 Snippet make_snippet(std::string_view text, Language language, const HighlightSet& wanted, Analyzer& analyzer,
                      std::size_t target_chars) {
+    const CyrillicStemmingFor stemming(analyzer, wanted);
     std::vector<Hit> hits;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> words;  // every token, for boundaries
     GroupMatcher groups(wanted.groups);
@@ -333,6 +372,7 @@ std::vector<std::pair<std::size_t, std::size_t>> highlight_text(std::string_view
                                                                 const HighlightSet& wanted, Analyzer& analyzer) {
     std::vector<std::pair<std::size_t, std::size_t>> spans;
     if (wanted.empty()) return spans;
+    const CyrillicStemmingFor stemming(analyzer, wanted);
     std::string key;
     // The same rule as make_snippet's: a token is marked when its term or its stem is wanted.
     analyzer.analyze(text, language, 1, [&](const Token& t) {

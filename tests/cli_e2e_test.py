@@ -284,6 +284,29 @@ class RankingTest(unittest.TestCase):
                 self.assertTrue(hits, r.stderr)
                 self.assertEqual(hits[0]["id"], expected)
 
+    def test_a_page_past_the_reranked_articles_continues_in_the_first_pass_order(self):
+        # Issue 18: boosts and feedback re-rank the first pass's best --rerank-docs articles; a
+        # page reaching past them continues with the first pass's, scored below. The first pass
+        # does not depend on the phrase, proximity, feedback or lead settings, so a run without
+        # them has the same articles after the re-ranked ones, in the same order.
+        query = "budget 2024"
+        no_boosts = ("--phrase-boost", "0", "--near-boost", "0", "--feedback-docs", "0", "--lead-boost", "0")
+        def ids(*args):
+            hits, r = self.ws.json_hits("--limit", "8", "--no-snippets", "--rerank-docs", "3", *args, query)
+            self.assertEqual(len(hits), 8, r.stderr)
+            scores = [h["score"] for h in hits]
+            self.assertEqual(scores, sorted(scores, reverse=True))
+            return [h["id"] for h in hits]
+        boosted, plain = ids(), ids(*no_boosts)
+        self.assertEqual(sorted(boosted[:3]), sorted(plain[:3]))
+        self.assertEqual(boosted[3:], plain[3:])
+        # Re-ranking the whole window moves articles across that line.
+        everything = [h["id"] for h in self.ws.json_hits("--limit", "8", "--no-snippets", query)[0]]
+        self.assertNotEqual(sorted(everything[:3]), sorted(plain[:3]))
+        # The first page is the same whether or not the page asked for goes past it.
+        first_page = [h["id"] for h in self.ws.json_hits("--limit", "3", "--no-snippets", "--rerank-docs", "3", query)[0]]
+        self.assertEqual(first_page, boosted[:3])
+
     def test_court_articles_rank_above_near_misses(self):
         hits, _ = self.ws.json_hits("--limit", "8", "Constitutional Court")
         ids = [h["id"] for h in hits]

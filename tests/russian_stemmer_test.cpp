@@ -50,6 +50,30 @@ TEST_CASE("Russian dictionary reads forms back to their lemmas", "[russian]") {
     CHECK(words("") == "");
 }
 
+TEST_CASE("Russian dictionary: folded spellings, words listed twice, fields after the word", "[russian]") {
+    // A byte-order mark, capitals and ё folded as the analyzer folds them, a word listed as a
+    // noun and as a name (one entry, with the flags of both), CRLF and a morphological field.
+    const auto dictionary = RussianDictionary::from_text(kAff,
+                                                         "\xEF\xBB\xBF"
+                                                         "5\nЁж/N\nмир/N\nМир\nВОЛК/N\r\nдом/N\tst:дом\n");
+    REQUIRE(dictionary != nullptr);
+    CHECK(dictionary->word_count() == 4);
+    auto words = [&](const char* form) {
+        std::string out;
+        for (const auto& lemma : dictionary->lemmas(form)) {
+            out += (out.empty() ? "" : " ") + lemma.word + (lemma.noun ? "/n" : "") + (lemma.proper ? "/p" : "") +
+                   (lemma.bare ? "/b" : "");
+        }
+        return out;
+    };
+    CHECK(words("ежа") == "еж/n/p");
+    CHECK(words("мира") == "мир/n");
+    CHECK(words("мир") == "мир/n");
+    CHECK(words("волка") == "волк/n/p");
+    CHECK(words("дома") == "дом/n");
+    CHECK(words("ёжа") == "");  // the analyzer gives ё as е: forms are looked up folded
+}
+
 TEST_CASE("Russian dictionary: missing files mean rules only", "[russian]") {
     CHECK(RussianDictionary::open("/nonexistent/izdeu/ru_RU.dic") == nullptr);
     CHECK(RussianDictionary::open(std::filesystem::temp_directory_path().string()) == nullptr);

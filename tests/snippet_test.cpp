@@ -1,5 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include "russian_stemmer.h"
 #include "snippet.h"
 #include "text_encoding.h"
 
@@ -168,4 +175,32 @@ TEST_CASE("A phrase split by an analysis piece boundary is still highlighted", "
         INFO(shift);
         CHECK(marked.find("[pension reform] passed.") != std::string::npos);
     }
+}
+
+TEST_CASE("A snippet for a query without Cyrillic words leaves the Russian dictionary unread", "[snippet]") {
+    // The dictionary is read on the first Russian word stemmed (25 ms in a new process). Its
+    // files removed after the snippet, a stem taken then shows whether the snippet read it.
+    const auto dir = std::filesystem::temp_directory_path() / ("izdeu-snippet-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "ru.dic") << "1\nастана/N\n";
+    std::ofstream(dir / "ru.aff") << "SET UTF-8\nSFX N Y 1\nSFX N а е а\n";
+    auto analyzer_with_dictionary = [&] {
+        AnalyzerOptions options;
+        options.russian_dictionary = RussianDictionary::open((dir / "ru.dic").string());
+        REQUIRE(options.russian_dictionary != nullptr);
+        return std::make_unique<Analyzer>(options);
+    };
+    auto reference = analyzer_with_dictionary();
+    REQUIRE(reference->tokens("астане", Language::Russian).at(0).stem == "астана");  // the files work
+
+    auto analyzer = analyzer_with_dictionary();
+    const std::string text = "В Астане открыли новый server. Астана ждёт.";
+    CHECK(mark_snippet(make_snippet(text, Language::Russian, wanted({"server"}, {"server"}), *analyzer), "[", "]") ==
+          "В Астане открыли новый [server]. Астана ждёт.");
+    // A Russian query's snippet still stems: another form of the word is highlighted.
+    auto other = analyzer_with_dictionary();
+    CHECK(mark_snippet(make_snippet(text, Language::Russian, wanted({"астана"}, {"астана"}), *other), "[", "]") ==
+          "В [Астане] открыли новый server. [Астана] ждёт.");
+    std::filesystem::remove_all(dir);
+    CHECK(analyzer->tokens("астане", Language::Russian).at(0).stem != "астана");
 }
