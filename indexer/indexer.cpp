@@ -364,7 +364,7 @@ constexpr std::size_t kSpellingMaxPendingIncremental = 200000;
 class IndexWriter {
   public:
     IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary, IdOwners& owners)
-        : shards_(shards), options_(options), summary_(summary), owners_(owners), fresh_build_(options.rebuild) {
+        : shards_(shards), options_(options), summary_(summary), owners_(owners), fresh_build_(shards.fresh()) {
         grow_workers();
     }
     ~IndexWriter() { stop(); }
@@ -534,7 +534,9 @@ class IndexWriter {
     void grow_workers() {
         while (workers_.size() < shards_.size()) {
             // Each shard's writer thread has its own stamper (Xapian objects are not shared).
-            stampers_.push_back(std::make_unique<ArrivalStamper>(fresh_build_ ? shards_.path() : std::string()));
+            // A rebuild keeps the arrival times of the live index; a first build has none to keep.
+            const bool keep_arrivals = fresh_build_ && !shards_.first_build();
+            stampers_.push_back(std::make_unique<ArrivalStamper>(keep_arrivals ? shards_.path() : std::string()));
             workers_.push_back(std::make_unique<ShardWorker>(shards_.shard(workers_.size())));
         }
     }
@@ -676,7 +678,15 @@ IndexSummary run_index(const IndexOptions& options) {
                                   options.stop_requested};
     // One writer part per core, up to 4 (each part is merged at the end: more parts, more merging).
     shard_options.build_parts = std::clamp(options.jobs, 1u, 4u);
+    // A new or empty index is built as --rebuild builds one: nobody should need the flag to get
+    // the fast path on the first run.
+    shard_options.fresh_when_empty = true;
     ShardSet shards(shard_options);
+    // A fresh build (--rebuild, or the first build of an index) reads no file record and deletes
+    // nothing: it holds only what this run writes.
+    const bool fresh = shards.fresh();
+    summary.first_build = shards.first_build();
+    summary.databases_written = shards.databases_written();
     if (const std::string removed = describe_leftovers(shards.removed_leftovers()); !removed.empty()) {
         if (options.on_notice) options.on_notice(removed);
     }
@@ -700,8 +710,8 @@ IndexSummary run_index(const IndexOptions& options) {
         if (std::filesystem::exists(options.database, ec)) {
             Xapian::Database live(options.database);
             recorded_root = live.get_metadata(std::string(schema::kMetaIdRoot));
-            legacy_index = !options.rebuild && recorded_root.empty() && live.get_doccount() > 0;
-            if (!options.rebuild) before = live;
+            legacy_index = !fresh && recorded_root.empty() && live.get_doccount() > 0;
+            if (!fresh) before = live;
         }
     } catch (const Xapian::Error& e) {
         throw DatabaseError("cannot read database " + options.database + ": " + e.get_description());
@@ -725,7 +735,7 @@ IndexSummary run_index(const IndexOptions& options) {
 
     // What the database knows of each file (none for a fresh build: everything is read).
     std::unordered_map<std::string, FileState> known;
-    if (!options.rebuild) {
+    if (!fresh) {
         Xapian::WritableDatabase& db = shards.shard(ShardSet::kStateShard);
         const std::string state_prefix(schema::kMetaFilePrefix);
         for (auto k = db.metadata_keys_begin(state_prefix); k != db.metadata_keys_end(state_prefix); ++k) {
@@ -753,7 +763,7 @@ IndexSummary run_index(const IndexOptions& options) {
     // Decided before anything is written: the files this run deletes may hand their ids over.
     DeletionPlan deletions;
     std::unordered_map<std::string, std::string> path_of_file_term;
-    if (options.delete_missing && !options.rebuild) {
+    if (options.delete_missing && !fresh) {
         // Articles per file count only when some file is gone (the usual run has none).
         const bool any_gone =
             std::any_of(known.begin(), known.end(), [&](const auto& k) { return !seen.count(k.first); });
@@ -838,7 +848,7 @@ IndexSummary run_index(const IndexOptions& options) {
 
     if (summary.stopped_early) {
         summary.files_left = tasks.size() - done;
-    } else if (options.delete_missing && !options.rebuild) {
+    } else if (options.delete_missing && !fresh) {
         // Files that were under a walked root and are gone now, unless the brake holds them.
         for (std::size_t i = 0; i < deletions.refusals.size(); ++i) {
             ++summary.failed;
@@ -848,7 +858,7 @@ IndexSummary run_index(const IndexOptions& options) {
     }
     writer.collect();
     summary.rebuild_discarded = options.rebuild && summary.stopped_early;
-    if (options.rebuild && !summary.stopped_early) {
+    if (fresh && !summary.stopped_early) {
         // Each writer thread sees only its own part or shard, so its count missed copies that
         // landed elsewhere. A fresh build's count is exact from the whole index: every copy after
         // the first of each duplicate key. (The writers are idle: collect() waited for them.)
@@ -869,7 +879,9 @@ IndexSummary run_index(const IndexOptions& options) {
     writer.set_state_metadata(std::string(schema::kMetaLastRun), last_run.dump());
     writer.commit(/*final=*/true);
     writer.stop();
-    // A fresh build replaces the live index only when complete; a stopped one is discarded.
+    // A rebuild replaces the live index only when complete; a stopped one is discarded. A first
+    // build that was stopped (--max-runtime, a signal) is published as far as it got: its file
+    // records were committed with its articles, so the next run goes on from there, as cron needs.
     if (!(options.rebuild && summary.stopped_early)) shards.publish();
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return summary;
@@ -885,6 +897,8 @@ std::string summary_json(const IndexSummary& s) {
         j["files_left"] = s.files_left;
     }
     if (s.rebuild_discarded) j["rebuild_discarded"] = true;
+    if (s.first_build) j["first_build"] = true;
+    if (s.databases_written > 0) j["parts"] = s.databases_written;
     return j.dump();
 }
 

@@ -58,6 +58,10 @@ struct IndexSummary {
     bool stopped_early = false;  ///< --max-runtime or a signal: the rest is for the next run
     std::size_t files_left = 0;
     bool rebuild_discarded = false;  ///< a stopped --rebuild is thrown away; the live index stays
+    bool first_build = false;        ///< the index was new or empty, so it was built as --rebuild builds
+    /// Databases a fresh build wrote side by side (parts merged at the end, or shards); 0 when
+    /// the run updated the live index in place.
+    std::size_t databases_written = 0;
 };
 
 /// Runs one indexing pass. Throws LockedError, DatabaseError or Xapian::Error; per-article

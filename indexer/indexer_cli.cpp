@@ -77,6 +77,9 @@ void print_summary_text(std::ostream& out, const IndexSummary& s) {
     out << "izdeu-index: " << s.added << " added, " << s.updated << " updated, " << s.unchanged << " unchanged, "
         << s.deleted << " deleted, " << s.duplicates << " duplicates, " << s.failed << " failed; "
         << human_bytes(s.bytes) << " in " << std::fixed << std::setprecision(2) << s.seconds << " s";
+    if (s.first_build && s.databases_written > 1) {
+        out << "; a first build: " << s.databases_written << " parts written side by side, then merged";
+    }
     if (s.rebuild_discarded) {
         out << "; the rebuild was stopped and thrown away, the live index is unchanged";
     } else if (s.stopped_early) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -104,6 +105,18 @@ void swap_into_place(const std::string& built, const std::string& live) {
     } else if (::rename(built.c_str(), live.c_str()) != 0) {
         throw DatabaseError("cannot move the new index into place at " + live);
     }
+}
+
+/// Whether a build can be written beside the index and renamed into its place: the parent
+/// folder is writable and on the same file system (an index folder that is a mount point is not).
+bool can_build_beside(const std::string& path) {
+    fs::path self = fs::path(path).lexically_normal();
+    if (!self.has_filename()) self = self.parent_path();
+    const std::string parent = self.parent_path().empty() ? "." : self.parent_path().string();
+    struct stat of_parent = {};
+    struct stat of_self = {};
+    if (::stat(parent.c_str(), &of_parent) != 0 || ::stat(self.c_str(), &of_self) != 0) return false;
+    return of_parent.st_dev == of_self.st_dev && ::access(parent.c_str(), W_OK) == 0;
 }
 
 enum class Unfinished { No, Cleared, Locked };
@@ -283,7 +296,30 @@ ShardSet::ShardSet(const ShardSetOptions& options) : options_(options) {
     } else {
         root_ = options_.path;
     }
+    open_databases(existing, live_names);
+    if (!options_.fresh && options_.fresh_when_empty && can_build_beside(options_.path) && holds_nothing()) {
+        // A first build: the live databases just opened (or created) stay open as its locks, so
+        // another indexer waits for this one, and the build is written beside them as --rebuild
+        // writes it. A build killed before the swap leaves this empty index, never half of one.
+        // Committed now: closed after the swap, a handle with pending changes (the layout key
+        // of a database just created) would write them by path, into the new index.
+        for (auto& s : shards_) {
+            s->db.commit();
+            live_locks_.push_back(s->db);
+        }
+        shards_.clear();
+        options_.fresh = true;
+        first_build_ = true;
+        root_ = options_.path + ".new-" + std::to_string(::getpid());
+        fs::remove_all(root_, ec);
+        open_databases(existing, live_names);
+    }
+    // Any run cleans what a killed rebuild or compaction left beside the index (it can be as
+    // large as the index), not only the next rebuild: otherwise nothing ever says it is there.
+    leftovers_ = remove_stale_builds(options_.path);
+}
 
+void ShardSet::open_databases(const std::optional<Layout>& existing, const std::vector<std::string>& live_names) {
     switch (layout_.kind) {
         case LayoutKind::Single:
             if (options_.fresh && options_.build_parts > 1) {
@@ -315,9 +351,17 @@ ShardSet::ShardSet(const ShardSetOptions& options) : options_(options) {
             break;
     }
     if (layout_.kind != LayoutKind::Single) write_stub(root_);
-    // Any run cleans what a killed rebuild or compaction left beside the index (it can be as
-    // large as the index), not only the next rebuild: otherwise nothing ever says it is there.
-    leftovers_ = remove_stale_builds(options_.path);
+}
+
+bool ShardSet::holds_nothing() {
+    for (auto& s : shards_) {
+        if (s->db.get_doccount() > 0) return false;
+    }
+    // File records without articles (every file failed, or all were empty) are still a history:
+    // an incremental run keeps them.
+    const std::string prefix(schema::kMetaFilePrefix);
+    Xapian::WritableDatabase& state = shards_[kStateShard]->db;
+    return state.metadata_keys_begin(prefix) == state.metadata_keys_end(prefix);
 }
 
 ShardSet::~ShardSet() {

@@ -51,6 +51,10 @@ struct ShardSetOptions {
     /// thread each) plus one part for the spelling words, and the parts are merged by Xapian's
     /// compactor when published: Xapian's writer is single-threaded and was 3/4 of a build.
     unsigned build_parts = 1;
+    /// When the index is new or holds nothing (no article, no file record), build it as fresh
+    /// would: beside, in parts, then swapped in. Decided under the live index's lock, so a second
+    /// indexer that waited for it sees the finished index, not an empty one.
+    bool fresh_when_empty = false;
 };
 
 class ShardSet {
@@ -62,6 +66,12 @@ class ShardSet {
     ShardSet& operator=(const ShardSet&) = delete;
 
     const Layout& layout() const { return layout_; }
+    /// Whether this is a fresh build beside the live index (--rebuild, or a first build).
+    bool fresh() const { return options_.fresh; }
+    /// Whether a fresh build was chosen because the index was new or empty (fresh_when_empty).
+    bool first_build() const { return first_build_; }
+    /// Databases a fresh build writes side by side (parts or shards); 0 for an incremental run.
+    std::size_t databases_written() const { return options_.fresh ? shards_.size() : 0; }
     std::size_t size() const { return shards_.size(); }
     Xapian::WritableDatabase& shard(std::size_t i) { return shards_[i]->db; }
     const std::string& shard_name(std::size_t i) const { return shards_[i]->name; }
@@ -94,6 +104,8 @@ class ShardSet {
     std::size_t add_database(const std::string& name, const std::string& path);
     void write_stub(const std::string& root) const;
     Xapian::WritableDatabase open_shard(const std::string& path, bool fresh);
+    void open_databases(const std::optional<Layout>& existing, const std::vector<std::string>& live_names);
+    bool holds_nothing();
 
     ShardSetOptions options_;
     Layout layout_;
@@ -106,6 +118,7 @@ class ShardSet {
     std::vector<std::string> part_paths_;
     std::size_t document_parts_ = 1;
     std::size_t spelling_shard_ = kStateShard;
+    bool first_build_ = false;
     std::vector<Leftover> leftovers_;
 };
 
