@@ -445,6 +445,11 @@ void ShardSet::set_identity(const std::vector<std::pair<std::string, std::string
     }
 }
 
+std::string ShardSet::next_spelling_part() {
+    part_paths_.push_back(root_ + ".spelling-" + std::to_string(part_paths_.size()));
+    return part_paths_.back();
+}
+
 void ShardSet::publish() {
     if (!options_.fresh) return;
     for (auto& s : shards_) s->db.close();

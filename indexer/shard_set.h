@@ -79,6 +79,11 @@ class ShardSet {
     static constexpr std::size_t kStateShard = 0;
     /// Where spelling words are written: the state shard, or a part of its own.
     std::size_t spelling_shard() const { return spelling_shard_; }
+    /// Whether this build is written in parts that publish() merges.
+    bool merges_parts() const { return !part_paths_.empty(); }
+    /// A new database beside the parts, merged with them by publish(): the caller creates it
+    /// (on the spelling part's thread). Call from one thread only.
+    std::string next_spelling_part();
 
     /// The shard for an article; may create a year shard. Call from one thread only.
     std::size_t route(const std::string& id, const std::string& sortable_date);
