@@ -8,7 +8,8 @@ Phases (each can run alone; results are merged into --results, a JSON file):
             them): run it under the lock right after `scripts/build release`
   setup     build the peer programs (../shared/bench) into --peers and izdeu-analyzer-bench into
             build/bench; takes /tmp/izdeu-build.lock itself, so run it WITHOUT an outer flock
-  index     izdeu full build of a hard-linked copy of corpus/txt (--rebuild --quiet --summary=json)
+  index     izdeu full build of a hard-linked copy of corpus/txt into a new database, as a new user
+            types it (no --rebuild: a first build takes the same path since issue 18)
   jsonl     izdeu full build from corpus.jsonl
   rerun     on the index phase's database: no-change re-runs, a 1% touch (mtime only) and a 1%
             edit (content changed), each followed by a re-run (needs `index` first; consumes it)
@@ -310,10 +311,10 @@ def phase_index(c):
     link_tree(c.files(), c.txt, live)
     rmtree(os.path.join(c.W, "rerun.consumed"))
     warm([c.txt])
-    rmtree(db)
     runs = []
     for i in range(c.a.repeat):
-        runs.append(izdeu_build(c, db, [live], label="izdeu full build #%d" % (i + 1)))
+        rmtree(db)
+        runs.append(izdeu_build(c, db, [live], rebuild=False, label="izdeu full build #%d" % (i + 1)))
     c.save("index", {"runs": runs, "articles": len(c.files()), "bytes": c.corpus_bytes(),
                      "jobs": "default (nproc)"})
 
@@ -691,7 +692,7 @@ def phase_profile(c):
     link_tree(files, c.txt, tree)
     warm([tree])
     cmd = ["perf", "record", "-e", "cpu-clock", "-F", "149", "--call-graph", "dwarf,8192", "-o", data, "--",
-           c.index_bin, "--db", db, "--rebuild", "--quiet", tree]
+           c.index_bin, "--db", db, "--quiet", tree]
     log("run", " ".join(cmd))
     r = run(cmd, ok=(0, 1))
     def report(extra):
@@ -775,7 +776,8 @@ def render(res):
     L.append("|---|---|---|---|---|---|---|")
     rows = []
     if iz:
-        rows.append(("**izdeu** `izdeu-index --rebuild` (txt)", iz))
+        rows.append(("**izdeu** `izdeu-index DIR` into a new database (txt)" if iz.get("summary", {}).get(
+            "first_build") else "**izdeu** `izdeu-index --rebuild` (txt)", iz))
     if res.get("jsonl"):
         rows.append(("izdeu, from corpus.jsonl", best_run(res["jsonl"]["runs"])))
     for k, label in (("xapian_default", "plain Xapian `xap_tg_index`, defaults"),

@@ -121,7 +121,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("include", po::value(&options.walk.include)->composing(), "only files matching this glob (repeatable)")
         ("exclude", po::value(&options.walk.exclude)->composing(), "skip files and folders matching this glob (repeatable)")
         ("hidden", po::bool_switch(&options.walk.hidden), "also index hidden files and folders")
-        ("jobs,j", po::value<std::string>(), "worker threads for parsing and analysis, and parts a --rebuild writes at once (up to 4; default: the number of cores)")
+        ("jobs,j", po::value<std::string>(), "worker threads for parsing and analysis, and parts a --rebuild or a first build writes at once (up to 4; default: the number of cores)")
         ("commit-every", po::value<std::string>(), "commit after this many articles (default 2000)")
         ("lock-timeout", po::value<std::string>(), "seconds to wait for another indexer's lock (default 60)")
         ("max-runtime", po::value(&max_runtime), "stop cleanly at a commit point after this long (90s, 15m, 2h)")
