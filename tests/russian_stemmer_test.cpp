@@ -26,6 +26,16 @@ constexpr const char* kAff =
     "SFX V   ть   ла    ать\n";
 constexpr const char* kDic = "5\nсуд/N\nпаводок/N\nсказать/V\nСмирнова\nвчера\n";
 
+/// The lemmas of a form as "lemma/n/p/b" (noun, proper, bare), space-separated.
+std::string lemmas_text(const RussianDictionary& dictionary, const char* form) {
+    std::string out;
+    for (const auto& lemma : dictionary.lemmas(form)) {
+        out += (out.empty() ? "" : " ") + lemma.word + (lemma.noun ? "/n" : "") + (lemma.proper ? "/p" : "") +
+               (lemma.bare ? "/b" : "");
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("Russian dictionary reads forms back to their lemmas", "[russian]") {
@@ -33,14 +43,7 @@ TEST_CASE("Russian dictionary reads forms back to their lemmas", "[russian]") {
     REQUIRE(dictionary != nullptr);
     CHECK(dictionary->word_count() == 5);
     CHECK(dictionary->rule_count() == 6);
-    auto words = [&](const char* form) {
-        std::string out;
-        for (const auto& lemma : dictionary->lemmas(form)) {
-            out += (out.empty() ? "" : " ") + lemma.word + (lemma.noun ? "/n" : "") + (lemma.proper ? "/p" : "") +
-                   (lemma.bare ? "/b" : "");
-        }
-        return out;
-    };
+    auto words = [&](const char* form) { return lemmas_text(*dictionary, form); };
     CHECK(words("суда") == "суд/n");
     CHECK(words("судами") == "суд/n");
     CHECK(words("паводка") == "паводок/n");  // strip ок, add ка: the vowel drops
@@ -58,14 +61,7 @@ TEST_CASE("Russian dictionary: folded spellings, words listed twice, fields afte
                                                          "5\nЁж/N\nмир/N\nМир\nВОЛК/N\r\nдом/N\tst:дом\n");
     REQUIRE(dictionary != nullptr);
     CHECK(dictionary->word_count() == 4);
-    auto words = [&](const char* form) {
-        std::string out;
-        for (const auto& lemma : dictionary->lemmas(form)) {
-            out += (out.empty() ? "" : " ") + lemma.word + (lemma.noun ? "/n" : "") + (lemma.proper ? "/p" : "") +
-                   (lemma.bare ? "/b" : "");
-        }
-        return out;
-    };
+    auto words = [&](const char* form) { return lemmas_text(*dictionary, form); };
     CHECK(words("ежа") == "еж/n/p");
     CHECK(words("мира") == "мир/n");
     CHECK(words("мир") == "мир/n");
