@@ -26,23 +26,11 @@ struct Row {
     std::string id, title, body, lang, credit, date;
 };
 
+// Rows as the tables below write them (credit before date), built by the shared test builder.
 void build(const std::string& path, const std::vector<Row>& rows) {
-    Analyzer analyzer{AnalyzerOptions{}};
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE);
-    for (const Row& r : rows) {
-        Article a;
-        a.id = r.id;
-        a.title = r.title;
-        a.body = r.body;
-        a.language = r.lang;
-        a.credit = r.credit;
-        if (!r.date.empty()) a.published = parse_date(r.date);
-        BuiltDocument built = build_document(a, "/test/" + r.id, analyzer);
-        db.replace_document(built.id_term, built.document);
-    }
-    db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
-    db.set_metadata(std::string(schema::kMetaAnalyzer), analyzer.fingerprint());
-    db.commit();
+    std::vector<izdeu::testing::SimpleArticle> articles;
+    for (const Row& r : rows) articles.push_back({r.id, r.title, r.body, r.lang, r.date, r.credit});
+    izdeu::testing::build_database(path, articles);
 }
 
 const std::vector<Row> kRows = {

@@ -19,11 +19,10 @@ namespace izdeu::testing {
 
 /// A temporary folder removed when the test ends.
 class TempDir {
-public:
+  public:
     TempDir() {
         std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() /
-                ("izdeu-test-" + std::to_string(rd()) + std::to_string(rd()));
+        path_ = std::filesystem::temp_directory_path() / ("izdeu-test-" + std::to_string(rd()) + std::to_string(rd()));
         std::filesystem::create_directories(path_);
     }
     ~TempDir() {
@@ -42,13 +41,14 @@ public:
         out << content;
     }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
 struct SimpleArticle {
     std::string id, title, body, lang = "";
     std::string date = "";
+    std::string credit = "";
 };
 
 /// Builds a database from articles with the real document builder, as the indexer would.
@@ -62,6 +62,7 @@ inline void build_database(const std::string& path, const std::vector<SimpleArti
         a.title = s.title;
         a.body = s.body;
         a.language = s.lang;
+        a.credit = s.credit;
         if (!s.date.empty()) a.published = parse_date(s.date);
         BuiltDocument built = build_document(a, "/test/" + s.id, analyzer);
         db.replace_document(built.id_term, built.document);
