@@ -46,15 +46,19 @@ FacetColumns::FacetColumns(const Xapian::Database& db) : doccount_(db.get_doccou
     // A credit counts under its words' name keys, so that one agency written in three scripts
     // (Akorda, Акорда, Ақорда) is one line; it is shown as most of the matches write it.
     const std::string credit_prefix(schema::kCreditPrefix);
-    written_credit_of_.assign(size, 0);
+    std::vector<std::uint64_t> group_of(size, 0);
     for (auto t = db.allterms_begin(credit_prefix); t != db.allterms_end(credit_prefix); ++t) {
         const std::string key = name_key(std::string_view(*t).substr(credit_prefix.size()));
         const std::uint64_t group = word_hash(key.empty() ? *t : "\x01" + key), written = word_hash(*t);
         for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
             if (*p >= size) continue;
-            credit_of_[*p] += group;
-            written_credit_of_[*p] += written;
+            group_of[*p] += group;
+            credit_of_[*p] += written;
         }
+    }
+    // The same words give the same group: one entry per credit as written, not per article.
+    for (std::size_t did = 1; did < size; ++did) {
+        if (credit_of_[did] != 0) credit_group_of_.emplace(credit_of_[did], group_of[did]);
     }
     for (auto v = db.valuestream_begin(schema::kSlotDate); v != db.valuestream_end(schema::kSlotDate); ++v) {
         const std::string date = *v;  // YYYYMMDDHHMM
@@ -85,12 +89,11 @@ Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xap
     Facets facets;
     facets.counted = all.size();
     std::vector<Xapian::doccount> by_language(columns.languages_.size() + 1, 0);
-    std::unordered_map<std::uint64_t, Xapian::doccount> by_credit;
     struct Spelling {
         Xapian::doccount count = 0;
         Xapian::docid first = 0;
     };
-    std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, Spelling>> spellings;  // by credit
+    std::unordered_map<std::uint64_t, Spelling> spellings;  // by credit as written
     std::map<std::uint16_t, Xapian::doccount> by_month;
     for (auto it = all.begin(); it != all.end(); ++it) {
         const Xapian::docid did = *it;
@@ -99,8 +102,7 @@ Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xap
         if (did >= columns.language_of_.size()) continue;
         ++by_language[columns.language_of_[did]];
         if (const std::uint64_t credit = columns.credit_of_[did]) {
-            ++by_credit[credit];
-            Spelling& spelling = spellings[credit][columns.written_credit_of_[did]];
+            Spelling& spelling = spellings[credit];
             if (spelling.count++ == 0) spelling.first = did;
         }
         if (const std::uint16_t month = columns.month_of_[did]) {
@@ -117,23 +119,33 @@ Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xap
     };
     std::sort(facets.languages.begin(), facets.languages.end(), most_first);
 
+    // Spellings of one credit (its group) counted together, shown as most of the matches write it
+    // (the first of them on a tie).
+    struct Credit {
+        Xapian::doccount count = 0;
+        std::uint64_t written = 0;
+        const Spelling* shown = nullptr;
+    };
+    std::unordered_map<std::uint64_t, Credit> by_credit;
+    for (const auto& [written, spelling] : spellings) {
+        Credit& c = by_credit[columns.credit_group_of_.at(written)];
+        c.count += spelling.count;
+        if (c.shown == nullptr || spelling.count > c.shown->count ||
+            (spelling.count == c.shown->count && spelling.first < c.shown->first)) {
+            c.shown = &spelling;
+            c.written = written;
+        }
+    }
     std::vector<std::pair<Xapian::doccount, std::uint64_t>> credits;
-    for (const auto& [credit, count] : by_credit) credits.emplace_back(count, credit);
+    for (const auto& [group, credit] : by_credit) credits.emplace_back(credit.count, group);
     std::sort(credits.begin(), credits.end(), [](const auto& a, const auto& b) {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
     });
     for (std::size_t i = 0; i < credits.size() && facets.credits.size() < top_credits; ++i) {
-        // The spelling most of the matches use (the first of them on a tie), read once per
-        // spelling from an article that has it.
-        const Spelling* shown = nullptr;
-        std::uint64_t written = 0;
-        for (const auto& [hash, spelling] : spellings[credits[i].second]) {
-            if (shown == nullptr || spelling.count > shown->count ||
-                (spelling.count == shown->count && spelling.first < shown->first)) {
-                shown = &spelling;
-                written = hash;
-            }
-        }
+        // Read once per spelling from an article that has it.
+        const Credit& credit = by_credit[credits[i].second];
+        const std::uint64_t written = credit.written;
+        const Spelling* shown = credit.shown;
         auto name = columns.credit_names_.find(written);
         if (name == columns.credit_names_.end()) {
             std::string text;

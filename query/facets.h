@@ -40,11 +40,12 @@ class FacetColumns {
 
     Xapian::doccount doccount_ = 0;
     Xapian::docid lastdocid_ = 0;
-    std::vector<std::string> languages_;            ///< language codes, index + 1 in language_of_
-    std::vector<std::uint8_t> language_of_;         ///< by docid; 0: none
-    std::vector<std::uint64_t> credit_of_;          ///< by docid: a hash of the credit's words' name keys; 0: none
-    std::vector<std::uint64_t> written_credit_of_;  ///< by docid: a hash of the credit as written
-    std::vector<std::uint16_t> month_of_;           ///< by docid: year * 12 + month - 1; 0: undated
+    std::vector<std::string> languages_;     ///< language codes, index + 1 in language_of_
+    std::vector<std::uint8_t> language_of_;  ///< by docid; 0: none
+    std::vector<std::uint64_t> credit_of_;   ///< by docid: a hash of the credit's words as written; 0: none
+    /// Credit as written -> its group (the hash of its words' name keys: Akorda, Акорда, Ақорда).
+    std::unordered_map<std::uint64_t, std::uint64_t> credit_group_of_;
+    std::vector<std::uint16_t> month_of_;                          ///< by docid: year * 12 + month - 1; 0: undated
     std::unordered_map<std::uint64_t, std::string> credit_names_;  ///< as stored, read when shown
 };
 
