@@ -344,17 +344,16 @@ struct Counters {
     std::atomic<std::size_t> added{0}, updated{0}, deleted{0}, duplicates{0}, moved{0};
 };
 
-/// Every distinct word of every article enters the spelling data, counted once per article, so
+/// The spelling data holds the words that can be suggested: each word in at least
+/// schema::spelling_min_articles() articles, with the number of articles that have it, so
 /// what can be suggested depends on the archive alone, never on where checkpoints fell or on
-/// --jobs (it once took body words only when two articles of one checkpoint had them). Which
-/// rare words are worth suggesting is decided at query time, by the size of the archive
-/// (query/spelling_suggester.h).
-
-/// A fresh build writes its spelling words every this many checkpoints (or sooner when this
-/// many are pending), not at each: each write re-reads and rewrites the frequency of every
-/// common word again. A killed fresh build is discarded, so waiting loses nothing.
-constexpr std::size_t kSpellingEveryCheckpoints = 8;
-constexpr std::size_t kSpellingMaxPending = 300000;
+/// --jobs (it once took body words only when two articles of one checkpoint had them).
+///
+/// A fresh build counts every word in memory and writes the kept ones once, at the end (the
+/// archive's size, and so the rule, is known only then). Up to this many distinct words are
+/// held (about 100 bytes each); an archive with more writes them all as it goes, unpruned:
+/// suggestions stay right, only slower to look up.
+constexpr std::size_t kSpellingHeldMax = 3000000;
 /// An incremental run commits early when this many spelling words are pending.
 constexpr std::size_t kSpellingMaxPendingIncremental = 200000;
 
@@ -471,9 +470,19 @@ class IndexWriter {
     /// A checkpoint: every other shard first, then the state shard. The last one (`final`)
     /// also writes the spelling words a fresh build has held back.
     void commit(bool final = false) {
-        ++checkpoints_;
-        const bool write_spelling = !fresh_build_ || final || checkpoints_ % kSpellingEveryCheckpoints == 0 ||
-                                    spelling_.size() >= kSpellingMaxPending;
+        const bool write_spelling = !fresh_build_ || final || spelling_.size() >= kSpellingHeldMax;
+        if (fresh_build_ && write_spelling) {
+            if (!final) {
+                spelling_unpruned_ = true;
+            } else if (!spelling_unpruned_) {
+                const Xapian::doccount needed =
+                    schema::spelling_min_articles(static_cast<Xapian::doccount>(articles_written_));
+                std::erase_if(spelling_, [needed](const auto& word) { return word.second < needed; });
+            }
+        }
+        if (!fresh_build_) {
+            for (const auto& entry : spelling_) spelling_touched_.push_back(entry.first);
+        }
         if (write_spelling && !spelling_.empty()) {
             auto words = std::make_shared<std::unordered_map<std::string, Xapian::termcount>>(std::move(spelling_));
             spelling_.clear();
@@ -522,6 +531,52 @@ class IndexWriter {
         if (in_order) workers_[ShardSet::kStateShard]->sync();
         pending_ = 0;
         pending_documents_ = 0;
+    }
+
+    /// An incremental run's last step before its final commit (the writers idle): each word it
+    /// met gets the number of articles that have it now, or leaves the spelling data when that
+    /// is below the archive's rule. A word left out earlier comes back with its whole count,
+    /// and one whose articles were deleted or edited is counted again.
+    void settle_spelling() {
+        if (fresh_build_ || !options_.spelling) return;
+        for (const auto& entry : spelling_) spelling_touched_.push_back(entry.first);
+        if (!spelling_.empty()) {
+            SpellingWords list(spelling_.begin(), spelling_.end());
+            spelling_.clear();
+            workers_[shards_.spelling_shard()]->post(
+                [list = std::move(list)](Xapian::WritableDatabase& db) mutable { add_spelling_sorted(db, list); });
+        }
+        for (auto& w : workers_) w->sync();
+        std::sort(spelling_touched_.begin(), spelling_touched_.end());
+        spelling_touched_.erase(std::unique(spelling_touched_.begin(), spelling_touched_.end()),
+                                spelling_touched_.end());
+        // Read through the writers themselves, which see what they have not committed yet.
+        Xapian::Database whole;
+        for (std::size_t i = 0; i < shards_.size(); ++i) whole.add_database(shards_.shard(i));
+        const Xapian::doccount needed = schema::spelling_min_articles(whole.get_doccount());
+        auto changes = std::make_shared<std::vector<std::pair<std::string, long long>>>();
+        Xapian::TermIterator known = whole.spellings_begin();
+        for (const std::string& word : spelling_touched_) {
+            // (Words in order: one pass over the spelling data.)
+            if (known != whole.spellings_end()) known.skip_to(word);
+            const bool listed = known != whole.spellings_end() && *known == word;
+            const long long has = listed ? known.get_termfreq() : 0;
+            const Xapian::doccount articles = whole.get_termfreq(word);
+            const long long wanted = articles >= needed ? articles : 0;
+            if (wanted != has) changes->emplace_back(word, wanted - has);
+        }
+        spelling_touched_.clear();
+        if (changes->empty()) return;
+        workers_[shards_.spelling_shard()]->post([changes](Xapian::WritableDatabase& db) {
+            for (const auto& [word, delta] : *changes) {
+                if (delta > 0) {
+                    db.add_spelling(word, static_cast<Xapian::termcount>(delta));
+                } else {
+                    db.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+                }
+            }
+        });
+        workers_[shards_.spelling_shard()]->sync();
     }
 
     /// Waits for every shard thread, then moves the counters into the summary.
@@ -601,6 +656,7 @@ class IndexWriter {
         if (options_.spelling) {
             for (const std::string& word : built.spelling_words) ++spelling_[word];
         }
+        ++articles_written_;
         ++pending_documents_;
         auto doc = std::make_shared<BuiltDocument>(std::move(built));
         workers_[target]->post([this, doc, stamper = stampers_[target].get()](Xapian::WritableDatabase& db) {
@@ -632,7 +688,7 @@ class IndexWriter {
 
     void maybe_commit() {
         if (pending_ >= options_.commit_every || pending_documents_ >= options_.commit_every ||
-            spelling_.size() >= (fresh_build_ ? kSpellingMaxPending : kSpellingMaxPendingIncremental)) {
+            (!fresh_build_ && spelling_.size() >= kSpellingMaxPendingIncremental)) {
             commit();
         }
     }
@@ -654,8 +710,10 @@ class IndexWriter {
     std::vector<std::unique_ptr<ArrivalStamper>> stampers_;  ///< one per shard, used by its writer thread
     std::vector<std::unique_ptr<ShardWorker>> workers_;
     std::unordered_map<std::string, Xapian::termcount> spelling_;  ///< word -> articles since the last write
+    std::vector<std::string> spelling_touched_;  ///< an incremental run's words already written
+    bool spelling_unpruned_ = false;             ///< a fresh build held too many words to wait
+    std::size_t articles_written_ = 0;
     const bool fresh_build_;
-    std::size_t checkpoints_ = 0;
     std::size_t pending_ = 0;            ///< files applied since the last checkpoint
     std::size_t pending_documents_ = 0;  ///< articles written since the last checkpoint
     /// Feeds being streamed, by task: the ids of their batches so far, and their first problem.
@@ -905,6 +963,7 @@ IndexSummary run_index(const IndexOptions& options) {
         }
         for (const std::string& path : deletions.doomed) writer.delete_file(known.at(path));
     }
+    writer.settle_spelling();
     writer.collect();
     summary.rebuild_discarded = options.rebuild && summary.stopped_early;
     if (fresh) {

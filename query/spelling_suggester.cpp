@@ -121,9 +121,8 @@ std::vector<TypedWord> plain_words(std::string_view text) {
 }
 
 Xapian::doccount SpellingSuggester::min_articles() const {
-    // One more article per 20,000: in the benchmark archive (89,000) a suggested word must be in
-    // 5. It depends on the archive only, never on how it was indexed.
-    return 1 + database_.get_doccount() / 20000;
+    // It depends on the archive only, never on how it was indexed.
+    return schema::spelling_min_articles(database_.get_doccount());
 }
 
 Xapian::doccount SpellingSuggester::articles_with(const std::string& term,
@@ -195,8 +194,10 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
             if (same_word) continue;
             suggested_forms.pop_back();
             const Xapian::doccount suggested_articles = articles_with(suggested_term, suggested_forms);
-            if (suggested_articles < min_articles_now || suggested_articles < kSuggestionGain * typed_articles ||
-                suggested_articles == 0) {
+            // In enough articles as written (the rule by which the indexer keeps spelling words,
+            // so that an archive indexed before it kept them all suggests the same).
+            if (database_.get_termfreq(suggested_term) < min_articles_now ||
+                suggested_articles < kSuggestionGain * typed_articles || suggested_articles == 0) {
                 continue;
             }
             out.append(text.substr(copied, t.start - copied));

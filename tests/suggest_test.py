@@ -231,6 +231,68 @@ class PhraseHighlightTest(CorpusTest):
         self.assertEqual(self.hit('"e-government"', "en/002.txt"), ["e-government"])
 
 
+class LargeArchiveSpellingTest(unittest.TestCase):
+    """20,000 articles and more: a suggested word must be in at least two
+    (schema::spelling_min_articles), and the spelling data keeps only such words, each with the
+    number of articles that have it, whether it got there by a first build or a later run."""
+
+    FILLER = ["harbour", "market", "river", "council", "budget", "railway", "festival", "museum", "teacher",
+              "weather"]
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="izdeu-spelling-large-")
+        self.corpus = os.path.join(self.root, "corpus")
+        os.makedirs(self.corpus)
+        lines = []
+        for i in range(20000):
+            body = " ".join(self.FILLER[(i + k) % 10] for k in range(12))
+            lines.append({"id": "filler-%d" % i, "title": "Notice %d" % i, "text": body, "lang": "en"})
+        # quastar: one edit from the typo quastor but in one article; quistar: two edits, in two.
+        # plinkab in two articles; plinkay in one (both one edit from the typo plinkax).
+        for i, word in enumerate(["quastar", "quistar", "quistar", "plinkab", "plinkab", "plinkay"]):
+            lines.append({"id": "word-%d" % i, "title": "Word %d" % i, "text": "The word is %s." % word,
+                          "lang": "en"})
+        self.write("feed.jsonl", lines)
+
+    def tearDown(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def write(self, name, lines):
+        with open(os.path.join(self.corpus, name), "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(line) + "\n" for line in lines)
+
+    def index(self):
+        db = os.path.join(self.root, "db")
+        r = run(tool("izdeu-index"), "--db", db, "--quiet", self.corpus)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return db
+
+    def test_a_word_in_one_article_neither_is_suggested_nor_hides_one_that_can_be(self):
+        db = self.index()
+        # With every word kept, the closest one (quastar) was found, refused as too rare, and
+        # nothing was suggested.
+        self.assertEqual(suggestion(db, "quastor"), "quistar")
+        self.assertIsNone(suggestion(db, "quastarxx"))  # only quastar is near enough
+
+    def test_a_later_run_gives_a_word_its_whole_count(self):
+        db = self.index()
+        self.assertEqual(suggestion(db, "plinkax"), "plinkab")
+        # Two more articles with plinkay: it is in three, plinkab in two. Counting only the new
+        # ones would tie at two, and a tie goes to the word first in order (Xapian 1.4).
+        self.write("more.jsonl", [{"id": "more-%d" % i, "title": "More %d" % i, "text": "Again plinkay.",
+                                   "lang": "en"} for i in range(2)])
+        self.index()
+        self.assertEqual(suggestion(db, "plinkax"), "plinkay")
+        # And a word whose articles go away leaves the spelling data.
+        self.write("more.jsonl", [{"id": "more-0", "title": "More 0", "text": "Nothing here.", "lang": "en"}])
+        os.remove(os.path.join(self.corpus, "feed.jsonl"))
+        self.write("feed.jsonl", [{"id": "filler-%d" % i, "title": "Notice %d" % i, "text": "market", "lang": "en"}
+                                  for i in range(20000)] + [{"id": "word-3", "title": "Word 3",
+                                                              "text": "The word is plinkab.", "lang": "en"}])
+        self.index()
+        self.assertIsNone(suggestion(db, "plinkax"))
+
+
 def main():
     global ARGS
     ARGS, rest = e2e_support.parse_args()
