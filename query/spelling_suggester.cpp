@@ -143,9 +143,10 @@ Xapian::doccount SpellingSuggester::articles_with(const std::string& term,
 }
 
 std::string SpellingSuggester::respell(std::string_view text, const std::vector<TypedWord>& words) {
-    // A word is looked up in the spelling data when few articles have it; a common word is
-    // what was meant, and the lookup is the costly part.
-    const Xapian::doccount rare_below = std::max<Xapian::doccount>(5, database_.get_doccount() / 200);
+    // A word is looked up in the spelling data when few articles have it (1 in 2,000; at least
+    // 5): a word in more is what was meant, and the lookup (about a millisecond in the
+    // benchmark's archive) is most of a suggestion's cost.
+    const Xapian::doccount rare_below = std::max<Xapian::doccount>(5, database_.get_doccount() / 2000);
     const Xapian::doccount min_articles_now = min_articles();
     std::string out;
     std::size_t copied = 0;
@@ -182,7 +183,7 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
                 suggested_term = s.term;
                 suggested_stem = s.stem;
             });
-            if (suggested.size() != 1) continue;
+            if (suggested.size() != 1 || is_stop_word(suggested_term)) continue;
             suggested[0].term = suggested_term;
             suggested[0].stem = suggested_stem;
             std::vector<std::string> suggested_forms = analyzer_.query_stems(suggested[0]);

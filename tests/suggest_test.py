@@ -42,6 +42,9 @@ ARTICLES = {
                    "Суд в Астане рассмотрел дело. В Астане прошло заседание, и правительство в Астане "
                    "обещало выплаты."),
 }
+# rein, in two articles, is one letter from rain, in the twelve weather reports: a real word.
+for i in range(2):
+    ARTICLES["en/2%02d.txt" % i] = ("Stables %d" % i, "The horse pulled at the rein in the stable yard.")
 # More articles, so checkpoints and jobs can split the corpus in many ways.
 for i in range(12):
     ARTICLES["en/1%02d.txt" % i] = ("Weather report %d" % i,
@@ -127,6 +130,11 @@ class SuggestionTest(CorpusTest):
         for query, want in cases.items():
             with self.subTest(query=query):
                 self.assertEqual(suggestion(self.db, query), want)
+
+    def test_a_word_in_a_few_articles_is_not_respelled_into_a_more_common_neighbour(self):
+        # rain is in six times the articles of rein; a typo is rarer than that.
+        self.assertIsNone(suggestion(self.db, "rein"))
+        self.assertEqual(suggestion(self.db, "rian"), "rain")
 
     def test_excluded_words_and_field_values_are_not_respelled(self):
         self.assertIsNone(suggestion(self.db, "court -ombudsmn"))
