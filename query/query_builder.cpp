@@ -325,7 +325,7 @@ Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& 
     }
     if (ranking_.all_words_boost > 0) {
         boosts.emplace_back(ranking_.all_words_boost, Q(Q::OP_AND, word_queries.begin(), word_queries.end()));
-        out.cheap_boosts = boosts.back();
+        out.all_words = boosts.back();
     }
     if (boosts.empty()) return base;
     out.base = base;

@@ -60,9 +60,9 @@ struct BuiltQuery {
     /// For a bag of words: the words alone, and the proximity boosts that only add weight
     /// (query is AND_MAYBE(base, boosts)); feedback joins the boosts rather than nesting.
     Xapian::Query base, boosts;
-    /// The boosts that need no word positions (all words present): cheap enough for a first
-    /// pass over every match; positional boosts are applied to that pass's best documents only.
-    Xapian::Query cheap_boosts;
+    /// The all-words boost (also one of `boosts`): its matches are the articles with every
+    /// word, which spelling suggestions compare on.
+    Xapian::Query all_words;
     HighlightSet highlight;
     std::vector<std::string> words;  ///< the query's words as typed, for spelling suggestions
     /// For a bag of words: each content word's positional terms (its forms), for the lead boost.

@@ -250,7 +250,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         if (since_node) {
             // As query_filters.h's add_filter, which also filters the articles with every word.
             const Xapian::Query filter = builder.build(*since_node).query;
-            for (Xapian::Query* q : {&built.query, &built.base, &built.cheap_boosts}) {
+            for (Xapian::Query* q : {&built.query, &built.base, &built.all_words}) {
                 if (!q->empty()) *q = Xapian::Query(Xapian::Query::OP_FILTER, *q, filter);
             }
         }

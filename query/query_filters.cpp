@@ -60,8 +60,8 @@ void add_filter(BuiltQuery& query, const Xapian::Query& filter) {
     query.query = Xapian::Query(Xapian::Query::OP_FILTER, query.query, filter);
     if (!query.base.empty()) query.base = Xapian::Query(Xapian::Query::OP_FILTER, query.base, filter);
     // Also the articles with every word, which a spelling suggestion is compared on.
-    if (!query.cheap_boosts.empty()) {
-        query.cheap_boosts = Xapian::Query(Xapian::Query::OP_FILTER, query.cheap_boosts, filter);
+    if (!query.all_words.empty()) {
+        query.all_words = Xapian::Query(Xapian::Query::OP_FILTER, query.all_words, filter);
     }
 }
 

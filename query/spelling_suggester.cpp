@@ -232,7 +232,7 @@ std::string suggest_for(SpellingSuggester& suggester, Searcher& searcher, std::s
     // One misspelt word of three: the other two still find articles, but none with every word.
     auto articles_found = [&](const BuiltQuery& q) {
         BuiltQuery measure;
-        measure.query = q.cheap_boosts.empty() ? q.query : q.cheap_boosts;
+        measure.query = q.all_words.empty() ? q.query : q.all_words;
         return searcher.count(measure);
     };
     const std::vector<TypedWord> words = parsed ? typed_words(*parsed, text) : plain_words(text);

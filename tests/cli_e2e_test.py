@@ -289,7 +289,7 @@ class RankingTest(unittest.TestCase):
         # page reaching past them continues with the first pass's, scored below. The first pass
         # does not depend on the phrase, proximity, feedback or lead settings, so a run without
         # them has the same articles after the re-ranked ones, in the same order.
-        query = "budget 2024"
+        query = "court ruling"
         no_boosts = ("--phrase-boost", "0", "--near-boost", "0", "--feedback-docs", "0", "--lead-boost", "0")
         def ids(*args):
             hits, r = self.ws.json_hits("--limit", "8", "--no-snippets", "--rerank-docs", "3", *args, query)
