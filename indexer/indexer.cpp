@@ -579,6 +579,33 @@ class IndexWriter {
         workers_[shards_.spelling_shard()]->sync();
     }
 
+    /// Gives every article of the duplicate groups `group_terms` (XD terms of keys that more
+    /// than one article has) the copies slot, in whichever shard it is. The writers are idle.
+    void mark_copies(const std::vector<std::string>& group_terms) {
+        for (std::size_t s = 0; s < shards_.size(); ++s) {
+            Xapian::WritableDatabase& db = shards_.shard(s);
+            auto unmarked = std::make_shared<std::vector<std::pair<Xapian::docid, std::string>>>();
+            for (const std::string& term : group_terms) {
+                for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+                    if (db.get_document(*p).get_value(schema::kSlotCopiesKey).empty())
+                        unmarked->emplace_back(*p, term.substr(schema::kDuplicatePrefix.size()));
+                }
+            }
+            if (unmarked->empty()) continue;
+            workers_[s]->post([unmarked](Xapian::WritableDatabase& writable) {
+                for (const auto& [docid, key] : *unmarked) {
+                    Xapian::Document doc = writable.get_document(docid);
+                    doc.add_value(schema::kSlotCopiesKey, key);
+                    writable.replace_document(docid, doc);
+                }
+            });
+        }
+        for (auto& w : workers_) w->sync();
+    }
+
+    /// The duplicate keys of the articles an incremental run wrote.
+    const std::vector<std::string>& written_keys() const { return written_keys_; }
+
     /// Waits for every shard thread, then moves the counters into the summary.
     void collect() {
         for (auto& w : workers_) w->sync();
@@ -657,6 +684,7 @@ class IndexWriter {
             for (const std::string& word : built.spelling_words) ++spelling_[word];
         }
         ++articles_written_;
+        if (!fresh_build_) written_keys_.push_back(built.duplicate_key);
         ++pending_documents_;
         auto doc = std::make_shared<BuiltDocument>(std::move(built));
         workers_[target]->post([this, doc, stamper = stampers_[target].get()](Xapian::WritableDatabase& db) {
@@ -713,6 +741,7 @@ class IndexWriter {
     std::vector<std::string> spelling_touched_;  ///< an incremental run's words already written
     bool spelling_unpruned_ = false;             ///< a fresh build held too many words to wait
     std::size_t articles_written_ = 0;
+    std::vector<std::string> written_keys_;  ///< an incremental run's duplicate keys
     const bool fresh_build_;
     std::size_t pending_ = 0;            ///< files applied since the last checkpoint
     std::size_t pending_documents_ = 0;  ///< articles written since the last checkpoint
@@ -838,6 +867,8 @@ IndexSummary run_index(const IndexOptions& options) {
              .dump()},
     };
     if (!id_root.empty()) identity.emplace_back(std::string(schema::kMetaIdRoot), id_root);
+    // Only a build that writes every article marks every copy; a later run keeps the marks up.
+    if (fresh) identity.emplace_back(std::string(schema::kMetaCopiesSlot), "1");
     shards.set_identity(identity);
 
     // What the database knows of each file (none for a fresh build: everything is read).
@@ -974,10 +1005,25 @@ IndexSummary run_index(const IndexOptions& options) {
         for (std::size_t i = 0; i < shards.size(); ++i) whole.add_database(shards.shard(i));
         const std::string prefix(schema::kDuplicatePrefix);
         std::size_t copies = 0;
+        std::vector<std::string> groups;
         for (auto t = whole.allterms_begin(prefix); t != whole.allterms_end(prefix); ++t) {
             copies += t.get_termfreq() - 1;
+            if (t.get_termfreq() > 1) groups.push_back(*t);
         }
         summary.duplicates = copies;
+        writer.mark_copies(groups);
+    } else {
+        // The keys this run wrote that more than one article has now, over every shard.
+        Xapian::Database whole;
+        for (std::size_t i = 0; i < shards.size(); ++i) whole.add_database(shards.shard(i));
+        std::vector<std::string> groups;
+        for (const std::string& key : writer.written_keys()) {
+            std::string term = schema::duplicate_term(key);
+            if (whole.get_termfreq(term) > 1) groups.push_back(std::move(term));
+        }
+        std::sort(groups.begin(), groups.end());
+        groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+        writer.mark_copies(groups);
     }
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     nlohmann::json last_run = nlohmann::json::parse(summary_json(summary));

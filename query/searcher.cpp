@@ -163,6 +163,7 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                                             "; re-index with izdeu-index --rebuild");
                     }
                 }
+                collapse_on_copies_ = copies_slot_usable();
                 break;
             } catch (const Xapian::DatabaseModifiedError&) {
                 if (attempt >= 5) throw;
@@ -214,8 +215,16 @@ Xapian::doccount TermFrequencies::of(const Xapian::Database& db, const std::stri
 
 bool Searcher::reopen() {
     const bool changed = db_.reopen();
-    if (changed) term_frequencies_.clear();
+    if (changed) {
+        term_frequencies_.clear();
+        collapse_on_copies_ = copies_slot_usable();  // a --rebuild may have just made it so
+    }
     return changed;
+}
+
+bool Searcher::copies_slot_usable() const {
+    // Every shard of one index is made by one build, so the first one's record stands for all.
+    return !has_remote_ && db_.size() == shards_.size() && db_.get_metadata(std::string(schema::kMetaCopiesSlot)) == "1";
 }
 
 SearchResult Searcher::search(const BuiltQuery& query, const SearchOptions& options) {
@@ -511,7 +520,8 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     Xapian::Enquire enquire(db_);
     const RankingOptions& r = options.ranking;
     enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
-    if (options.collapse) enquire.set_collapse_key(schema::kSlotDuplicateKey);
+    if (options.collapse)
+        enquire.set_collapse_key(collapse_on_copies_ ? schema::kSlotCopiesKey : schema::kSlotDuplicateKey);
     if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
     Xapian::doccount estimated = 0;
     // Set when the second pass ran without collapsing: each article's number of collapsed
@@ -572,7 +582,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
                 // Restricted to the first pass's articles (all their copies, so collapsing still
                 // counts duplicates).
                 std::vector<Xapian::Query> keys;
-                if (options.collapse) {
+                if (options.collapse && !collapse_on_copies_) {
                     // The collapse key is the duplicate key, already in the MSet: no document
                     // fetches (one round trip each from a remote shard).
                     for (Xapian::doccount i = 0; i < reranked_count; ++i)

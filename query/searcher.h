@@ -94,11 +94,16 @@ class Searcher {
     std::optional<Xapian::Query> article_set_filter(const Xapian::MSet& top, Xapian::doccount count) const;
 
     void add(const std::string& path, bool allow_partial);
+    bool copies_slot_usable() const;
 
     std::vector<std::string> warnings_;
     /// Each opened shard (a whole stub when Xapian had to open it), by name for messages.
     std::vector<std::pair<std::string, Xapian::Database>> shards_;
     bool has_remote_ = false;    ///< some shard is remote: prefer few round trips over local speed
+    /// Collapse on schema::kSlotCopiesKey (only articles with copies have it), not on the dense
+    /// duplicate key: the index keeps the copies slot, and every shard is local (a remote
+    /// shard's second pass is filtered by the keys the first pass collapsed on).
+    bool collapse_on_copies_ = false;
     std::string missing_shard_;  ///< the stub's local entry being opened, for the error message
     Xapian::Database db_;
     TermFrequencies term_frequencies_;  ///< of db_'s current state

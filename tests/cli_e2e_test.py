@@ -700,6 +700,22 @@ class IncrementalIndexingTest(unittest.TestCase):
         hits, _ = self.ws.json_hits("--no-collapse", "syndicated")
         self.assertEqual(len(hits), 2)
 
+    def test_a_copy_indexed_later_collapses_with_the_first(self):
+        # Only articles with a copy carry the collapse key; the earlier one gets it when its
+        # copy arrives, and an edit that ends the copying does not break the search.
+        body = "Syndicated text about the wheat harvest and the railway."
+        self.ws.write("en/copy1.txt", article("Copy one", body, credit="Kazinform"))
+        self.assertEqual(self.ws.index().returncode, 0)
+        self.ws.write("en/copy2.txt", article("Copy two", body, credit="El.kz"))
+        s = self.ws.summary(self.ws.index())
+        self.assertEqual((s["added"], s["duplicates"]), (1, 1))
+        hits, _ = self.ws.json_hits("wheat harvest")
+        self.assertEqual([h["duplicates"] for h in hits], [1])
+        self.ws.write("en/copy2.txt", article("Copy two", "Own text about the wheat harvest.", credit="El.kz"))
+        self.assertEqual(self.ws.index().returncode, 0)
+        hits, _ = self.ws.json_hits("wheat harvest")
+        self.assertEqual(sorted(h["duplicates"] for h in hits), [0, 0])
+
     def test_bad_jsonl_lines_are_reported_and_the_rest_indexed(self):
         self.ws.write("feed.jsonl", '{"id": "ok1", "text": "fine aardvark"}\nnot json\n{"text": "no id"}\n'
                                     '{"id": 5, "text": "numeric id aardvark"}\n{"id": "t", "title": ["not", "a", "string"]}\n')
@@ -755,9 +771,15 @@ class RebuildInPartsTest(unittest.TestCase):
         s1, s4 = self.build(one, 1), self.build(parts, 4)
         self.assertEqual((s1["added"], s1["failed"]), (s4["added"], s4["failed"]))
         self.assertEqual((s1["duplicates"], s4["duplicates"]), (5, 5))
-        s2 = self.ws.summary(run([bin_path("izdeu-index"), "--db", os.path.join(self.ws.root, "sharded"),
+        sharded = os.path.join(self.ws.root, "sharded")
+        s2 = self.ws.summary(run([bin_path("izdeu-index"), "--db", sharded,
                                   "--summary=json", "--rebuild", "--shards", "3", self.ws.corpus]))
         self.assertEqual(s2["duplicates"], 5)
+        # The six copies collapse into one hit wherever they landed.
+        for db in (one, parts, sharded):
+            r = run([bin_path("izdeu-query"), "--db", db, "--format", "json", "--no-snippets", "syndicated"])
+            hits = [h for h in map(json.loads, r.stdout.splitlines()) if h["type"] == "hit"]
+            self.assertEqual([h["duplicates"] for h in hits], [5], db)
         # Merged into one database, nothing left beside it.
         self.assertTrue(os.path.exists(os.path.join(parts, "iamglass")))
         self.assertEqual(sorted(n for n in os.listdir(self.ws.root) if n.startswith("parts")), ["parts"])
