@@ -10,4 +10,11 @@ std::string default_database_path(const EnvironmentView& env) {
     return ".izdeu/db";
 }
 
+std::string default_cache_dir(const EnvironmentView& env) {
+    auto set = [](const char* v) { return v != nullptr && *v != '\0'; };
+    if (set(env.xdg_cache_home)) return std::string(env.xdg_cache_home) + "/izdeu";
+    if (set(env.home)) return std::string(env.home) + "/.cache/izdeu";
+    return {};
+}
+
 }  // namespace izdeu

@@ -36,6 +36,11 @@
 #include <optional>
 #include <tuple>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "utf8.h"
 
 namespace izdeu {
@@ -142,7 +147,7 @@ bool read_file(const std::string& path, std::string& out) {
 
 // ---- RussianDictionary --------------------------------------------------------------------
 
-std::shared_ptr<const RussianDictionary> RussianDictionary::open(const std::string& path) {
+std::shared_ptr<const RussianDictionary> RussianDictionary::open(const std::string& path, const std::string& cache_dir) {
     try {
         std::string aff_path = path;
         if (aff_path.size() > 4 && aff_path.compare(aff_path.size() - 4, 4, ".dic") == 0) {
@@ -161,6 +166,16 @@ std::shared_ptr<const RussianDictionary> RussianDictionary::open(const std::stri
         dictionary->dic_path_ = path;
         dictionary->aff_path_ = aff_path;
         dictionary->identity_ = "hunspell-" + std::to_string(dic_size) + "-" + std::to_string(aff_size);
+        if (!cache_dir.empty()) {
+            // Named by what would make it stale: the files' sizes and modification times.
+            const auto stamp = [&](const std::string& file) {
+                return std::to_string(
+                    static_cast<unsigned long long>(std::filesystem::last_write_time(file, ec).time_since_epoch().count()));
+            };
+            const std::string name = "russian-dictionary-" + std::to_string(dic_size) + "-" + std::to_string(aff_size) +
+                                     "-" + stamp(path) + "-" + stamp(aff_path) + ".bin";
+            if (!ec) dictionary->cache_path_ = (std::filesystem::path(cache_dir) / name).string();
+        }
         return dictionary;
     } catch (...) {
         return nullptr;  // bad_alloc and friends: stem by rules alone
@@ -175,11 +190,16 @@ void RussianDictionary::ensure_loaded() const {
         auto* self = const_cast<RussianDictionary*>(this);
         try {
             std::string aff, dic;
-            if (read_file(dic_path_, dic) && read_file(aff_path_, aff)) self->parse(aff, std::move(dic));
+            if (!read_file(aff_path_, aff)) return;
+            self->parse_rules(aff);
+            if (!cache_path_.empty() && self->load_cache(cache_path_)) {
+                self->read_from_cache_ = true;
+            } else if (read_file(dic_path_, dic) && self->parse_words(std::move(dic)) && !cache_path_.empty()) {
+                save_cache(cache_path_);
+            }
         } catch (...) {
             // A half-read dictionary would guide inconsistently.
-            self->entries_.clear();
-            self->group_starts_.clear();
+            self->use_words(nullptr, 0, nullptr, 0, nullptr, 0, nullptr);
             self->word_count_ = 0;
         }
     });
@@ -203,6 +223,11 @@ std::shared_ptr<const RussianDictionary> RussianDictionary::from_text(std::strin
 }
 
 bool RussianDictionary::parse(std::string_view aff, std::string dic) {
+    parse_rules(aff);
+    return parse_words(std::move(dic));
+}
+
+void RussianDictionary::parse_rules(std::string_view aff) {
     // The .aff: only suffix rules matter here ("SFX flag strip add condition"); their headers
     // ("SFX flag Y count") have four fields. Flags are single bytes (hunspell's default FLAG).
     for_each_line(aff, [&](std::string_view line) {
@@ -276,10 +301,15 @@ bool RussianDictionary::parse(std::string_view aff, std::string dic) {
         rule.nominal = 2 * verbal < total && 2 * adjectival < total && !condition_ends(rule, kAdjectiveEnds);
         rules_by_flag_[rule.flag].push_back(&rule);
     });
+}
+
+bool RussianDictionary::parse_words(std::string dic) {
     // The .dic: a count line, then "word/FLAGS" or "word" (morphological fields after a tab).
     dic_text_ = std::move(dic);
+    extra_text_.clear();
     char* const text = dic_text_.data();
     const std::size_t size = dic_text_.size();
+    if (size >= UINT32_MAX) return false;  // offsets are 32 bits (the .dic is 3.4 MB)
     std::vector<Entry> parsed;
     std::vector<std::uint32_t> group_of_entry;  // the group of each parsed entry: its hash's top bits
     parsed.reserve(size / 20);
@@ -301,6 +331,9 @@ bool RussianDictionary::parse(std::string_view aff, std::string dic) {
         if (line.empty() || count_line || line.front() == '#') continue;
         const std::size_t slash = std::min(line.find('/'), line.size());
         std::string_view word(text + line_start, slash);
+        Entry entry;
+        entry.word_at = static_cast<std::uint32_t>(line_start);
+        entry.word_size = static_cast<std::uint32_t>(slash);
         // Most words are written lower case already: folded only when a letter changes.
         bool needs_folding = false;
         for (std::size_t i = 0; i < word.size() && !needs_folding; ++i) {
@@ -310,67 +343,222 @@ bool RussianDictionary::parse(std::string_view aff, std::string dic) {
                             (byte == 0xD1 && after == 0x91) || byte >= 0xD2;
         }
         bool lower_case_first = true;  // its first letter as folded
+        std::string folded;
         if (needs_folding) {
-            std::string folded = fold_word(word);
+            folded = fold_word(word);
             if (folded.empty()) continue;
             lower_case_first = folded.compare(0, 2, word.substr(0, 2)) == 0;
             if (folded.size() == word.size()) {
                 std::copy(folded.begin(), folded.end(), text + line_start);
             } else {
-                word = folded_words_.emplace_back(std::move(folded));
+                // The rare word folding resizes lives in the extra text.
+                entry.word_at = static_cast<std::uint32_t>(extra_text_.size());
+                entry.word_size = static_cast<std::uint32_t>(folded.size());
+                entry.word_in_extra = 1;
+                extra_text_ += folded;
+                word = folded;
             }
         }
         if (word.empty()) continue;
-        const std::string_view flags = slash < line.size() ? line.substr(slash + 1) : std::string_view();
+        if (slash < line.size()) {
+            entry.flags_at = static_cast<std::uint32_t>(line_start + slash + 1);
+            entry.flags_size = static_cast<std::uint32_t>(line.size() - slash - 1);
+        }
         const std::uint64_t hash = std::hash<std::string_view>{}(word);
-        parsed.push_back({word, flags, static_cast<std::uint32_t>(hash), !lower_case_first});
+        entry.hash = static_cast<std::uint32_t>(hash);
+        entry.proper = !lower_case_first;
+        parsed.push_back(entry);
         group_of_entry.push_back(static_cast<std::uint32_t>(hash >> (64 - kGroupBits)));
     }
     // Grouped by hash, keeping the .dic's order within a group (a counting sort).
     const std::size_t groups = std::size_t{1} << kGroupBits;
-    group_starts_.assign(groups + 1, 0);
-    for (const std::uint32_t group : group_of_entry) ++group_starts_[group + 1];
-    for (std::size_t g = 0; g < groups; ++g) group_starts_[g + 1] += group_starts_[g];
-    std::vector<std::uint32_t> next_slot(group_starts_.begin(), group_starts_.end() - 1);
-    entries_.resize(parsed.size());
-    for (std::size_t i = 0; i < parsed.size(); ++i) entries_[next_slot[group_of_entry[i]]++] = parsed[i];
+    std::vector<std::uint32_t> starts(groups + 1, 0);
+    for (const std::uint32_t group : group_of_entry) ++starts[group + 1];
+    for (std::size_t g = 0; g < groups; ++g) starts[g + 1] += starts[g];
+    std::vector<std::uint32_t> next_slot(starts.begin(), starts.end() - 1);
+    std::vector<Entry> entries(parsed.size());
+    for (std::size_t i = 0; i < parsed.size(); ++i) entries[next_slot[group_of_entry[i]]++] = parsed[i];
     // "Мира" the name and "мира" the noun fold to one entry: the flags of both, a name only if
     // every spelling is capitalized.
-    word_count_ = entries_.size();
+    std::size_t words = entries.size();
+    use_words(dic_text_.data(), dic_text_.size(), extra_text_.data(), extra_text_.size(), nullptr, 0, nullptr);
     for (std::size_t g = 0; g < groups; ++g) {
-        for (std::uint32_t i = group_starts_[g]; i < group_starts_[g + 1]; ++i) {
-            Entry& kept = entries_[i];
-            if (kept.word.empty()) continue;
-            for (std::uint32_t j = i + 1; j < group_starts_[g + 1]; ++j) {
-                Entry& again = entries_[j];
-                if (again.hash != kept.hash || again.word != kept.word) continue;
-                if (!again.flags.empty()) {
-                    std::string both(kept.flags);
-                    both += again.flags;
-                    kept.flags = merged_flags_.emplace_back(std::move(both));
+        for (std::uint32_t i = starts[g]; i < starts[g + 1]; ++i) {
+            Entry& kept = entries[i];
+            if (kept.word_size == 0) continue;
+            for (std::uint32_t j = i + 1; j < starts[g + 1]; ++j) {
+                Entry& again = entries[j];
+                if (again.hash != kept.hash || word_of(again) != word_of(kept)) continue;
+                if (again.flags_size > 0) {
+                    std::string both(flags_of(kept));
+                    both += flags_of(again);
+                    kept.flags_at = static_cast<std::uint32_t>(extra_text_.size());
+                    kept.flags_size = static_cast<std::uint32_t>(both.size());
+                    kept.flags_in_extra = 1;
+                    extra_text_ += both;
+                    // The extra text may have moved.
+                    use_words(dic_text_.data(), dic_text_.size(), extra_text_.data(), extra_text_.size(), nullptr, 0,
+                              nullptr);
                 }
                 kept.proper = kept.proper && again.proper;
-                again.word = std::string_view();
-                --word_count_;
+                again.word_size = 0;
+                --words;
             }
         }
     }
+    if (extra_text_.size() >= UINT32_MAX) return false;
+    entry_store_ = std::move(entries);
+    group_store_ = std::move(starts);
+    use_words(dic_text_.data(), dic_text_.size(), extra_text_.data(), extra_text_.size(), entry_store_.data(),
+              entry_store_.size(), group_store_.data());
+    word_count_ = words;
+    return word_count_ > 0;
+}
+
+void RussianDictionary::use_words(const char* text, std::size_t text_size, const char* extra, std::size_t extra_size,
+                                  const Entry* entries, std::size_t entry_count, const std::uint32_t* group_starts) {
+    text_ = text;
+    text_size_ = text_size;
+    extra_ = extra;
+    extra_size_ = extra_size;
+    entries_ = entries;
+    entry_count_ = entry_count;
+    group_starts_ = group_starts;
+}
+
+std::string_view RussianDictionary::word_of(const Entry& e) const {
+    return std::string_view((e.word_in_extra ? extra_ : text_) + e.word_at, e.word_size);
+}
+
+std::string_view RussianDictionary::flags_of(const Entry& e) const {
+    return std::string_view((e.flags_in_extra ? extra_ : text_) + e.flags_at, e.flags_size);
+}
+
+RussianDictionary::~RussianDictionary() {
+    if (mapping_ != nullptr) ::munmap(mapping_, mapping_size_);
+}
+
+// ---- The word list's cache file ------------------------------------------------------------
+//
+// The word list as the lookups read it, mapped into memory as it is: a 32-byte magic line, then
+// eight u64 in the machine's byte order (byte order mark, hash probe, group bits, words, and
+// the sizes of the .dic text, the extra text, the entries and the group starts), then those
+// four blocks, each starting at a multiple of 8 bytes. Every offset is checked when mapped.
+
+namespace {
+
+constexpr std::string_view kCacheMagic = "izdeu-russian-dictionary 2\n";
+constexpr std::size_t kCacheMagicBytes = 32;
+constexpr std::uint64_t kByteOrderMark = 0x0102030405060708ULL;
+constexpr std::size_t kCacheHeaderBytes = kCacheMagicBytes + 8 * 8;
+
+/// The entries are grouped and found by std::hash: a cache written by a build whose hash
+/// differs would find nothing, so it is not read.
+std::uint64_t hash_probe() { return std::hash<std::string_view>{}("izdeu: паводок"); }
+
+std::size_t padded(std::size_t n) { return (n + 7) / 8 * 8; }
+
+}  // namespace
+
+void RussianDictionary::save_cache(const std::string& path) const {
+    const std::size_t groups = (std::size_t{1} << kGroupBits) + 1;
+    const std::uint64_t header[8] = {kByteOrderMark, hash_probe(),         kGroupBits,
+                                     word_count_,    text_size_,           extra_size_,
+                                     entry_count_,   groups * sizeof(std::uint32_t)};
+    std::string out(kCacheMagic);
+    out.resize(kCacheMagicBytes, '\n');
+    out.append(reinterpret_cast<const char*>(header), sizeof header);
+    auto block = [&](const void* data, std::size_t bytes) {
+        if (bytes > 0) out.append(static_cast<const char*>(data), bytes);
+        out.resize(padded(out.size()), '\0');
+    };
+    block(text_, text_size_);
+    block(extra_, extra_size_);
+    block(entries_, entry_count_ * sizeof(Entry));
+    block(group_starts_, groups * sizeof(std::uint32_t));
+    // A private temporary name, renamed into place: a reader sees the whole file or none.
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+        if (!file) return;
+        file.write(out.data(), static_cast<std::streamsize>(out.size()));
+        if (!file.flush()) {
+            file.close();
+            std::filesystem::remove(temporary, ec);
+            return;
+        }
+    }
+    std::filesystem::rename(temporary, path, ec);
+    if (ec) std::filesystem::remove(temporary, ec);
+}
+
+bool RussianDictionary::load_cache(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    void* mapping = MAP_FAILED;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= static_cast<off_t>(kCacheHeaderBytes)) {
+        mapping = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    }
+    ::close(fd);
+    if (mapping == MAP_FAILED) return false;
+    const auto size = static_cast<std::size_t>(st.st_size);
+    const char* const bytes = static_cast<const char*>(mapping);
+    auto reject = [&] {
+        ::munmap(mapping, size);
+        return false;
+    };
+    if (std::string_view(bytes, kCacheMagic.size()) != kCacheMagic) return reject();
+    std::uint64_t header[8];
+    std::memcpy(header, bytes + kCacheMagicBytes, sizeof header);
+    const std::size_t groups = (std::size_t{1} << kGroupBits) + 1;
+    const auto [mark, probe, bits, words, text_size, extra_size, entry_count, starts_bytes] = header;
+    if (mark != kByteOrderMark || probe != hash_probe() || bits != kGroupBits ||
+        starts_bytes != groups * sizeof(std::uint32_t) || text_size >= UINT32_MAX || extra_size >= UINT32_MAX ||
+        entry_count > size / sizeof(Entry)) {
+        return reject();
+    }
+    const std::size_t text_at = kCacheHeaderBytes, extra_at = text_at + padded(text_size);
+    const std::size_t entries_at = extra_at + padded(extra_size);
+    const std::size_t starts_at = entries_at + padded(entry_count * sizeof(Entry));
+    if (starts_at + padded(starts_bytes) != size) return reject();
+    const auto* entries = reinterpret_cast<const Entry*>(bytes + entries_at);
+    const auto* starts = reinterpret_cast<const std::uint32_t*>(bytes + starts_at);
+    if (starts[0] != 0 || starts[groups - 1] != entry_count) return reject();
+    for (std::size_t g = 0; g + 1 < groups; ++g) {
+        if (starts[g] > starts[g + 1]) return reject();
+    }
+    // Every word and flag list inside its text: a damaged file never reads out of bounds.
+    for (std::size_t i = 0; i < entry_count; ++i) {
+        const Entry& e = entries[i];
+        const std::uint64_t word_room = e.word_in_extra ? extra_size : text_size;
+        const std::uint64_t flags_room = e.flags_in_extra ? extra_size : text_size;
+        if (std::uint64_t{e.word_at} + e.word_size > word_room || std::uint64_t{e.flags_at} + e.flags_size > flags_room)
+            return reject();
+    }
+    mapping_ = mapping;
+    mapping_size_ = size;
+    use_words(bytes + text_at, static_cast<std::size_t>(text_size), bytes + extra_at,
+              static_cast<std::size_t>(extra_size), entries, static_cast<std::size_t>(entry_count), starts);
+    word_count_ = static_cast<std::size_t>(words);
     return word_count_ > 0;
 }
 
 const RussianDictionary::Entry* RussianDictionary::find(std::string_view word) const {
-    if (group_starts_.empty() || word.empty()) return nullptr;
+    if (group_starts_ == nullptr || word.empty()) return nullptr;
     const std::uint64_t hash = std::hash<std::string_view>{}(word);
     const std::size_t group = static_cast<std::size_t>(hash >> (64 - kGroupBits));
     for (std::uint32_t i = group_starts_[group]; i < group_starts_[group + 1]; ++i) {
         const Entry& entry = entries_[i];
-        if (entry.hash == static_cast<std::uint32_t>(hash) && entry.word == word) return &entry;
+        if (entry.hash == static_cast<std::uint32_t>(hash) && word_of(entry) == word) return &entry;
     }
     return nullptr;
 }
 
 bool RussianDictionary::declines_as_noun(std::string_view word, const Entry& entry) const {
-    for (char flag : entry.flags) {
+    for (char flag : flags_of(entry)) {
         const auto it = rules_by_flag_.find(flag);
         if (it == rules_by_flag_.end()) continue;
         for (const Rule* rule : it->second) {
@@ -416,7 +604,8 @@ std::vector<RussianDictionary::Lemma> RussianDictionary::lemmas(std::string_view
     };
     if (word.empty()) return out;
     if (const Entry* entry = find(word)) {
-        add(std::string(entry->word), declines_as_noun(entry->word, *entry), entry->proper, entry->flags.empty());
+        add(std::string(word_of(*entry)), declines_as_noun(word_of(*entry), *entry), entry->proper != 0,
+            entry->flags_size == 0);
     }
     std::string base;
     auto try_rule = [&](const Rule& rule) {
@@ -426,10 +615,10 @@ std::vector<RussianDictionary::Lemma> RussianDictionary::lemmas(std::string_view
         base.assign(word.substr(0, word.size() - rule.add.size()));
         base += rule.strip;
         const Entry* entry = find(base);
-        if (entry == nullptr || entry->flags.find(rule.flag) == std::string_view::npos) return;
+        if (entry == nullptr || flags_of(*entry).find(rule.flag) == std::string_view::npos) return;
         if (!rule.strip.empty() && base.compare(base.size() - rule.strip.size(), rule.strip.size(), rule.strip)) return;
         if (condition_holds(rule, base)) {
-            add(base, rule.nominal, entry->proper, false);
+            add(base, rule.nominal, entry->proper != 0, false);
         }
     };
     if (const auto it = rules_by_last_byte_.find(static_cast<unsigned char>(word.back()));

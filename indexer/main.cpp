@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     sigaction(SIGTERM, &action, nullptr);
 
     izdeu::CliContext context;
-    context.env = {std::getenv("IZDEU_DB"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME")};
+    context.env = {std::getenv("IZDEU_DB"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME"),
+                   std::getenv("XDG_CACHE_HOME")};
     context.stderr_is_terminal = isatty(STDERR_FILENO) != 0;
     context.stop_requested = &g_stop;
     context.stop_signal = &g_signal;

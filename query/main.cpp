@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
     // A closed pipe (| head) must end the program quietly, not kill it with SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
     izdeu::query::QueryCliContext context;
-    context.env = {std::getenv("IZDEU_DB"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME")};
+    context.env = {std::getenv("IZDEU_DB"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME"),
+                   std::getenv("XDG_CACHE_HOME")};
     context.stdout_is_terminal = isatty(STDOUT_FILENO) != 0;
     context.no_color = std::getenv("NO_COLOR");
     const std::time_t now = std::time(nullptr);

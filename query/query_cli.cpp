@@ -223,7 +223,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
 
     std::unique_ptr<Searcher> searcher;
     try {
-        searcher = std::make_unique<Searcher>(dbs, lexicon, vm["allow-partial"].as<bool>());
+        searcher =
+            std::make_unique<Searcher>(dbs, lexicon, vm["allow-partial"].as<bool>(), default_cache_dir(context.env));
         for (const std::string& w : searcher->warnings()) err << "izdeu-query: warning: " << w << "\n";
     } catch (const DatabaseError& e) {
         err << "izdeu-query: " << e.what() << "\n";

@@ -22,7 +22,8 @@ namespace izdeu::query {
 
 namespace {
 
-AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::string& lexicon_path) {
+AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::string& lexicon_path,
+                                        const std::string& cache_dir) {
     AnalyzerOptions options;
     const std::string stored = db.get_metadata(std::string(schema::kMetaAnalyzerOptions));
     nlohmann::json j = nlohmann::json::parse(stored.empty() ? "{}" : stored, nullptr, false);
@@ -37,7 +38,7 @@ AnalyzerOptions stored_analyzer_options(const Xapian::Database& db, const std::s
         // needs it. Missing now, the fingerprints differ and the database is refused.
         const std::string russian = j.value("russian_dictionary", std::string());
         if (!russian.empty()) {
-            options.russian_dictionary = RussianDictionary::open(russian);
+            options.russian_dictionary = RussianDictionary::open(russian, cache_dir);
             if (!options.russian_dictionary) {
                 throw DatabaseError("the index was built with the Russian dictionary " + russian +
                                     " (and its .aff), which cannot be read now; install hunspell-ru again, or "
@@ -142,7 +143,7 @@ void Searcher::add(const std::string& path, bool allow_partial) {
 }
 
 Searcher::Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path,
-                   bool allow_partial) {
+                   bool allow_partial, const std::string& cache_dir) {
     try {
         // The indexer may commit twice while we open and read the identity: start again.
         for (int attempt = 0;; ++attempt) {
@@ -154,7 +155,7 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                 has_remote_ = false;
                 for (const std::string& path : databases) add(path, allow_partial);
                 if (db_.size() == 0) throw DatabaseError("no shard of the index answered");
-                analyzer_ = std::make_unique<Analyzer>(stored_analyzer_options(db_, kazakh_lexicon_path));
+                analyzer_ = std::make_unique<Analyzer>(stored_analyzer_options(db_, kazakh_lexicon_path, cache_dir));
                 // Every shard, not only the first: a shard made by another analyzer would leave
                 // its articles silently unfindable.
                 for (const auto& [name, shard] : shards_) {

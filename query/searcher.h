@@ -67,9 +67,10 @@ class TermFrequencies {
 class Searcher {
   public:
     /// Throws DatabaseError. With allow_partial, shards that cannot be opened (a remote shard
-    /// that is down) are left out and named in warnings() instead.
+    /// that is down) are left out and named in warnings() instead. cache_dir: where the
+    /// Russian dictionary is kept as read (default_cache_dir()), empty for none.
     Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path,
-             bool allow_partial = false);
+             bool allow_partial = false, const std::string& cache_dir = {});
 
     /// Shards left out, each a sentence for stderr.
     const std::vector<std::string>& warnings() const { return warnings_; }

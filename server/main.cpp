@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
     izdeu::serve::ServeCliContext context;
-    context.env = {std::getenv("IZDEU_DB"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME")};
+    context.env = {std::getenv("IZDEU_DB"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME"),
+                   std::getenv("XDG_CACHE_HOME")};
     context.today = local_today;
     context.stop_requested = &stop_requested;
     std::vector<std::string> args(argv + 1, argv + argc);

@@ -21,6 +21,7 @@ struct DatabaseConfig {
     std::vector<std::string> databases;  ///< folders or stub files, searched as one (--db)
     std::string kazakh_lexicon;          ///< --kazakh-lexicon; empty: where the index recorded it
     bool allow_partial = false;          ///< answer without the shards that are down
+    std::string cache_dir;               ///< default_cache_dir(): the Russian dictionary as read
 };
 
 class SearcherPool {

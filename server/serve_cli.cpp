@@ -98,6 +98,7 @@ int run_serve_cli(const std::vector<std::string>& args, std::ostream& out, std::
     database.databases = dbs.empty() ? std::vector<std::string>{default_database_path(context.env)} : dbs;
     database.kazakh_lexicon = lexicon;
     database.allow_partial = vm["allow-partial"].as<bool>();
+    database.cache_dir = default_cache_dir(context.env);
 
     SearcherPool pool(database, server.threads);
     SearchApi api(

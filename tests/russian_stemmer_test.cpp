@@ -1,12 +1,17 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <xapian.h>
 
 #include "russian_stemmer.h"
+#include "test_support.h"
 
 using izdeu::RussianDictionary;
 using izdeu::RussianStemmer;
@@ -178,4 +183,105 @@ TEST_CASE("Russian stemmer with hunspell-ru: golden table", "[russian]") {
         INFO(a << " / " << b);
         CHECK(stemmer(a) != stemmer(b));
     }
+}
+
+// The word list as read, kept in a cache folder: a later process reads it instead of the .dic,
+// and a cache that is damaged or made from other files is never trusted.
+TEST_CASE("Russian dictionary cache: read back the same, damaged or stale ones ignored", "[russian]") {
+    izdeu::testing::TempDir dir;
+    const std::string dic = dir.str("ru.dic"), cache = dir.str("cache");
+    auto write = [](const std::string& path, const std::string& text) {
+        std::ofstream out(path, std::ios::binary);
+        out << text;
+    };
+    // A word listed twice and one whose folding changes its length, so that the cache holds
+    // words and flags from outside the .dic's text too.
+    write(dic, std::string(kDic) + "суд/V\nѐлка/N\n");
+    write(dir.str("ru.aff"), kAff);
+    const auto reference = RussianDictionary::from_text(kAff, std::string(kDic) + "суд/V\nѐлка/N\n");
+    REQUIRE(reference != nullptr);
+    const char* forms[] = {"суда", "судами", "паводка", "сказала", "смирнова", "вчера", "суд", "елка", "елками", "суду"};
+    auto same_as_reference = [&](const RussianDictionary& d) {
+        for (const char* form : forms) {
+            INFO(form);
+            CHECK(lemmas_text(d, form) == lemmas_text(*reference, form));
+        }
+        CHECK(d.word_count() == reference->word_count());
+    };
+    auto cache_files = [&] {
+        std::vector<std::string> names;
+        for (const auto& e : std::filesystem::directory_iterator(cache)) names.push_back(e.path().string());
+        return names;
+    };
+
+    const auto first = RussianDictionary::open(dic, cache);
+    REQUIRE(first != nullptr);
+    same_as_reference(*first);
+    CHECK_FALSE(first->read_from_cache());
+    REQUIRE(cache_files().size() == 1);  // written, under its final name only
+
+    const auto second = RussianDictionary::open(dic, cache);
+    same_as_reference(*second);
+    CHECK(second->read_from_cache());
+
+    SECTION("a damaged cache is read from the .dic again") {
+        const std::string file = cache_files().front();
+        for (const std::size_t keep : {std::size_t{10}, std::filesystem::file_size(file) - 7}) {
+            std::filesystem::resize_file(file, keep);
+            const auto third = RussianDictionary::open(dic, cache);
+            same_as_reference(*third);
+            CHECK_FALSE(third->read_from_cache());
+        }
+        // Group starts that do not add up to the entries (the file's last bytes).
+        std::string bytes;
+        {
+            std::ifstream in(file, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        std::fill(bytes.end() - 200, bytes.end(), '\xFF');
+        write(file, bytes);
+        const auto fourth = RussianDictionary::open(dic, cache);
+        same_as_reference(*fourth);
+        CHECK_FALSE(fourth->read_from_cache());
+    }
+    SECTION("an edited .dic gets a cache of its own") {
+        write(dic, std::string(kDic) + "суд/V\nѐлка/N\nрынок/N\n");
+        const auto edited = RussianDictionary::open(dic, cache);
+        CHECK(lemmas_text(*edited, "рынка") == "рынок/n");
+        CHECK_FALSE(edited->read_from_cache());
+        CHECK(cache_files().size() == 2);
+    }
+    SECTION("no cache folder, or one that cannot be written: the .dic as before") {
+        const auto none = RussianDictionary::open(dic);
+        same_as_reference(*none);
+        CHECK_FALSE(none->read_from_cache());
+        write(dir.str("a-file"), "x");
+        const auto unwritable = RussianDictionary::open(dic, dir.str("a-file") + "/cache");
+        same_as_reference(*unwritable);
+        CHECK_FALSE(unwritable->read_from_cache());
+    }
+}
+
+// The real dictionary read back from its cache finds the same lemmas for every listed word.
+TEST_CASE("Russian dictionary cache of hunspell-ru: the same lemmas", "[russian]") {
+    izdeu::testing::TempDir dir;
+    const auto parsed = RussianDictionary::open(RussianDictionary::kDefaultPath);
+    const auto writes = RussianDictionary::open(RussianDictionary::kDefaultPath, dir.str("cache"));
+    const auto reads = RussianDictionary::open(RussianDictionary::kDefaultPath, dir.str("cache"));
+    REQUIRE(parsed != nullptr);
+    REQUIRE(writes->word_count() == parsed->word_count());
+    REQUIRE(reads->read_from_cache());
+    CHECK(reads->word_count() == parsed->word_count());
+    std::ifstream in(RussianDictionary::kDefaultPath);
+    std::string line;
+    std::size_t compared = 0;
+    for (std::size_t n = 0; std::getline(in, line); ++n) {
+        if (n % 37 != 1) continue;  // every 37th entry, and forms made from it
+        const std::string word = line.substr(0, line.find('/'));
+        for (const std::string& form : {word, word + "а", word + "ами", word + "ов"}) {
+            if (lemmas_text(*reads, form.c_str()) != lemmas_text(*parsed, form.c_str())) FAIL_CHECK(form);
+            ++compared;
+        }
+    }
+    CHECK(compared > 10000);
 }

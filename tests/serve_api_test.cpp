@@ -162,7 +162,7 @@ TEST_CASE("A whole text is marked wherever a form of the query's words occurs", 
 TEST_CASE("The API answers a caller's mistakes with 400 and a missing database with 503", "[serve][api]") {
     TempDir dir;
     build(dir.str("db"), kRows);
-    serve::SearcherPool pool({{dir.str("db")}, "", false}, 2);
+    serve::SearcherPool pool({{dir.str("db")}, "", false, ""}, 2);
     serve::SearchApi api(pool, serve::ApiLimits(), [] { return serve::Today{2024, 3, 15}; });
     struct Case {
         serve::Params params;
@@ -192,7 +192,7 @@ TEST_CASE("The API answers a caller's mistakes with 400 and a missing database w
     CHECK(ok["total"] == 3);
     CHECK(ok["facets"]["lang"].size() == 1);
 
-    serve::SearcherPool none({{dir.str("missing")}, "", false}, 1);
+    serve::SearcherPool none({{dir.str("missing")}, "", false, ""}, 1);
     serve::SearchApi unavailable(none, serve::ApiLimits(), [] { return serve::Today{}; });
     CHECK(unavailable.search({{"q", "court"}}).status == 503);
     CHECK(unavailable.health().status == 503);

@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     // A closed pipe must surface as a failed write (the marks stay), not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
     izdeu::watch::WatchCliContext context;
-    context.env = {std::getenv("IZDEU_DB"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME")};
+    context.env = {std::getenv("IZDEU_DB"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME"),
+                   std::getenv("XDG_CACHE_HOME")};
     context.xdg_config_home = std::getenv("XDG_CONFIG_HOME");
     context.xdg_state_home = std::getenv("XDG_STATE_HOME");
     context.user = first_set(std::getenv("LOGNAME"), std::getenv("USER"));

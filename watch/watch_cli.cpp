@@ -175,6 +175,7 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
         WatchRunOptions options;
         options.database = db;
         options.kazakh_lexicon = lexicon;
+        options.cache_dir = default_cache_dir(context.env);
         options.watches_file = watches_path;
         options.now = context.now;
         options.today_year = context.today_year;

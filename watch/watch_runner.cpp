@@ -55,7 +55,7 @@ WatchRun run_watches(const std::vector<const Watch*>& watches, const WatchState&
                      const WatchRunOptions& options) {
     WatchRun run;
     run.horizon = safe_horizon(options.database, options.now);
-    query::Searcher searcher({options.database}, options.kazakh_lexicon);
+    query::Searcher searcher({options.database}, options.kazakh_lexicon, false, options.cache_dir);
     for (const std::string& w : searcher.warnings()) run.warnings.push_back(w);
     const Xapian::Database& db = searcher.database();
     const Xapian::doccount stamped = db.get_value_freq(schema::kSlotIndexedAt);

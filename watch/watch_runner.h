@@ -40,6 +40,7 @@ struct WatchReport {
 struct WatchRunOptions {
     std::string database;                                ///< the index (folder or stub)
     std::string kazakh_lexicon;                          ///< as izdeu-query's --kazakh-lexicon; empty: as indexed
+    std::string cache_dir;                               ///< default_cache_dir(): the Russian dictionary as read
     std::string watches_file;                            ///< names the file in error messages
     std::int64_t now = 0;                                ///< the run's start (microseconds since the epoch)
     int today_year = 0, today_month = 0, today_day = 0;  ///< for relative dates in queries
