@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <map>
 
-#include <nlohmann/json.hpp>
 
 #include "schema.h"
+#include "stored_fields.h"
 #include "transliteration.h"
 
 namespace izdeu::query {
@@ -148,10 +148,9 @@ Facets count_facets(const Xapian::Database& db, FacetColumns& columns, const Xap
         const Spelling* shown = credit.shown;
         auto name = columns.credit_names_.find(written);
         if (name == columns.credit_names_.end()) {
-            std::string text;
-            nlohmann::json data = nlohmann::json::parse(db.get_document(shown->first).get_data(), nullptr, false);
-            if (data.is_object()) text = data.value("credit", "");
-            name = columns.credit_names_.emplace(written, text).first;
+            StoredFields stored;
+            read_stored_fields(db.get_document(shown->first).get_data(), false, stored);
+            name = columns.credit_names_.emplace(written, std::move(stored.credit)).first;
         }
         if (!name->second.empty()) facets.credits.push_back({name->second, credits[i].first});
     }

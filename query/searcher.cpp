@@ -17,6 +17,7 @@
 #include "kazakh_stemmer.h"
 #include "russian_stemmer.h"
 #include "schema.h"
+#include "stored_fields.h"
 
 namespace izdeu::query {
 
@@ -614,11 +615,6 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     SearchResult result;
     result.estimated = estimated;
     std::size_t rank = options.offset;
-    // Without snippets the article's text is not kept (it is most of the record).
-    const nlohmann::json::parser_callback_t skip_text = [](int depth, nlohmann::json::parse_event_t event,
-                                                           nlohmann::json& parsed) {
-        return !(depth == 1 && event == nlohmann::json::parse_event_t::key && parsed == "text");
-    };
     ScoredHits ranked;
     // A whole window: the re-ranked articles (when the first pass is the answer, its first ones).
     const std::size_t reranked =
@@ -662,15 +658,16 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         hit.score = ranked[i].second;
         if (options.collapse) hit.duplicates = first_pass_copies ? (*first_pass_copies)[*it] : it.get_collapse_count();
         Xapian::Document doc = it.get_document();
-        nlohmann::json data = nlohmann::json::parse(doc.get_data(), options.snippets ? nullptr : skip_text, false);
-        if (data.is_object()) {
-            hit.id = data.value("id", "");
-            hit.title = data.value("title", "");
-            hit.date = data.value("date", "");
-            hit.lang = data.value("lang", "");
-            hit.credit = data.value("credit", "");
-            hit.url = data.value("url", "");
-            hit.text = data.value("text", "");
+        // Without snippets the article's text is not kept (it is most of the record).
+        StoredFields stored;
+        if (read_stored_fields(doc.get_data(), options.snippets, stored)) {
+            hit.id = std::move(stored.id);
+            hit.title = std::move(stored.title);
+            hit.date = std::move(stored.date);
+            hit.lang = std::move(stored.lang);
+            hit.credit = std::move(stored.credit);
+            hit.url = std::move(stored.url);
+            hit.text = std::move(stored.text);
         }
         if (options.snippets) {
             hit.snippet = make_snippet(hit.text.empty() ? hit.title : hit.text, language_from_code(hit.lang),
