@@ -8,10 +8,10 @@
 namespace izdeu {
 
 struct EnvironmentView {
-    const char* izdeu_db = nullptr;       ///< $IZDEU_DB
-    const char* xdg_data_home = nullptr;  ///< $XDG_DATA_HOME
-    const char* home = nullptr;           ///< $HOME
-    const char* xdg_cache_home = nullptr; ///< $XDG_CACHE_HOME
+    const char* izdeu_db = nullptr;        ///< $IZDEU_DB
+    const char* xdg_data_home = nullptr;   ///< $XDG_DATA_HOME
+    const char* home = nullptr;            ///< $HOME
+    const char* xdg_cache_home = nullptr;  ///< $XDG_CACHE_HOME
 };
 
 /// --db wins, then $IZDEU_DB, then $XDG_DATA_HOME/izdeu/db, then ~/.local/share/izdeu/db.

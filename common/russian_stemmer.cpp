@@ -147,7 +147,8 @@ bool read_file(const std::string& path, std::string& out) {
 
 // ---- RussianDictionary --------------------------------------------------------------------
 
-std::shared_ptr<const RussianDictionary> RussianDictionary::open(const std::string& path, const std::string& cache_dir) {
+std::shared_ptr<const RussianDictionary> RussianDictionary::open(const std::string& path,
+                                                                 const std::string& cache_dir) {
     try {
         std::string aff_path = path;
         if (aff_path.size() > 4 && aff_path.compare(aff_path.size() - 4, 4, ".dic") == 0) {
@@ -169,8 +170,8 @@ std::shared_ptr<const RussianDictionary> RussianDictionary::open(const std::stri
         if (!cache_dir.empty()) {
             // Named by what would make it stale: the files' sizes and modification times.
             const auto stamp = [&](const std::string& file) {
-                return std::to_string(
-                    static_cast<unsigned long long>(std::filesystem::last_write_time(file, ec).time_since_epoch().count()));
+                return std::to_string(static_cast<unsigned long long>(
+                    std::filesystem::last_write_time(file, ec).time_since_epoch().count()));
             };
             const std::string name = "russian-dictionary-" + std::to_string(dic_size) + "-" + std::to_string(aff_size) +
                                      "-" + stamp(path) + "-" + stamp(aff_path) + ".bin";
@@ -454,17 +455,20 @@ constexpr std::size_t kCacheHeaderBytes = kCacheMagicBytes + 8 * 8;
 
 /// The entries are grouped and found by std::hash: a cache written by a build whose hash
 /// differs would find nothing, so it is not read.
-std::uint64_t hash_probe() { return std::hash<std::string_view>{}("izdeu: паводок"); }
+std::uint64_t hash_probe() {
+    return std::hash<std::string_view>{}("izdeu: паводок");
+}
 
-std::size_t padded(std::size_t n) { return (n + 7) / 8 * 8; }
+std::size_t padded(std::size_t n) {
+    return (n + 7) / 8 * 8;
+}
 
 }  // namespace
 
 void RussianDictionary::save_cache(const std::string& path) const {
     const std::size_t groups = (std::size_t{1} << kGroupBits) + 1;
-    const std::uint64_t header[8] = {kByteOrderMark, hash_probe(),         kGroupBits,
-                                     word_count_,    text_size_,           extra_size_,
-                                     entry_count_,   groups * sizeof(std::uint32_t)};
+    const std::uint64_t header[8] = {kByteOrderMark, hash_probe(), kGroupBits,   word_count_,
+                                     text_size_,     extra_size_,  entry_count_, groups * sizeof(std::uint32_t)};
     std::string out(kCacheMagic);
     out.resize(kCacheMagicBytes, '\n');
     out.append(reinterpret_cast<const char*>(header), sizeof header);

@@ -78,7 +78,9 @@ inline constexpr Xapian::termpos kTitleBodyGap = 100;
 /// than what was meant. One more per 20,000 articles (5 in the benchmark's 89,000). The indexer
 /// keeps only such words in the spelling data (the lookup's cost grows with its size: 5.4 ms a
 /// word with every word, 1.3 ms with these), and the query side asks the same of a suggestion.
-inline constexpr Xapian::doccount spelling_min_articles(Xapian::doccount articles) { return 1 + articles / 20000; }
+inline constexpr Xapian::doccount spelling_min_articles(Xapian::doccount articles) {
+    return 1 + articles / 20000;
+}
 
 /// Metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "izdeu:schema";

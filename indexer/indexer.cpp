@@ -738,8 +738,8 @@ class IndexWriter {
     std::vector<std::unique_ptr<ArrivalStamper>> stampers_;  ///< one per shard, used by its writer thread
     std::vector<std::unique_ptr<ShardWorker>> workers_;
     std::unordered_map<std::string, Xapian::termcount> spelling_;  ///< word -> articles since the last write
-    std::vector<std::string> spelling_touched_;  ///< an incremental run's words already written
-    bool spelling_unpruned_ = false;             ///< a fresh build held too many words to wait
+    std::vector<std::string> spelling_touched_;                    ///< an incremental run's words already written
+    bool spelling_unpruned_ = false;                               ///< a fresh build held too many words to wait
     std::size_t articles_written_ = 0;
     std::vector<std::string> written_keys_;  ///< an incremental run's duplicate keys
     const bool fresh_build_;

@@ -282,7 +282,8 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
     // On by default when Debian's hunspell-ru is installed; without it the rules stem alone
     // (said by --stats, not at every cron run).
     if (!russian_dictionary.empty() && russian_dictionary != "none") {
-        options.analyzer.russian_dictionary = RussianDictionary::open(russian_dictionary, default_cache_dir(context.env));
+        options.analyzer.russian_dictionary =
+            RussianDictionary::open(russian_dictionary, default_cache_dir(context.env));
         if (options.analyzer.russian_dictionary) {
             options.analyzer.russian_dictionary_path = russian_dictionary;
         } else if (vm.count("russian-dictionary") && !vm["russian-dictionary"].defaulted()) {

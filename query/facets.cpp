@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 
-
 #include "schema.h"
 #include "stored_fields.h"
 #include "transliteration.h"

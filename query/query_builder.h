@@ -31,8 +31,8 @@ struct RankingOptions {
     /// The same name in another script or language (name keys: Tokayev, Токаев, Тоқаев), found
     /// below every spelling match (keys carry no weight: wdf 0); --no-translit turns it off.
     bool translit = true;
-    double exact_form_boost = 0.0;      ///< extra weight for the surface form over other inflections
-    bool stop_words = true;             ///< drop query-time stop words from bag-of-words queries
+    double exact_form_boost = 0.0;  ///< extra weight for the surface form over other inflections
+    bool stop_words = true;         ///< drop query-time stop words from bag-of-words queries
     /// Pseudo-relevance feedback: expand the query with terms from the top documents.
     unsigned feedback_documents = 10;
     unsigned feedback_terms = 20;
@@ -67,7 +67,7 @@ struct BuiltQuery {
     std::vector<std::string> words;  ///< the query's words as typed, for spelling suggestions
     /// For a bag of words: each content word's positional terms (its forms), for the lead boost.
     std::vector<std::vector<std::string>> lead_words;
-    bool has_terms = false;          ///< some word analyzed to a term (else: only punctuation)
+    bool has_terms = false;  ///< some word analyzed to a term (else: only punctuation)
     unsigned cyrillic_words = 0,
              latin_words = 0;  ///< by script, to choose language-dependent ranking
 };

@@ -271,8 +271,9 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             }
             SearchResult result = searcher->search(built, search);
             if (suggest) {
-                result.suggestion = suggest_for(speller, *searcher, text, parsed, built,
-                                                [&](const std::string& respelled) { return build_text(respelled, nullptr); });
+                result.suggestion =
+                    suggest_for(speller, *searcher, text, parsed, built,
+                                [&](const std::string& respelled) { return build_text(respelled, nullptr); });
             }
             printer->print(
                 result, query_id,

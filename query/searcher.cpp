@@ -226,7 +226,8 @@ bool Searcher::reopen() {
 
 bool Searcher::copies_slot_usable() const {
     // Every shard of one index is made by one build, so the first one's record stands for all.
-    return !has_remote_ && db_.size() == shards_.size() && db_.get_metadata(std::string(schema::kMetaCopiesSlot)) == "1";
+    return !has_remote_ && db_.size() == shards_.size() &&
+           db_.get_metadata(std::string(schema::kMetaCopiesSlot)) == "1";
 }
 
 SearchResult Searcher::search(const BuiltQuery& query, const SearchOptions& options) {

@@ -100,7 +100,7 @@ class Searcher {
     std::vector<std::string> warnings_;
     /// Each opened shard (a whole stub when Xapian had to open it), by name for messages.
     std::vector<std::pair<std::string, Xapian::Database>> shards_;
-    bool has_remote_ = false;    ///< some shard is remote: prefer few round trips over local speed
+    bool has_remote_ = false;  ///< some shard is remote: prefer few round trips over local speed
     /// Collapse on schema::kSlotCopiesKey (only articles with copies have it), not on the dense
     /// duplicate key: the index keeps the copies slot, and every shard is local (a remote
     /// shard's second pass is filtered by the keys the first pass collapsed on).

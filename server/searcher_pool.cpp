@@ -75,7 +75,7 @@ void SearcherPool::refresh(Slot& slot) {
     slot.searcher.reset();
     slot.facet_columns.reset();
     slot.searcher = std::make_unique<query::Searcher>(config_.databases, config_.kazakh_lexicon, config_.allow_partial,
-                                                       config_.cache_dir);
+                                                      config_.cache_dir);
     slot.identity = identity;
 }
 

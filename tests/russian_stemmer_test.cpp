@@ -200,7 +200,8 @@ TEST_CASE("Russian dictionary cache: read back the same, damaged or stale ones i
     write(dir.str("ru.aff"), kAff);
     const auto reference = RussianDictionary::from_text(kAff, std::string(kDic) + "суд/V\nѐлка/N\n");
     REQUIRE(reference != nullptr);
-    const char* forms[] = {"суда", "судами", "паводка", "сказала", "смирнова", "вчера", "суд", "елка", "елками", "суду"};
+    const char* forms[] = {"суда",  "судами", "паводка", "сказала", "смирнова",
+                           "вчера", "суд",    "елка",    "елками",  "суду"};
     auto same_as_reference = [&](const RussianDictionary& d) {
         for (const char* form : forms) {
             INFO(form);
