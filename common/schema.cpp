@@ -1,5 +1,7 @@
 #include "schema.h"
 
+#include <iterator>
+
 #include <cstdio>
 
 namespace izdeu::schema {
@@ -30,6 +32,69 @@ std::string id_term(std::string_view id) {
 
 std::string source_file_term(std::string_view path) {
     return std::string(kSourceFilePrefix) + hex_hash64(path);
+}
+
+namespace {
+
+// The letters a spelling key writes as one byte, in byte order from 0x80.
+constexpr char32_t kKeyLetters[] = {U'а', U'б', U'в', U'г', U'д', U'е', U'ж', U'з', U'и', U'й', U'к', U'л', U'м', U'н',
+                                    U'о', U'п', U'р', U'с', U'т', U'у', U'ф', U'х', U'ц', U'ч', U'ш', U'щ', U'ъ', U'ы',
+                                    U'ь', U'э', U'ю', U'я', U'ё', U'ә', U'ғ', U'қ', U'ң', U'ө', U'ұ', U'ү', U'һ', U'і'};
+constexpr unsigned char kFirstKeyByte = 0x80;
+static_assert(std::size(kKeyLetters) <= 0x40, "key bytes must stay UTF-8 continuation bytes");
+
+int key_byte_of(char32_t c) {
+    if (c >= U'а' && c <= U'я') return kFirstKeyByte + static_cast<int>(c - U'а');
+    for (std::size_t i = 32; i < std::size(kKeyLetters); ++i) {
+        if (kKeyLetters[i] == c) return kFirstKeyByte + static_cast<int>(i);
+    }
+    return -1;
+}
+
+}  // namespace
+
+std::string spelling_key(std::string_view word) {
+    std::string key;
+    key.reserve(word.size());
+    for (std::size_t i = 0; i < word.size();) {
+        const auto lead = static_cast<unsigned char>(word[i]);
+        if (lead < 0x80) {
+            key += static_cast<char>(lead);
+            ++i;
+            continue;
+        }
+        // Two-byte characters only: every letter of the table is one.
+        if ((lead & 0xE0) != 0xC0 || i + 1 >= word.size()) return std::string(word);
+        const auto next = static_cast<unsigned char>(word[i + 1]);
+        const char32_t c = (static_cast<char32_t>(lead & 0x1F) << 6) | (next & 0x3F);
+        const int byte = key_byte_of(c);
+        if (byte < 0) return std::string(word);
+        key += static_cast<char>(byte);
+        i += 2;
+    }
+    return key;
+}
+
+std::string word_of_spelling_key(std::string_view key) {
+    // A byte that starts a UTF-8 character: the word was kept as it is.
+    for (const char b : key) {
+        if (static_cast<unsigned char>(b) >= 0xC0) return std::string(key);
+    }
+    std::string word;
+    word.reserve(key.size() * 2);
+    for (const char b : key) {
+        const auto byte = static_cast<unsigned char>(b);
+        if (byte < 0x80) {
+            word += b;
+            continue;
+        }
+        const std::size_t index = byte - kFirstKeyByte;
+        if (index >= std::size(kKeyLetters)) return std::string(key);  // not a key: as it is
+        const char32_t c = kKeyLetters[index];
+        word += static_cast<char>(0xC0 | (c >> 6));
+        word += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    return word;
 }
 
 }  // namespace izdeu::schema

@@ -362,7 +362,11 @@ using SpellingWords = std::vector<std::pair<std::string, Xapian::termcount>>;
 /// Adds words to the spelling data in sorted order: Xapian keeps each fragment's words in an
 /// ordered set, and words in order are inserted where the last one went (6.4 s against 10.5 s
 /// for the 266,000 words of a fifth of the benchmark corpus, in random order).
-void add_spelling_sorted(Xapian::WritableDatabase& db, SpellingWords& words) {
+/// With `keys`, each word as schema::spelling_key() writes it (sorted by that).
+void add_spelling_sorted(Xapian::WritableDatabase& db, SpellingWords& words, bool keys) {
+    if (keys) {
+        for (auto& entry : words) entry.first = schema::spelling_key(entry.first);
+    }
     std::sort(words.begin(), words.end());
     for (const auto& [word, count] : words) db.add_spelling(word, count);
 }
@@ -373,7 +377,15 @@ void add_spelling_sorted(Xapian::WritableDatabase& db, SpellingWords& words) {
 class IndexWriter {
   public:
     IndexWriter(ShardSet& shards, const IndexOptions& options, IndexSummary& summary, IdOwners& owners)
-        : shards_(shards), options_(options), summary_(summary), owners_(owners), fresh_build_(shards.fresh()) {
+        : shards_(shards),
+          options_(options),
+          summary_(summary),
+          owners_(owners),
+          fresh_build_(shards.fresh()),
+          // An index whose table holds plain words keeps them so until it is rebuilt.
+          spelling_keys_(fresh_build_ ||
+                         shards.shard(shards.spelling_shard()).get_metadata(std::string(schema::kMetaSpellingKeys)) ==
+                             "1") {
         grow_workers();
     }
     ~IndexWriter() { stop(); }
@@ -499,19 +511,19 @@ class IndexWriter {
                 }
                 words.reset();
                 for (std::size_t g = 0; g < groups; ++g) {
-                    workers_[g]->post(
-                        [group = split[g], path = shards_.next_spelling_part()](Xapian::WritableDatabase&) {
-                            Xapian::WritableDatabase batch(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS |
-                                                                     Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
-                            add_spelling_sorted(batch, *group);
-                            batch.commit();
-                            batch.close();
-                        });
+                    workers_[g]->post([group = split[g], path = shards_.next_spelling_part(),
+                                       keys = spelling_keys_](Xapian::WritableDatabase&) {
+                        Xapian::WritableDatabase batch(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS |
+                                                                 Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
+                        add_spelling_sorted(batch, *group, keys);
+                        batch.commit();
+                        batch.close();
+                    });
                 }
             } else {
-                workers_[shards_.spelling_shard()]->post([words](Xapian::WritableDatabase& db) {
+                workers_[shards_.spelling_shard()]->post([words, keys = spelling_keys_](Xapian::WritableDatabase& db) {
                     SpellingWords list(words->begin(), words->end());
-                    add_spelling_sorted(db, list);
+                    add_spelling_sorted(db, list, keys);
                 });
             }
         }
@@ -544,26 +556,31 @@ class IndexWriter {
             SpellingWords list(spelling_.begin(), spelling_.end());
             spelling_.clear();
             workers_[shards_.spelling_shard()]->post(
-                [list = std::move(list)](Xapian::WritableDatabase& db) mutable { add_spelling_sorted(db, list); });
+                [list = std::move(list), keys = spelling_keys_](Xapian::WritableDatabase& db) mutable {
+                    add_spelling_sorted(db, list, keys);
+                });
         }
         for (auto& w : workers_) w->sync();
-        std::sort(spelling_touched_.begin(), spelling_touched_.end());
-        spelling_touched_.erase(std::unique(spelling_touched_.begin(), spelling_touched_.end()),
-                                spelling_touched_.end());
+        // (key in the spelling table, word), in key order: one pass over the spelling data.
+        std::vector<std::pair<std::string, std::string>> touched;
+        touched.reserve(spelling_touched_.size());
+        for (std::string& word : spelling_touched_)
+            touched.emplace_back(spelling_keys_ ? schema::spelling_key(word) : word, std::move(word));
+        std::sort(touched.begin(), touched.end());
+        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
         // Read through the writers themselves, which see what they have not committed yet.
         Xapian::Database whole;
         for (std::size_t i = 0; i < shards_.size(); ++i) whole.add_database(shards_.shard(i));
         const Xapian::doccount needed = schema::spelling_min_articles(whole.get_doccount());
         auto changes = std::make_shared<std::vector<std::pair<std::string, long long>>>();
         Xapian::TermIterator known = whole.spellings_begin();
-        for (const std::string& word : spelling_touched_) {
-            // (Words in order: one pass over the spelling data.)
-            if (known != whole.spellings_end()) known.skip_to(word);
-            const bool listed = known != whole.spellings_end() && *known == word;
+        for (const auto& [key, word] : touched) {
+            if (known != whole.spellings_end()) known.skip_to(key);
+            const bool listed = known != whole.spellings_end() && *known == key;
             const long long has = listed ? known.get_termfreq() : 0;
             const Xapian::doccount articles = whole.get_termfreq(word);
             const long long wanted = articles >= needed ? articles : 0;
-            if (wanted != has) changes->emplace_back(word, wanted - has);
+            if (wanted != has) changes->emplace_back(key, wanted - has);
         }
         spelling_touched_.clear();
         if (changes->empty()) return;
@@ -743,6 +760,7 @@ class IndexWriter {
     std::size_t articles_written_ = 0;
     std::vector<std::string> written_keys_;  ///< an incremental run's duplicate keys
     const bool fresh_build_;
+    const bool spelling_keys_;           ///< the spelling table holds schema::spelling_key()s, not words
     std::size_t pending_ = 0;            ///< files applied since the last checkpoint
     std::size_t pending_documents_ = 0;  ///< articles written since the last checkpoint
     /// Feeds being streamed, by task: the ids of their batches so far, and their first problem.
@@ -868,7 +886,10 @@ IndexSummary run_index(const IndexOptions& options) {
     };
     if (!id_root.empty()) identity.emplace_back(std::string(schema::kMetaIdRoot), id_root);
     // Only a build that writes every article marks every copy; a later run keeps the marks up.
-    if (fresh) identity.emplace_back(std::string(schema::kMetaCopiesSlot), "1");
+    if (fresh) {
+        identity.emplace_back(std::string(schema::kMetaCopiesSlot), "1");
+        identity.emplace_back(std::string(schema::kMetaSpellingKeys), "1");
+    }
     shards.set_identity(identity);
 
     // What the database knows of each file (none for a fresh build: everything is read).

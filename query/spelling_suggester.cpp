@@ -148,6 +148,8 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
     // benchmark's archive) is most of a suggestion's cost.
     const Xapian::doccount rare_below = std::max<Xapian::doccount>(5, database_.get_doccount() / 2000);
     const Xapian::doccount min_articles_now = min_articles();
+    // How the index's spelling table writes words (schema::spelling_key, or as they are).
+    const bool keys = database_.get_metadata(std::string(schema::kMetaSpellingKeys)) == "1";
     std::string out;
     std::size_t copied = 0;
     bool changed = false;
@@ -172,7 +174,9 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
             const Xapian::doccount typed_articles = articles_with(t.term, t.stems);
             if (typed_articles >= rare_below) continue;
             const unsigned max_edits = code_points(t.term) <= 4 ? 1 : 2;
-            const std::string better = database_.get_spelling_suggestion(t.term, max_edits);
+            const std::string better = keys ? schema::word_of_spelling_key(database_.get_spelling_suggestion(
+                                                  schema::spelling_key(t.term), max_edits))
+                                            : database_.get_spelling_suggestion(t.term, max_edits);
             if (better.empty() || better == t.term) continue;
             // The suggestion must be one word with other stems: another form of the same word
             // (courts for court, астане for Астана) finds what the typed one already finds.

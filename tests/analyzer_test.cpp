@@ -10,6 +10,7 @@
 
 #include "analyzer.h"
 #include "article_parser.h"
+#include "schema.h"
 #include "text_encoding.h"
 
 using namespace izdeu;
@@ -301,4 +302,30 @@ TEST_CASE("Analyzer properties hold over the whole sample corpus", "[analyzer][p
     }
     CHECK(files >= 40);
     CHECK(tokens > 5000);
+}
+
+TEST_CASE("Spelling keys: Russian and Kazakh letters one byte each, the rest as written", "[schema]") {
+    using izdeu::schema::spelling_key;
+    using izdeu::schema::word_of_spelling_key;
+    // а is the first key byte, я the 32nd; ё and the Kazakh letters follow.
+    CHECK(spelling_key("а") == "\x80");
+    CHECK(spelling_key("я") == "\x9F");
+    CHECK(spelling_key("суд") == "\x91\x93\x84");
+    CHECK(spelling_key("қазақ") == "\xA3\x80\x87\x80\xA3");
+    for (const char* word : {"правительство", "қазақстан", "өңір", "ұлттық", "үкімет", "һәм", "ёлка", "court",
+                             "e-gov", "mixедword", "їжак", "", "ʻokina"}) {
+        INFO(word);
+        const std::string key = spelling_key(word);
+        CHECK(word_of_spelling_key(key) == word);
+        // A key never holds a byte that starts a UTF-8 character unless the word stayed as it was.
+        const bool kept = key == word;
+        for (const char b : key) {
+            if (!kept) CHECK(static_cast<unsigned char>(b) < 0xC0);
+        }
+    }
+    // Letters outside the table keep the whole word as written.
+    CHECK(spelling_key("їжак") == "їжак");
+    CHECK(spelling_key("ʻokina") == "ʻokina");
+    // One byte a letter: as long as the word in letters.
+    CHECK(spelling_key("правительство").size() == 13);
 }

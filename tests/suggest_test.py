@@ -104,6 +104,9 @@ class SuggestionTest(CorpusTest):
         r = run(tool("izdeu-query"), "--db", self.db, "constitutoinal")
         self.assertEqual(r.returncode, 1)
         self.assertIn("Did you mean: constitutional?", r.stdout)
+        # Cyrillic words too (the spelling table writes their letters one byte each).
+        self.assertEqual(suggestion(self.db, "правителство"), "правительство")
+        self.assertEqual(suggestion(self.db, "Рассмотрил"), "Рассмотрел")
 
     def test_never_another_form_of_the_same_word(self):
         # courts is more frequent than court, астане than Астана (the same lemma): not a typo.
