@@ -217,7 +217,7 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
 }
 
 std::string helpful_suggestion(SpellingSuggester& suggester, std::string_view text, const std::vector<TypedWord>& words,
-                               Xapian::doccount found, const ArticleCounter& count) {
+                               const std::function<Xapian::doccount()>& found, const ArticleCounter& count) {
     const std::string respelled = suggester.respell(text, words);
     if (respelled.empty()) return {};
     Xapian::doccount finds = 0;
@@ -227,7 +227,10 @@ std::string helpful_suggestion(SpellingSuggester& suggester, std::string_view te
         return {};  // the respelled text does not parse or build: never shown
     }
     if (finds == 0) return {};
-    if (found > 0 && finds / kSuggestionGain < found) return {};
+    // Counted only now: an exact count evaluates every match (a phrase's positions in each),
+    // and most queries have no word worth respelling.
+    const Xapian::doccount found_now = found();
+    if (found_now > 0 && finds / kSuggestionGain < found_now) return {};
     return respelled;
 }
 
@@ -241,8 +244,9 @@ std::string suggest_for(SpellingSuggester& suggester, Searcher& searcher, std::s
     };
     const std::vector<TypedWord> words = parsed ? typed_words(*parsed, text) : plain_words(text);
     try {
-        return helpful_suggestion(suggester, text, words, articles_found(built),
-                                  [&](const std::string& respelled) { return articles_found(rebuild(respelled)); });
+        return helpful_suggestion(
+            suggester, text, words, [&] { return articles_found(built); },
+            [&](const std::string& respelled) { return articles_found(rebuild(respelled)); });
     } catch (const Xapian::DatabaseModifiedError&) {
         // The indexer committed meanwhile: the hits stand, the suggestion waits for the next query.
         return {};

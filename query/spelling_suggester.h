@@ -55,10 +55,11 @@ class SpellingSuggester {
 /// How many articles a query text finds (parsed, built and filtered as the original was).
 using ArticleCounter = std::function<Xapian::doccount(const std::string& text)>;
 
-/// The suggestion to show for a query that found `found` articles, or empty: a respelling that
-/// finds more than kSuggestionGain times as many (any, when the query found nothing).
+/// The suggestion to show for a query that found found() articles (asked only when some word
+/// has a respelling), or empty: a respelling that finds more than kSuggestionGain times as many
+/// (any, when the query found nothing).
 std::string helpful_suggestion(SpellingSuggester& suggester, std::string_view text, const std::vector<TypedWord>& words,
-                               Xapian::doccount found, const ArticleCounter& count);
+                               const std::function<Xapian::doccount()>& found, const ArticleCounter& count);
 
 /// Builds a query text the way the query was built (--plain or the grammar, the same filters).
 using QueryRebuilder = std::function<BuiltQuery(const std::string& text)>;
