@@ -49,6 +49,33 @@ bool needs_cyrillic_stems(const HighlightSet& wanted) {
     return false;
 }
 
+// The first letters (and their keyboard folds) of the non-ASCII forms the query wants, for
+// Analyzer::set_cyrillic_stem_initials; empty (stem every word) when a name key is wanted, whose
+// match goes through a consonant skeleton rather than a first letter.
+std::vector<std::string> initials_of(const HighlightSet& wanted) {
+    std::vector<std::string> initials;
+    bool keys = false;
+    auto add = [&](const HighlightWord& word) {
+        keys = keys || !word.name_keys.empty();
+        for (const auto* forms : {&word.terms, &word.stems, &word.folded}) {
+            for (const std::string& form : *forms) {
+                if (form.size() < 2 || static_cast<unsigned char>(form[0]) < 0xC0) continue;
+                const std::string_view initial = std::string_view(form).substr(0, 2);
+                for (std::string letter : {std::string(initial), Analyzer::keyboard_fold(initial)}) {
+                    if (std::find(initials.begin(), initials.end(), letter) == initials.end())
+                        initials.push_back(std::move(letter));
+                }
+            }
+        }
+    };
+    add(wanted);
+    for (const WordGroup& group : wanted.groups) {
+        for (const HighlightWord& word : group.words) add(word);
+    }
+    if (keys) initials.clear();
+    return initials;
+}
+
 // Cyrillic words go unstemmed while a snippet for a query that cannot use their stems is made:
 // an English query then never reads the Russian dictionary (25 ms in a new process) for the
 // Russian articles among its hits.
@@ -56,8 +83,12 @@ class CyrillicStemmingFor {
   public:
     CyrillicStemmingFor(Analyzer& analyzer, const HighlightSet& wanted) : analyzer_(analyzer) {
         analyzer_.set_cyrillic_stemming(needs_cyrillic_stems(wanted));
+        analyzer_.set_cyrillic_stem_initials(initials_of(wanted));
     }
-    ~CyrillicStemmingFor() { analyzer_.set_cyrillic_stemming(true); }
+    ~CyrillicStemmingFor() {
+        analyzer_.set_cyrillic_stemming(true);
+        analyzer_.set_cyrillic_stem_initials({});
+    }
     CyrillicStemmingFor(const CyrillicStemmingFor&) = delete;
     CyrillicStemmingFor& operator=(const CyrillicStemmingFor&) = delete;
 
@@ -237,29 +268,28 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
         while (piece_end < text.size() && text[piece_end] != ' ' && text[piece_end] != '\n') ++piece_end;
         const std::size_t hits_before = hits.size();
         const auto offset = static_cast<std::uint32_t>(piece_start);
-        const AnalysisStats stats = analyzer.analyze(text.substr(piece_start, piece_end - piece_start), language,
-                                                     next_position, [&](const Token& t) {
-                                                         if (!t.alternative) {
-                                                             words.emplace_back(offset + t.start, offset + t.end);
-                                                             groups.add(t, offset + t.start, offset + t.end, hits);
-                                                         }
-                                                         key.assign(t.term);
-                                                         if (!wanted.terms.count(key)) {
-                                                             key.assign(t.stem);
-                                                             if (!wanted.stems.count(key) &&
-                                                                 !wanted.in_other_script(t, key)) {
-                                                                 if (!t.kazakh || wanted.folded.empty()) return;
-                                                                 key = Analyzer::keyboard_fold(t.term);
-                                                                 if (!wanted.folded.count(key)) {
-                                                                     key = Analyzer::keyboard_fold(t.stem);
-                                                                     if (!wanted.folded.count(key)) return;
-                                                                 }
-                                                             }
-                                                         }
-                                                         // A joined form (egovernment) highlights the whole hyphenated
-                                                         // span.
-                                                         hits.push_back({offset + t.start, offset + t.end, key});
-                                                     });
+        const AnalysisStats stats = analyzer.analyze(
+            text.substr(piece_start, piece_end - piece_start), language, next_position, [&](const Token& t) {
+                if (!t.alternative) {
+                    words.emplace_back(offset + t.start, offset + t.end);
+                    groups.add(t, offset + t.start, offset + t.end, hits);
+                }
+                key.assign(t.term);
+                if (!wanted.terms.count(key)) {
+                    key.assign(t.stem);
+                    if (!wanted.stems.count(key) && !wanted.in_other_script(t, key)) {
+                        if (!t.kazakh || wanted.folded.empty()) return;
+                        key = Analyzer::keyboard_fold(t.term);
+                        if (!wanted.folded.count(key)) {
+                            key = Analyzer::keyboard_fold(t.stem);
+                            if (!wanted.folded.count(key)) return;
+                        }
+                    }
+                }
+                // A joined form (egovernment) highlights the whole hyphenated
+                // span.
+                hits.push_back({offset + t.start, offset + t.end, key});
+            });
         next_position = std::max(next_position, stats.next_position);
         piece_start = piece_end;
         if (last_piece) break;
