@@ -34,6 +34,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <thread>
 #include <tuple>
 
 #include <fcntl.h>
@@ -483,7 +484,10 @@ void RussianDictionary::save_cache(const std::string& path) const {
     // A private temporary name, renamed into place: a reader sees the whole file or none.
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+    // Unique per writer: the threads of one process (izdeu-serve's searchers, started together
+    // with no cache yet) each read the .dic and write, and must never share a temporary file.
+    const std::string temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" +
+                                  std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
     {
         std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
         if (!file) return;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -285,4 +286,27 @@ TEST_CASE("Russian dictionary cache of hunspell-ru: the same lemmas", "[russian]
         }
     }
     CHECK(compared > 10000);
+}
+
+// izdeu-serve's searchers start together on a machine with no cache yet: each thread reads the
+// .dic and writes the cache, and no thread may read a half-written one.
+TEST_CASE("Russian dictionary cache written by several threads at once", "[russian]") {
+    izdeu::testing::TempDir dir;
+    const std::string cache = dir.str("cache");
+    std::vector<std::string> seen(6);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        threads.emplace_back([&, i] {
+            const auto d = RussianDictionary::open(RussianDictionary::kDefaultPath, cache);
+            seen[i] = lemmas_text(*d, "паводка") + "|" + lemmas_text(*d, "астане");
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const std::string& s : seen) CHECK(s == seen.front());
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(cache)) names.push_back(e.path().filename().string());
+    REQUIRE(names.size() == 1);  // the cache, and no temporary file left behind
+    const auto again = RussianDictionary::open(RussianDictionary::kDefaultPath, cache);
+    CHECK(again->read_from_cache());
+    CHECK(lemmas_text(*again, "паводка") + "|" + lemmas_text(*again, "астане") == seen.front());
 }
