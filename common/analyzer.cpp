@@ -131,14 +131,6 @@ bool is_latin_letter(char32_t c) {
            (c >= 0x1E00 && c <= 0x1EFF);
 }
 
-void append_utf8(std::string& out, char32_t c) {
-    char buf[4];
-    int32_t n = 0;
-    UBool error = false;
-    U8_APPEND(buf, n, 4, static_cast<UChar32>(c), error);
-    if (!error) out.append(buf, static_cast<size_t>(n));
-}
-
 bool is_ascii_digits(std::string_view s) {
     if (s.empty()) return false;
     for (char c : s) {

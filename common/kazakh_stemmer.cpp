@@ -67,6 +67,8 @@
 #include <iterator>
 #include <utility>
 
+#include "utf8.h"
+
 namespace izdeu {
 namespace {
 
@@ -118,29 +120,11 @@ bool decode_utf8(std::string_view in, Text& out) {
     return true;
 }
 
-void append_utf8(char32_t cp, std::string& out) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
-
 std::string encode_utf8(TextView text) {
     std::string out;
     out.reserve(text.size() * 2);
     for (char32_t cp : text)
-        append_utf8(cp, out);
+        append_utf8(out, cp);
     return out;
 }
 

@@ -250,19 +250,6 @@ KazakhLatinAlphabet kazakh_latin_alphabet(std::u16string_view text) {
 
 namespace {
 
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
-
 // A base letter and a combining mark as the precomposed letter the alphabets use.
 char32_t compose(char32_t base, char32_t mark) {
     switch (mark) {

@@ -1018,12 +1018,13 @@ IndexSummary run_index(const IndexOptions& options) {
     writer.settle_spelling();
     writer.collect();
     summary.rebuild_discarded = options.rebuild && summary.stopped_early;
+    // The whole index through the writers (idle: collect() waited for them), for the copies.
+    Xapian::Database whole;
+    for (std::size_t i = 0; i < shards.size(); ++i) whole.add_database(shards.shard(i));
     if (fresh) {
         // Each writer thread sees only its own part or shard, so its count missed copies that
         // landed elsewhere. A fresh build's count is exact from the whole index: every copy after
-        // the first of each duplicate key. (The writers are idle: collect() waited for them.)
-        Xapian::Database whole;
-        for (std::size_t i = 0; i < shards.size(); ++i) whole.add_database(shards.shard(i));
+        // the first of each duplicate key.
         const std::string prefix(schema::kDuplicatePrefix);
         std::size_t copies = 0;
         std::vector<std::string> groups;
@@ -1035,8 +1036,6 @@ IndexSummary run_index(const IndexOptions& options) {
         writer.mark_copies(groups);
     } else {
         // The keys this run wrote that more than one article has now, over every shard.
-        Xapian::Database whole;
-        for (std::size_t i = 0; i < shards.size(); ++i) whole.add_database(shards.shard(i));
         std::vector<std::string> groups;
         for (const std::string& key : writer.written_keys()) {
             std::string term = schema::duplicate_term(key);
