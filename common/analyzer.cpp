@@ -692,13 +692,17 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         t.term_offset = static_cast<std::uint32_t>(offset);
         t.term_size = static_cast<std::uint32_t>(term.size());
         t.stemmer = stemmer_for(term_traits, document_language, t.kazakh);
-        if (t.stemmer != nullptr && !cyrillic_stem_initials_.empty() && term_traits.script == Script::Cyrillic &&
-            term.size() >= 2) {
-            const std::string_view initial = term.substr(0, 2);  // a Cyrillic letter is two bytes
-            const std::string folded = keyboard_fold(initial);
-            bool wanted = false;
-            for (const std::string& w : cyrillic_stem_initials_) wanted = wanted || w == initial || w == folded;
-            if (!wanted) t.stemmer = nullptr;
+        if (t.stemmer != nullptr && !stem_initials_.empty()) {
+            if (term_traits.script == Script::Cyrillic && term.size() >= 2) {
+                const std::string_view initial = term.substr(0, 2);  // a Cyrillic letter is two bytes
+                const std::string folded = keyboard_fold(initial);
+                bool wanted = false;
+                for (const std::string& w : stem_initials_) wanted = wanted || w == initial || w == folded;
+                if (!wanted) t.stemmer = nullptr;
+            } else if (term_traits.script == Script::Latin && term[0] >= 'a' && term[0] <= 'z' &&
+                       !latin_stem_initials_.test(static_cast<std::size_t>(term[0] - 'a'))) {
+                t.stemmer = nullptr;  // a Latin-script Kazakh word gets its stemmer back below
+            }
         }
         const char16_t first = utf16_[begin16];
         t.capitalised = (first >= u'A' && first <= u'Z') || (first >= 0xC0 && u_isupper(first));

@@ -8,6 +8,7 @@
 // digit grouping, hyphenated compounds) -> stemming chosen by script and document language.
 // Every token keeps its byte offsets in the original UTF-8, for snippets.
 
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -122,13 +123,20 @@ class Analyzer {
     /// Russian dictionary is read on the first Russian word stemmed, 25 ms in a new process.
     /// Terms written to an index always need their stems: never off for indexing.
     void set_cyrillic_stemming(bool on) { cyrillic_stemming_ = on; }
-    /// With initials (each a first letter, UTF-8), a Cyrillic word is stemmed only when its
-    /// first letter, or that letter keyboard-folded, is one of them: a snippet's words can only
-    /// meet the query's stems through a stem with the same first letter (suffix rules keep it),
-    /// and stemming every Russian word of ten articles was most of a cold Russian query's
-    /// snippets. Empty (the default): every word. Never for indexing.
-    void set_cyrillic_stem_initials(std::vector<std::string> initials) {
-        cyrillic_stem_initials_ = std::move(initials);
+    /// With initials (each a first letter, UTF-8), a word is stemmed only when its first letter
+    /// (for a Cyrillic word, also that letter keyboard-folded) is one of them: a snippet's words
+    /// can only meet the query's stems through a stem with the same first letter (suffix rules
+    /// keep it: Snowball's English and Russian stemmers and ours never change a word's first
+    /// letter), and stemming every word of ten articles was a fifth of a snippet's analysis.
+    /// Latin words that start with a letter other than a-z are always stemmed. Empty (the
+    /// default): every word. Never for indexing.
+    void set_stem_initials(std::vector<std::string> initials) {
+        stem_initials_ = std::move(initials);
+        latin_stem_initials_.reset();
+        for (const std::string& initial : stem_initials_) {
+            if (initial.size() == 1 && initial[0] >= 'a' && initial[0] <= 'z')
+                latin_stem_initials_.set(initial[0] - 'a');
+        }
     }
 
   private:
@@ -159,7 +167,8 @@ class Analyzer {
 
     AnalyzerOptions options_;
     bool cyrillic_stemming_ = true;
-    std::vector<std::string> cyrillic_stem_initials_;
+    std::vector<std::string> stem_initials_;
+    std::bitset<26> latin_stem_initials_;  ///< stem_initials_'s a-z, for the Latin check
     std::unique_ptr<icu::BreakIterator> breaker_;
     const icu::Normalizer2* casefold_ = nullptr;
     const icu::Normalizer2* nfd_ = nullptr;

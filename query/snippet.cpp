@@ -49,9 +49,10 @@ bool needs_cyrillic_stems(const HighlightSet& wanted) {
     return false;
 }
 
-// The first letters (and their keyboard folds) of the non-ASCII forms the query wants, for
-// Analyzer::set_cyrillic_stem_initials; empty (stem every word) when a name key is wanted, whose
-// match goes through a consonant skeleton rather than a first letter.
+// The first letters of the forms the query wants (and the keyboard folds of Cyrillic ones), for
+// Analyzer::set_stem_initials; empty (stem every word) when a name key is wanted, whose match
+// goes through a consonant skeleton rather than a first letter. (A word of the text that starts
+// with anything but a-z or a Cyrillic letter is always stemmed: Analyzer::set_stem_initials.)
 std::vector<std::string> initials_of(const HighlightSet& wanted) {
     std::vector<std::string> initials;
     bool keys = false;
@@ -59,6 +60,13 @@ std::vector<std::string> initials_of(const HighlightSet& wanted) {
         keys = keys || !word.name_keys.empty();
         for (const auto* forms : {&word.terms, &word.stems, &word.folded}) {
             for (const std::string& form : *forms) {
+                if (form.empty()) continue;
+                if (form[0] >= 'a' && form[0] <= 'z') {
+                    const std::string letter(1, form[0]);
+                    if (std::find(initials.begin(), initials.end(), letter) == initials.end())
+                        initials.push_back(letter);
+                    continue;
+                }
                 if (form.size() < 2 || static_cast<unsigned char>(form[0]) < 0xC0) continue;
                 const std::string_view initial = std::string_view(form).substr(0, 2);
                 for (std::string letter : {std::string(initial), Analyzer::keyboard_fold(initial)}) {
@@ -83,11 +91,11 @@ class CyrillicStemmingFor {
   public:
     CyrillicStemmingFor(Analyzer& analyzer, const HighlightSet& wanted) : analyzer_(analyzer) {
         analyzer_.set_cyrillic_stemming(needs_cyrillic_stems(wanted));
-        analyzer_.set_cyrillic_stem_initials(initials_of(wanted));
+        analyzer_.set_stem_initials(initials_of(wanted));
     }
     ~CyrillicStemmingFor() {
         analyzer_.set_cyrillic_stemming(true);
-        analyzer_.set_cyrillic_stem_initials({});
+        analyzer_.set_stem_initials({});
     }
     CyrillicStemmingFor(const CyrillicStemmingFor&) = delete;
     CyrillicStemmingFor& operator=(const CyrillicStemmingFor&) = delete;

@@ -329,3 +329,22 @@ TEST_CASE("Spelling keys: Russian and Kazakh letters one byte each, the rest as 
     // One byte a letter: as long as the word in letters.
     CHECK(spelling_key("правительство").size() == 13);
 }
+
+TEST_CASE("With stem initials, only words with a wanted first letter are stemmed", "[analyzer]") {
+    // What snippets ask for: a word whose first letter no query form has can only match as typed.
+    Analyzer analyzer;
+    auto stems = [&](std::string_view text, Language language) {
+        std::vector<std::string> out;
+        analyzer.analyze(text, language, 1, [&](const Token& t) { out.emplace_back(t.stem); });
+        return out;
+    };
+    CHECK(stems("running walking судом", Language::Undetermined) == std::vector<std::string>{"run", "walk", "суд"});
+    analyzer.set_stem_initials({"r"});
+    CHECK(stems("running walking", Language::English) == std::vector<std::string>{"run", "walking"});
+    // A Cyrillic initial leaves every a-z word unstemmed, and a Cyrillic word is stemmed by its
+    // letter or that letter keyboard-folded.
+    analyzer.set_stem_initials({"с"});
+    CHECK(stems("running судом дома", Language::Russian) == std::vector<std::string>{"running", "суд", "дома"});
+    analyzer.set_stem_initials({});
+    CHECK(stems("running walking", Language::English) == std::vector<std::string>{"run", "walk"});
+}

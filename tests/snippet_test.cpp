@@ -204,3 +204,16 @@ TEST_CASE("A snippet for a query without Cyrillic words leaves the Russian dicti
     std::filesystem::remove_all(dir);
     CHECK(analyzer->tokens("астане", Language::Russian).at(0).stem != "астана");
 }
+
+TEST_CASE("Snippets of an English query stem only the words that can match", "[snippet]") {
+    // Each stemmed form of the query is still found when other words go unstemmed, and a word of
+    // another initial with the same stem as a query word cannot exist.
+    Analyzer analyzer;
+    const Snippet s = make_snippet("Judges ruled. The courts were running late; rulings and runs followed.",
+                                   Language::English, wanted({"court", "run"}, {"court", "run"}), analyzer);
+    CHECK(mark_snippet(s, "[", "]") == "Judges ruled. The [courts] were [running] late; rulings and [runs] followed.");
+    // The analyzer stems every word again afterwards (indexing must never skip a stem).
+    std::vector<std::string> stems;
+    analyzer.analyze("judges ruled", Language::English, 1, [&](const Token& t) { stems.emplace_back(t.stem); });
+    CHECK(stems == std::vector<std::string>{"judg", "rule"});
+}
