@@ -88,7 +88,7 @@ TEST_CASE("Long texts: the first passage with every word, across the analysis pi
         for (int i = 0; i < sentences; ++i) s += "Weather and roads were discussed at length today. ";
         return s;
     };
-    SECTION("one word early, both together only far later (past several 4 KB pieces)") {
+    SECTION("one word early, both together only far later (past many pieces)") {
         const std::string text = "The ombudsman spoke. " + filler(300) + "The ombudsman criticised pension delays. " +
                                  filler(300) + "Another ombudsman and pension story. " + filler(10);
         const std::string marked = mark_snippet(make_snippet(text, Language::English, want, analyzer), "[", "]");
@@ -96,8 +96,9 @@ TEST_CASE("Long texts: the first passage with every word, across the analysis pi
         CHECK(marked.find("[ombudsman] criticised [pension] delays") != std::string::npos);
     }
     SECTION("the two words straddle a piece boundary") {
-        for (int shift = 0; shift < 60; shift += 7) {
-            std::string text = filler(80).substr(0, 4060 + static_cast<std::size_t>(shift));
+        // Pieces are about 1 KB (cut at white space): every offset around the first boundaries.
+        for (int shift = 0; shift < 3200; shift += 7) {
+            std::string text = filler(80).substr(0, 900 + static_cast<std::size_t>(shift));
             text += " ombudsman and the pension fund. " + filler(200);
             const Snippet s = make_snippet(text, Language::English, want, analyzer);
             const std::string marked = mark_snippet(s, "[", "]");
@@ -105,6 +106,13 @@ TEST_CASE("Long texts: the first passage with every word, across the analysis pi
             CHECK(marked.find("[ombudsman] and the [pension] fund.") != std::string::npos);
             CHECK(valid_utf8_boundaries(s.text));
         }
+    }
+    SECTION("the first passage with every word, not a later one that repeats them") {
+        const std::string text = "The ombudsman spoke about pension plans. " + filler(40) +
+                                 "Ombudsman, pension, ombudsman, pension, ombudsman.";
+        const std::string marked = mark_snippet(make_snippet(text, Language::English, want, analyzer), "[", "]");
+        INFO(marked);
+        CHECK(marked.rfind("The [ombudsman] spoke about [pension] plans.", 0) == 0);
     }
     SECTION("a match in the last piece only") {
         const std::string text = filler(400) + "Finally the pension reform passed.";
