@@ -46,6 +46,11 @@ struct RankingOptions {
     /// words there (idf-weighted share for some of them); 0: off.
     double lead_boost = 0.5;
     unsigned lead_words = 30;  ///< the body's first words that count as the lead (after the title)
+    /// A headline and its article often use two words of one family that the stemmers keep apart
+    /// (German and Germany): a query word of at least this many letters also counts as in the
+    /// lead when the lead has a word whose stem starts with its first `lead_prefix` letters
+    /// (EVALUATION.md, news); 0: only the word's own forms.
+    unsigned lead_prefix = 5;
     /// How many of the first pass's best articles the second pass re-ranks (feedback, phrase,
     /// proximity and lead boosts); at least the page asked for.
     unsigned rerank_documents = 100;

@@ -102,6 +102,7 @@ void read_number_options(const po::variables_map& vm, SearchOptions& search) {
     decimal("feedback-weight", r.feedback_weight, 0, 1000);
     decimal("lead-boost", r.lead_boost, 0, 1000);
     whole("lead-words", r.lead_words, 0, 100000);
+    whole("lead-prefix", r.lead_prefix, 0, 100);
     whole("rerank-docs", r.rerank_documents, 1, 10000);
 }
 
@@ -149,6 +150,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
          "pseudo-relevance feedback also for Russian and Kazakh queries (off: measured worse)")
         ("lead-boost", po::value<std::string>(), "weight of having the query's words in the title or first words (default 0.5)")
         ("lead-words", po::value<std::string>(), "the body's first words that count for --lead-boost (default 30)")
+        ("lead-prefix", po::value<std::string>(),
+         "a query word also counts in the lead by a word whose stem shares its first N letters (default 5; 0: off)")
         ("rerank-docs", po::value<std::string>(), "the first pass's best articles that boosts and feedback re-rank (default 100)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, when not where izdeu-index found it")
         ("allow-partial", po::bool_switch(), "when a shard (e.g. a remote one) is down, answer from the others with a warning")

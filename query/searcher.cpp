@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -505,6 +506,54 @@ namespace {
 /// The hits of `mset` from `begin` to `end`, each with its score.
 using ScoredHits = std::vector<std::pair<Xapian::MSetIterator, double>>;
 
+/// For each query word of at least `r.lead_prefix` letters, the articles of `ranked` whose lead
+/// (positions up to `lead_end`) holds a stem starting with the word's first `r.lead_prefix`
+/// letters, other than the word's own forms. Stems, not surface terms: one per lemma, where a
+/// Russian prefix has dozens of inflected forms, each a posting list to open (measured on
+/// news_ru_dev: +0.7 ms a query, against +2.5 ms over the surface terms, for about the same ranking).
+/// (The index writes a stem only where it differs from the word: words that never inflect are missed.)
+std::vector<std::unordered_set<Xapian::docid>> related_words_in_lead(const Xapian::Database& db,
+                                                                     const ScoredHits& ranked,
+                                                                     const std::vector<std::vector<std::string>>& words,
+                                                                     const RankingOptions& r,
+                                                                     Xapian::termpos lead_end) {
+    std::vector<std::unordered_set<Xapian::docid>> found(words.size());
+    if (r.lead_prefix == 0) return found;
+    std::vector<Xapian::docid> window;
+    for (const auto& hit : ranked) window.push_back(*hit.first);
+    std::sort(window.begin(), window.end());
+    for (std::size_t w = 0; w < words.size(); ++w) {
+        // The word as typed: its surface term, the first form without a field prefix.
+        const auto surface = std::find_if(words[w].begin(), words[w].end(), [](const std::string& term) {
+            return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+        });
+        if (surface == words[w].end()) continue;
+        std::size_t letters = 0, end = 0;
+        while (end < surface->size() && letters < r.lead_prefix) {
+            ++end;
+            while (end < surface->size() && (static_cast<unsigned char>((*surface)[end]) & 0xC0) == 0x80) ++end;
+            ++letters;
+        }
+        if (letters < r.lead_prefix) continue;  // a short word: its own forms only
+        const std::string prefix = std::string(schema::kStemPrefix) + surface->substr(0, end);
+        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+            const std::string stem = *t;
+            if (std::find(words[w].begin(), words[w].end(), stem) != words[w].end()) continue;  // looked up already
+            auto post = db.postlist_begin(stem);
+            const auto post_end = db.postlist_end(stem);
+            for (const Xapian::docid did : window) {
+                if (post == post_end) break;
+                post.skip_to(did);
+                if (post == post_end) break;
+                if (*post != did) continue;
+                auto position = post.positionlist_begin();
+                if (position != post.positionlist_end() && *position <= lead_end) found[w].insert(did);
+            }
+        }
+    }
+    return found;
+}
+
 /// Re-orders `ranked` (articles of `mset`, best first) by the lead boost: each article gains
 /// the idf-weighted share of the query's words that it holds in its title or first `lead_words`
 /// words, times `boost` times the best score. Reads each word's first position in each article
@@ -535,6 +584,8 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, Sco
     // Titles start at position 1 and the body after a gap (schema.h): this counts the title and
     // the body's first words.
     const Xapian::termpos lead_end = schema::kTitleBodyGap + r.lead_words;
+    const std::vector<std::unordered_set<Xapian::docid>> related =
+        related_words_in_lead(db, ranked, words, r, lead_end);
     const double scale = r.lead_boost * mset.get_max_attained() / total;
     // The window comes best first, and no article gains more than scale * total: once an
     // article could not pass the `needed`-th best score even with every word in its lead,
@@ -546,13 +597,12 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, Sco
         if (needed > 0 && best.size() >= needed && score + most_gained < best.front()) break;
         double share = 0;
         for (std::size_t w = 0; w < words.size(); ++w) {
-            for (const std::string& term : present[w]) {
-                auto position = db.positionlist_begin(*it, term);
-                if (position != db.positionlist_end(*it, term) && *position <= lead_end) {
-                    share += idf[w];
-                    break;
-                }
+            bool in_lead = related[w].count(*it) > 0;
+            for (auto term = present[w].begin(); !in_lead && term != present[w].end(); ++term) {
+                auto position = db.positionlist_begin(*it, *term);
+                in_lead = position != db.positionlist_end(*it, *term) && *position <= lead_end;
             }
+            if (in_lead) share += idf[w];
         }
         score += scale * share;
         if (needed == 0) continue;

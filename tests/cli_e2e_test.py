@@ -401,6 +401,37 @@ class LeadTest(unittest.TestCase):
         self.assertLess(ranking.index("titled.txt"), ranking.index("mentions.txt"), ranking)
 
 
+class LeadByRelatedWordTest(unittest.TestCase):
+    """A headline's word counts as in the lead when the lead has another word of its family
+    (German, Germany), which the stemmer keeps apart."""
+
+    def setUp(self):
+        self.ws = Workspace()
+        filler = " ".join(LeadTest.FILLER * 3)  # 60 words
+        # By the words alone "rival" ranks first (German twice); both open with "economy", and
+        # only "related" opens with a word of German's family.
+        self.ws.write("related.txt", article("Weekly notes", "Germany saw its economy grow. " + filler +
+                                             " The German economy."))
+        self.ws.write("rival.txt", article("Weekly notes", "The economy grew. " + filler +
+                                           " The German economy; the German view."))
+        self.ws.write("other.txt", article("Weekly notes", "The glacier survey began. " + filler))
+        self.assertEqual(self.ws.index().returncode, 0)
+
+    def tearDown(self):
+        self.ws.cleanup()
+
+    def ranking(self, *args):
+        hits, r = self.ws.json_hits("--no-snippets", *args)
+        self.assertTrue(hits, r.stderr)
+        return [h["id"] for h in hits]
+
+    def test_a_related_word_in_the_lead_counts(self):
+        ranking = self.ranking("--lead-prefix", "0", "German", "economy")
+        self.assertLess(ranking.index("rival.txt"), ranking.index("related.txt"), ranking)
+        ranking = self.ranking("German", "economy")
+        self.assertLess(ranking.index("related.txt"), ranking.index("rival.txt"), ranking)
+
+
 class SeedArticleTest(unittest.TestCase):
     """The real article in ../shared/seed (read from there, never copied into the repository)."""
 
