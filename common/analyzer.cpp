@@ -389,10 +389,6 @@ class Analyzer::StemCache {
     std::unique_ptr<FrontSlot[], Free> front_;
 };
 
-struct Analyzer::Segment {
-    std::uint32_t begin, end;  // UTF-16 indexes into utf16_
-};
-
 struct Analyzer::PendingToken {
     std::uint32_t term_offset, term_size;  // in terms_
     std::uint32_t position, start, end;
@@ -407,11 +403,9 @@ struct Analyzer::PendingToken {
 
 Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
     UErrorCode status = U_ZERO_ERROR;
-    // The root locale, never the process locale: cron runs with LANG=C.
-    breaker_.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
     casefold_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
     nfd_ = icu::Normalizer2::getNFDInstance(status);
-    if (U_FAILURE(status) || !breaker_ || !casefold_ || !nfd_) {
+    if (U_FAILURE(status) || !casefold_ || !nfd_) {
         throw std::runtime_error(std::string("ICU initialisation failed: ") + u_errorName(status));
     }
     english_ = std::make_unique<StemCache>(Xapian::Stem("english"));
@@ -655,18 +649,7 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
     stats.next_position = first_position;
     if (units_ == 0) return stats;
 
-    UErrorCode status = U_ZERO_ERROR;
-    UText text16 = UTEXT_INITIALIZER;  // on the stack: no allocation per call
-    UText* ut = utext_openUChars(&text16, utf16_.data(), static_cast<int64_t>(units_), &status);
-    breaker_->setText(ut, status);
-    segments_.clear();
-    for (int32_t b = breaker_->first(), e = breaker_->next(); e != icu::BreakIterator::DONE;
-         b = e, e = breaker_->next()) {
-        if (breaker_->getRuleStatus() >= UBRK_WORD_NONE_LIMIT) {
-            segments_.push_back({static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)});
-        }
-    }
-    utext_close(ut);
+    segmenter_.segment(std::u16string_view(utf16_.data(), units_), segments_);
 
     // All the terms are made first, and each one's stem memo slot is prefetched; the stems are
     // looked up after, when the slots have arrived: the memo's cache misses were a fifth of
@@ -754,9 +737,9 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
 
     const std::size_t count = segments_.size();
     for (std::size_t k = 0; k < count; ++k) {
-        Segment seg = segments_[k];
+        WordSegment seg = segments_[k];
         // "5 000" (thin, no-break or plain space between groups of three digits) is 5000.
-        auto digits_only = [&](Segment s) {
+        auto digits_only = [&](WordSegment s) {
             for (std::uint32_t q = s.begin; q < s.end; ++q) {
                 if (utf16_[q] < u'0' || utf16_[q] > u'9') return false;
             }

@@ -21,8 +21,9 @@
 
 #include <unicode/uversion.h>
 
+#include "word_segmenter.h"
+
 U_NAMESPACE_BEGIN
-class BreakIterator;
 class Normalizer2;
 class UnicodeString;
 U_NAMESPACE_END
@@ -140,7 +141,6 @@ class Analyzer {
     }
 
   private:
-    struct Segment;
     struct PendingToken;
     class StemCache;
 
@@ -169,7 +169,7 @@ class Analyzer {
     bool cyrillic_stemming_ = true;
     std::vector<std::string> stem_initials_;
     std::bitset<26> latin_stem_initials_;  ///< stem_initials_'s a-z, for the Latin check
-    std::unique_ptr<icu::BreakIterator> breaker_;
+    WordSegmenter segmenter_;
     const icu::Normalizer2* casefold_ = nullptr;
     const icu::Normalizer2* nfd_ = nullptr;
     std::unique_ptr<StemCache> english_, russian_, kazakh_;
@@ -179,7 +179,7 @@ class Analyzer {
     std::u16string utf16_;
     std::size_t units_ = 0;
     std::vector<std::uint32_t> starts_, ends_;
-    std::vector<Segment> segments_;
+    std::vector<WordSegment> segments_;
     std::vector<PendingToken> pending_;
     std::string terms_;      // the text of pending_ tokens
     std::string stem_text_;  // the current token's stem

@@ -12,6 +12,7 @@
 #include "article_parser.h"
 #include "schema.h"
 #include "text_encoding.h"
+#include "word_segmenter.h"
 
 using namespace izdeu;
 
@@ -347,4 +348,64 @@ TEST_CASE("With stem initials, only words with a wanted first letter are stemmed
     CHECK(stems("running судом дома", Language::Russian) == std::vector<std::string>{"running", "суд", "дома"});
     analyzer.set_stem_initials({});
     CHECK(stems("running walking", Language::English) == std::vector<std::string>{"run", "walk"});
+}
+
+TEST_CASE("Word segments found without ICU for ASCII are ICU's, on random texts", "[analyzer]") {
+    // The fast path must never split a text differently from ICU: the index and every query
+    // depend on the same words. Random texts over the characters the rules treat apart, with
+    // some that are not ASCII (to mix both paths), compared segment by segment.
+    WordSegmenter segmenter;
+    // Every ASCII character, the ones the rules treat apart more often, and some that are not
+    // ASCII next to them (a soft hyphen and a combining accent attach to what precedes them).
+    const std::u16string special[] = {u"a", u"Z",  u"0", u"7", u".", u",",    u";", u":",
+                                      u"'", u"\"", u"_", u"@", u" ", u"\r\n", u"\t"};
+    const std::u16string other[] = {u"é",      u"’",      u"£",      u"\u00a0", u"д",          u"ә",    u"\u0301",
+                                    u"\u200d", u"\u2009", u"—",      u"\u00ad", u"\U0001F600", u"日本", u"ก",
+                                    u"\u00b7", u"\u05d0", u"\u30a2", u"\ufe55", u"\uff0e"};
+    std::uint64_t seed = 0x9E3779B97F4A7C15ull;
+    auto next = [&] {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        return seed;
+    };
+    std::vector<WordSegment> fast, icu;
+    std::size_t compared = 0, with_words = 0;
+    for (int round = 0; round < 200000; ++round) {
+        std::u16string text;
+        const std::size_t length = 1 + next() % 32;
+        const bool mixed = next() % 5 == 0;  // a fifth of the texts mix in characters above ASCII
+        for (std::size_t i = 0; i < length; ++i) {
+            const std::uint64_t pick = next() % 10;
+            if (pick < 5) {
+                text += special[next() % std::size(special)];
+            } else if (pick < 9 || !mixed) {
+                text += static_cast<char16_t>(1 + next() % 127);
+            } else {
+                text += other[next() % std::size(other)];
+            }
+        }
+        segmenter.segment(text, fast);
+        segmenter.segment_with_icu(text, icu);
+        bool same = fast.size() == icu.size();
+        for (std::size_t i = 0; same && i < fast.size(); ++i)
+            same = fast[i].begin == icu[i].begin && fast[i].end == icu[i].end;
+        if (!same) {
+            std::string shown;
+            for (char16_t u : text)
+                shown += u > 0x20 && u < 0x7f ? std::string(1, static_cast<char>(u)) : "<" + std::to_string(u) + ">";
+            auto list = [](const std::vector<WordSegment>& v) {
+                std::string out;
+                for (const WordSegment& w : v) out += std::to_string(w.begin) + "-" + std::to_string(w.end) + " ";
+                return out;
+            };
+            INFO("text: [" << shown << "] fast " << list(fast) << "ICU " << list(icu));
+            CHECK(same);
+            break;
+        }
+        ++compared;
+        if (!icu.empty()) ++with_words;
+    }
+    CHECK(compared == 200000);
+    CHECK(with_words > 100000);  // the comparison is about words, not only about punctuation
 }
