@@ -52,6 +52,7 @@ def main():
         text = data.decode("utf-8", errors="replace")
         for language_byte in (b"\x00", b"\x01", b"\x02", b"\x03"):
             write_seed(os.path.join(args.out, "fuzz_analyzer"), language_byte + data[:4000])
+        write_seed(os.path.join(args.out, "fuzz_word_segmenter"), data[:4000])
         for codec in ("cp1251", "koi8_r", "utf-16"):
             try:
                 write_seed(os.path.join(args.out, "fuzz_text_decoder"), text.encode(codec))
