@@ -365,7 +365,19 @@ class RankingTest(unittest.TestCase):
         self.assertFalse(hits, "without folded forms a Russian-keyboard spelling finds nothing here")
 
 
-class LeadTest(unittest.TestCase):
+class RankingCase(unittest.TestCase):
+    """A workspace (made by setUp) whose articles are ranked for a query, by id."""
+
+    def tearDown(self):
+        self.ws.cleanup()
+
+    def ranking(self, *args):
+        hits, r = self.ws.json_hits("--no-snippets", *args)
+        self.assertTrue(hits, r.stderr)
+        return [h["id"] for h in hits]
+
+
+class LeadTest(RankingCase):
     """An article that names the query's words in its title or first words is about them."""
 
     FILLER = ("harbour lantern orchard pebble meadow violin saddle copper thimble walnut "
@@ -382,14 +394,6 @@ class LeadTest(unittest.TestCase):
         self.ws.write("titled.txt", article("Glacier survey results", filler + " " + filler))
         self.assertEqual(self.ws.index().returncode, 0)
 
-    def tearDown(self):
-        self.ws.cleanup()
-
-    def ranking(self, *args):
-        hits, r = self.ws.json_hits("--no-snippets", *args)
-        self.assertTrue(hits, r.stderr)
-        return [h["id"] for h in hits]
-
     def test_lead_ranks_the_article_about_the_words_first(self):
         ranking = self.ranking("--lead-boost", "0", "glacier", "survey")
         self.assertLess(ranking.index("mentions.txt"), ranking.index("leads.txt"), ranking)
@@ -401,7 +405,7 @@ class LeadTest(unittest.TestCase):
         self.assertLess(ranking.index("titled.txt"), ranking.index("mentions.txt"), ranking)
 
 
-class LeadByRelatedWordTest(unittest.TestCase):
+class LeadByRelatedWordTest(RankingCase):
     """A headline's word counts as in the lead when the lead has another word of its family
     (German, Germany), which the stemmer keeps apart."""
 
@@ -416,14 +420,6 @@ class LeadByRelatedWordTest(unittest.TestCase):
                                            " The German economy; the German view."))
         self.ws.write("other.txt", article("Weekly notes", "The glacier survey began. " + filler))
         self.assertEqual(self.ws.index().returncode, 0)
-
-    def tearDown(self):
-        self.ws.cleanup()
-
-    def ranking(self, *args):
-        hits, r = self.ws.json_hits("--no-snippets", *args)
-        self.assertTrue(hits, r.stderr)
-        return [h["id"] for h in hits]
 
     def test_a_related_word_in_the_lead_counts(self):
         ranking = self.ranking("--lead-prefix", "0", "German", "economy")
