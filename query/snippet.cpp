@@ -270,6 +270,7 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
     // of a word win over the first one with every word).
     const std::size_t piece_bytes = std::max<std::size_t>(1024, 4 * target_chars);
     std::string key;
+    std::set<std::string> keys_seen;  // the distinct keys of `hits`
     bool last_piece = false;
     // Positions run on across pieces, so a phrase split by a piece boundary still matches.
     std::uint32_t next_position = 1;
@@ -304,7 +305,11 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
         next_position = std::max(next_position, stats.next_position);
         piece_start = piece_end;
         if (last_piece) break;
-        if (hits.size() > hits_before || !wanted.groups.empty()) {
+        for (std::size_t h = hits_before; h < hits.size(); ++h) keys_seen.insert(hits[h].key);
+        // No window holds every word before every word has been seen: the window search (over
+        // all hits so far, after every 1 KB piece) waits until then. Phrase and NEAR groups find
+        // their hits at the end, so with groups it runs every time.
+        if (!wanted.groups.empty() || (hits.size() > hits_before && keys_seen.size() >= wanted_keys)) {
             if (best_window(text, all_hits(), target_chars).distinct >= wanted_keys) last_piece = true;
         }
     }
