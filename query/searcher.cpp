@@ -217,12 +217,22 @@ Xapian::doccount TermFrequencies::of(const Xapian::Database& db, const std::stri
 }
 
 bool Searcher::reopen() {
-    const bool changed = db_.reopen();
-    if (changed) {
-        term_frequencies_.clear();
-        collapse_on_copies_ = copies_slot_usable();  // a --rebuild may have just made it so
+    // Callers reopen inside their DatabaseModifiedError handlers, with no retry around this: the
+    // metadata read after the reopen can itself meet two more commits (a cron run's checkpoints
+    // in a burst; seen under ASan in tests/serve_test.py), so it is retried here.
+    bool changed = false;
+    for (int attempt = 0;; ++attempt) {
+        try {
+            changed = db_.reopen() || changed;
+            if (changed) {
+                term_frequencies_.clear();
+                collapse_on_copies_ = copies_slot_usable();  // a --rebuild may have just made it so
+            }
+            return changed;
+        } catch (const Xapian::DatabaseModifiedError&) {
+            if (attempt >= 5) throw;
+        }
     }
-    return changed;
 }
 
 bool Searcher::copies_slot_usable() const {
