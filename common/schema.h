@@ -66,6 +66,9 @@ enum Slot : Xapian::valueno {
     /// that was 15-25% of a query, for 1.5% of the benchmark's articles that have copies.
     /// Written by indexes whose kMetaCopiesSlot is "1" (first builds and --rebuild since it came).
     kSlotCopiesKey = 5,
+    /// The keys of the terms the article opens with (lead_terms.h), for the lead boost.
+    /// Written on every article; searches read it when kMetaLeadTerms says all have it.
+    kSlotLeadTerms = 6,
 };
 
 /// How much more a title word counts than a body word (wdf multiplier).
@@ -94,6 +97,9 @@ inline constexpr std::string_view kMetaCopiesSlot = "izdeu:copies-slot";
 /// "1" when the spelling table holds spelling_key()s (first builds and --rebuild since they
 /// came); else plain UTF-8 words, and searches look them up as such.
 inline constexpr std::string_view kMetaSpellingKeys = "izdeu:spelling-keys";
+/// lead_slot_description() when every article carries kSlotLeadTerms (first builds and
+/// --rebuild since it came); else the lead boost reads positions, as for indexes made before.
+inline constexpr std::string_view kMetaLeadTerms = "izdeu:lead-terms";
 inline constexpr std::string_view kMetaFilePrefix = "izdeu:file:";      ///< + path -> FileState
 inline constexpr std::string_view kMetaFailedPrefix = "izdeu:failed:";  ///< + path -> reason
 /// The absolute folder .txt ids are relative to (see indexer/article_ids.h); absent in indexes

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lead_terms.h"
 #include "schema.h"
 
 namespace izdeu {
@@ -41,28 +42,40 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
     // Duplicate key: the analyzed body, so spacing and punctuation differences do not matter.
     // Gathered in the same pass that writes the postings.
     std::string normalized_body;
+    // Every positional posting goes through here, so that the lead slot holds each term that
+    // has a position in the lead: the searcher's test of a query form against it is the same
+    // as reading the form's first position.
+    LeadTermsWriter lead;
+    auto post = [&](std::string term, Xapian::termpos position, Xapian::termcount wdf) {
+        lead.add(term, position);
+        doc.add_posting(std::move(term), position, wdf);
+    };
     auto add_text = [&](const std::string& text, std::uint32_t first_position, bool title) {
         const Xapian::termcount wdf = title ? schema::kTitleWdf : 1;
         AnalysisStats stats = analyzer.analyze(text, language, first_position, [&](const Token& t) {
-            doc.add_posting(std::string(t.term), t.position, wdf);
+            post(std::string(t.term), t.position, wdf);
             const bool stemmed = t.stem != t.term;
-            if (stemmed) doc.add_posting(prefixed(schema::kStemPrefix, t.stem), t.position, wdf);
+            if (stemmed) {
+                std::string stem = prefixed(schema::kStemPrefix, t.stem);
+                lead.add_stem(stem, schema::kStemPrefix.size(), t.position);
+                doc.add_posting(std::move(stem), t.position, wdf);
+            }
             if (title) {
-                doc.add_posting(prefixed(schema::kTitlePrefix, t.term), t.position);
-                if (stemmed) doc.add_posting(prefixed(schema::kTitleStemPrefix, t.stem), t.position);
+                post(prefixed(schema::kTitlePrefix, t.term), t.position, 1);
+                if (stemmed) post(prefixed(schema::kTitleStemPrefix, t.stem), t.position, 1);
             }
             if (!t.cyrillic.empty()) {
                 // Latin-script Kazakh: its Cyrillic reading too, so either script finds it.
-                doc.add_posting(std::string(t.cyrillic), t.position, wdf);
-                if (title) doc.add_posting(prefixed(schema::kTitlePrefix, t.cyrillic), t.position);
+                post(std::string(t.cyrillic), t.position, wdf);
+                if (title) post(prefixed(schema::kTitlePrefix, t.cyrillic), t.position, 1);
             }
             // Name keys with wdf 0 (positions kept): Xapian's document length is the sum of the
             // wdfs, and keys counted there made articles with many names longer for BM25, which
             // cost the English collections up to 0.007 nDCG@10 (EVALUATION.md). A key then
             // matches without weight of its own: an article found only through it ranks below
             // every spelling match, ordered by the query's other words.
-            if (!t.name_key.empty()) doc.add_posting(std::string(t.name_key), t.position, 0);
-            if (!t.stem_name_key.empty()) doc.add_posting(std::string(t.stem_name_key), t.position, 0);
+            if (!t.name_key.empty()) post(std::string(t.name_key), t.position, 0);
+            if (!t.stem_name_key.empty()) post(std::string(t.stem_name_key), t.position, 0);
             if (t.kazakh && analyzer.options().keyboard_folding) {
                 // Both the word and its stem, folded: a folded query word is not a Kazakh word
                 // any more, so the Kazakh stemmer may read it differently (казакстан).
@@ -71,10 +84,10 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
                 std::string folded_word = Analyzer::keyboard_fold(word);
                 // With positions: a folded word is found in phrases and NEAR too.
                 if (folded_stem != t.stem) {
-                    doc.add_posting(prefixed(schema::kKeyboardFoldPrefix, folded_stem), t.position, wdf);
+                    post(prefixed(schema::kKeyboardFoldPrefix, folded_stem), t.position, wdf);
                 }
                 if (folded_word != word && folded_word != folded_stem) {
-                    doc.add_posting(prefixed(schema::kKeyboardFoldPrefix, folded_word), t.position, wdf);
+                    post(prefixed(schema::kKeyboardFoldPrefix, folded_word), t.position, wdf);
                 }
             }
             if (spelling_worthy(t)) words.emplace_back(t.term);
@@ -88,6 +101,7 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
     };
     std::uint32_t next = add_text(article.title, 1, true);
     add_text(article.body, next + schema::kTitleBodyGap, false);
+    doc.add_value(schema::kSlotLeadTerms, lead.value());
     built.duplicate_key = schema::hex_hash64(normalized_body.empty() ? article.title : normalized_body);
 
     {

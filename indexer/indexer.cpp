@@ -27,6 +27,7 @@
 #include "document_builder.h"
 #include "errors.h"
 #include "input_reader.h"
+#include "lead_terms.h"
 #include "schema.h"
 #include "shard_set.h"
 #include "text_encoding.h"
@@ -889,6 +890,7 @@ IndexSummary run_index(const IndexOptions& options) {
     if (fresh) {
         identity.emplace_back(std::string(schema::kMetaCopiesSlot), "1");
         identity.emplace_back(std::string(schema::kMetaSpellingKeys), "1");
+        identity.emplace_back(std::string(schema::kMetaLeadTerms), lead_slot_description());
     }
     shards.set_identity(identity);
 

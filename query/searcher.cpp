@@ -16,6 +16,7 @@
 
 #include "errors.h"
 #include "kazakh_stemmer.h"
+#include "lead_terms.h"
 #include "russian_stemmer.h"
 #include "schema.h"
 #include "stored_fields.h"
@@ -167,6 +168,7 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                     }
                 }
                 collapse_on_copies_ = copies_slot_usable();
+                lead_slot_ = lead_slot_usable();
                 break;
             } catch (const Xapian::DatabaseModifiedError&) {
                 if (attempt >= 5) throw;
@@ -227,6 +229,7 @@ bool Searcher::reopen() {
             if (changed) {
                 term_frequencies_.clear();
                 collapse_on_copies_ = copies_slot_usable();  // a --rebuild may have just made it so
+                lead_slot_ = lead_slot_usable();
             }
             return changed;
         } catch (const Xapian::DatabaseModifiedError&) {
@@ -239,6 +242,15 @@ bool Searcher::copies_slot_usable() const {
     // Every shard of one index is made by one build, so the first one's record stands for all.
     return !has_remote_ && db_.size() == shards_.size() &&
            db_.get_metadata(std::string(schema::kMetaCopiesSlot)) == "1";
+}
+
+bool Searcher::lead_slot_usable() const {
+    // Every shard: several indexes searched as one may come from builds before and after it.
+    if (has_remote_ || db_.size() != shards_.size()) return false;
+    const std::string wanted = lead_slot_description();
+    return std::all_of(shards_.begin(), shards_.end(), [&](const auto& shard) {
+        return shard.second.get_metadata(std::string(schema::kMetaLeadTerms)) == wanted;
+    });
 }
 
 SearchResult Searcher::search(const BuiltQuery& query, const SearchOptions& options) {
@@ -516,6 +528,19 @@ namespace {
 /// The hits of `mset` from `begin` to `end`, each with its score.
 using ScoredHits = std::vector<std::pair<Xapian::MSetIterator, double>>;
 
+/// The stem prefix of a query word's family: schema::kStemPrefix and the first `letters` letters
+/// of the word as typed (its surface term, the first form without a field prefix); empty for a
+/// shorter word. The index's lead slot writes the same key for each stem in a lead.
+std::string family_prefix(const std::vector<std::string>& forms, std::size_t letters) {
+    if (letters == 0) return {};
+    const auto surface = std::find_if(forms.begin(), forms.end(), [](const std::string& term) {
+        return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+    });
+    if (surface == forms.end()) return {};
+    const std::string_view first = first_letters(*surface, letters);
+    return first.empty() ? std::string() : std::string(schema::kStemPrefix) + std::string(first);
+}
+
 /// For each query word of at least `r.lead_prefix` letters, the articles of `ranked` whose lead
 /// (positions up to `lead_end`) holds a stem starting with the word's first `r.lead_prefix`
 /// letters, other than the word's own forms. Stems, not surface terms: one per lemma, where a
@@ -533,19 +558,8 @@ std::vector<std::unordered_set<Xapian::docid>> related_words_in_lead(const Xapia
     for (const auto& hit : ranked) window.push_back(*hit.first);
     std::sort(window.begin(), window.end());
     for (std::size_t w = 0; w < words.size(); ++w) {
-        // The word as typed: its surface term, the first form without a field prefix.
-        const auto surface = std::find_if(words[w].begin(), words[w].end(), [](const std::string& term) {
-            return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
-        });
-        if (surface == words[w].end()) continue;
-        std::size_t letters = 0, end = 0;
-        while (end < surface->size() && letters < r.lead_prefix) {
-            ++end;
-            while (end < surface->size() && (static_cast<unsigned char>((*surface)[end]) & 0xC0) == 0x80) ++end;
-            ++letters;
-        }
-        if (letters < r.lead_prefix) continue;  // a short word: its own forms only
-        const std::string prefix = std::string(schema::kStemPrefix) + surface->substr(0, end);
+        const std::string prefix = family_prefix(words[w], r.lead_prefix);
+        if (prefix.empty()) continue;  // a short word: its own forms only
         for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
             const std::string stem = *t;
             if (std::find(words[w].begin(), words[w].end(), stem) != words[w].end()) continue;  // looked up already
@@ -575,10 +589,12 @@ std::vector<std::unordered_set<Xapian::docid>> related_words_in_lead(const Xapia
 /// Re-orders `ranked` (articles of `mset`, best first) by the lead boost: each article gains
 /// the idf-weighted share of the query's words that it holds in its title or first `lead_words`
 /// words, times `boost` times the best score. Reads each word's first position in each article
-/// that could still reach the first `needed` (0: every article).
+/// that could still reach the first `needed` (0: every article). With `lead_slot` (every article
+/// carries schema::kSlotLeadTerms), the lead's default window and family letters are read from
+/// it: one value an article, the same answers as the positions (lead_terms.h).
 ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, ScoredHits ranked,
-                       const std::vector<std::vector<std::string>>& words, const RankingOptions& r,
-                       std::size_t needed) {
+                       const std::vector<std::vector<std::string>>& words, const RankingOptions& r, std::size_t needed,
+                       bool lead_slot) {
     if (ranked.empty() || words.empty()) return ranked;
     // Each word's inverse document frequency from the statistics the MSet already holds (the
     // word's forms were query terms): no lookups, and the same numbers over shards.
@@ -602,8 +618,18 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, Sco
     // Titles start at position 1 and the body after a gap (schema.h): this counts the title and
     // the body's first words.
     const Xapian::termpos lead_end = schema::kTitleBodyGap + r.lead_words;
+    const bool from_slot =
+        lead_slot && r.lead_words == kLeadSlotWords && (r.lead_prefix == 0 || r.lead_prefix == kLeadSlotFamilyLetters);
+    // From the slot: each word's keys, its forms' and its family's.
+    std::vector<std::vector<std::uint64_t>> keys(from_slot ? words.size() : 0);
+    for (std::size_t w = 0; w < keys.size(); ++w) {
+        for (const std::string& term : present[w]) keys[w].push_back(lead_term_key(term));
+        if (const std::string family = family_prefix(words[w], r.lead_prefix); !family.empty())
+            keys[w].push_back(lead_family_key(family));
+    }
     const std::vector<std::unordered_set<Xapian::docid>> related =
-        related_words_in_lead(db, ranked, words, r, lead_end);
+        from_slot ? std::vector<std::unordered_set<Xapian::docid>>(words.size())
+                  : related_words_in_lead(db, ranked, words, r, lead_end);
     const double scale = r.lead_boost * mset.get_max_attained() / total;
     // The window comes best first, and no article gains more than scale * total: once an
     // article could not pass the `needed`-th best score even with every word in its lead,
@@ -614,7 +640,16 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, Sco
     for (auto& [it, score] : ranked) {
         if (needed > 0 && best.size() >= needed && score + most_gained < best.front()) break;
         double share = 0;
-        for (std::size_t w = 0; w < words.size(); ++w) {
+        if (from_slot) {
+            const std::string value = db.get_document(*it, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotLeadTerms);
+            const LeadTerms lead_terms(value);
+            for (std::size_t w = 0; w < words.size(); ++w) {
+                if (std::any_of(keys[w].begin(), keys[w].end(),
+                                [&](std::uint64_t k) { return lead_terms.contains(k); }))
+                    share += idf[w];
+            }
+        }
+        for (std::size_t w = 0; w < words.size() && !from_slot; ++w) {
             bool in_lead = related[w].count(*it) > 0;
             for (auto term = present[w].begin(); !in_lead && term != present[w].end(); ++term) {
                 auto position = db.positionlist_begin(*it, *term);
@@ -742,7 +777,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         page && first_pass_top ? std::min<std::size_t>(reranked_count, mset.size()) : mset.size();
     for (auto it = mset.begin(); it != mset.end() && ranked.size() < reranked; ++it)
         ranked.emplace_back(it, it.get_weight());
-    if (lead) ranked = lead_ranked(db_, mset, std::move(ranked), query.lead_words, r, page_end);
+    if (lead) ranked = lead_ranked(db_, mset, std::move(ranked), query.lead_words, r, page_end, lead_slot_);
     if (page && first_pass_top) {
         // Then the first pass's articles past them, in its order, each scored below the one
         // before it: a TREC run is read in score order.

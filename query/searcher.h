@@ -96,6 +96,7 @@ class Searcher {
 
     void add(const std::string& path, bool allow_partial);
     bool copies_slot_usable() const;
+    bool lead_slot_usable() const;
 
     std::vector<std::string> warnings_;
     /// Each opened shard (a whole stub when Xapian had to open it), by name for messages.
@@ -105,6 +106,8 @@ class Searcher {
     /// duplicate key: the index keeps the copies slot, and every shard is local (a remote
     /// shard's second pass is filtered by the keys the first pass collapsed on).
     bool collapse_on_copies_ = false;
+    /// Every shard is local and its articles carry schema::kSlotLeadTerms (lead_terms.h).
+    bool lead_slot_ = false;
     std::string missing_shard_;  ///< the stub's local entry being opened, for the error message
     Xapian::Database db_;
     TermFrequencies term_frequencies_;  ///< of db_'s current state

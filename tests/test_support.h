@@ -13,6 +13,7 @@
 #include "analyzer.h"
 #include "article.h"
 #include "document_builder.h"
+#include "lead_terms.h"
 #include "schema.h"
 
 namespace izdeu::testing {
@@ -69,6 +70,7 @@ inline void build_database(const std::string& path, const std::vector<SimpleArti
     }
     db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
     db.set_metadata(std::string(schema::kMetaAnalyzer), analyzer.fingerprint());
+    db.set_metadata(std::string(schema::kMetaLeadTerms), lead_slot_description());  // as a first build
     db.commit();
 }
 
