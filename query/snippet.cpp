@@ -1,6 +1,7 @@
 #include "snippet.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
@@ -262,20 +263,23 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
         std::stable_sort(all.begin(), all.end(), [](const Hit& a, const Hit& b) { return a.start < b.start; });
         return all;
     };
-    // The text is analyzed a piece at a time, and no further than a passage with every query
-    // word (and one piece more, for the passage's end), which is then the passage chosen: the
-    // rest of a long article was analyzed for nothing. A piece holds a whole passage even in
-    // four-byte characters; pieces of 4 KB analyzed up to twice what the passage needed (a
-    // third of a JSON query's snippet time, and they let a later passage with one more repeat
-    // of a word win over the first one with every word).
+    // The text is analyzed a piece at a time, and no further than the first passage with every
+    // query word: once the pieces analyzed hold a window with every word, the best window among
+    // them is the passage, and the text is analyzed only as far as that passage can reach (4
+    // bytes a character past its first hit). The rest of a long article was analyzed for
+    // nothing; and pieces of 4 KB, or a whole piece more for the passage's end, analyzed up to
+    // twice what the passage needed (a third of a JSON query's snippet time) and let a later
+    // passage with one more repeat of a word win over the first one with every word.
     const std::size_t piece_bytes = std::max<std::size_t>(1024, 4 * target_chars);
     std::string key;
     std::set<std::string> keys_seen;  // the distinct keys of `hits`
-    bool last_piece = false;
+    // Where the chosen passage's first hit starts, once a window holds every word.
+    std::optional<std::size_t> chosen;
     // Positions run on across pieces, so a phrase split by a piece boundary still matches.
     std::uint32_t next_position = 1;
     for (std::size_t piece_start = 0; piece_start < text.size();) {
         std::size_t piece_end = std::min(text.size(), piece_start + piece_bytes);
+        if (chosen) piece_end = std::min(piece_end, *chosen + 4 * target_chars);
         // Cut at white space: no token crosses it, and it never sits inside a UTF-8 character.
         while (piece_end < text.size() && text[piece_end] != ' ' && text[piece_end] != '\n') ++piece_end;
         const std::size_t hits_before = hits.size();
@@ -304,18 +308,28 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
             });
         next_position = std::max(next_position, stats.next_position);
         piece_start = piece_end;
-        if (last_piece) break;
+        if (chosen) break;
         for (std::size_t h = hits_before; h < hits.size(); ++h) keys_seen.insert(hits[h].key);
         // No window holds every word before every word has been seen: the window search (over
         // all hits so far, after every 1 KB piece) waits until then. Phrase and NEAR groups find
         // their hits at the end, so with groups it runs every time.
         if (!wanted.groups.empty() || (hits.size() > hits_before && keys_seen.size() >= wanted_keys)) {
-            if (best_window(text, all_hits(), target_chars).distinct >= wanted_keys) last_piece = true;
+            const std::vector<Hit> so_far = all_hits();
+            if (const Window w = best_window(text, so_far, target_chars); w.distinct >= wanted_keys) {
+                chosen = so_far[w.first_hit].start;
+                if (*chosen + 4 * target_chars <= piece_end) break;  // the passage is analyzed already
+            }
         }
     }
     hits = all_hits();
 
-    const Window best = best_window(text, hits, target_chars);
+    Window best;
+    if (chosen) {
+        best.first_hit = static_cast<std::size_t>(
+            std::find_if(hits.begin(), hits.end(), [&](const Hit& h) { return h.start == *chosen; }) - hits.begin());
+    } else {
+        best = best_window(text, hits, target_chars);
+    }
     const std::size_t best_first_hit = best.first_hit;
     std::size_t begin = 0;
     if (!hits.empty()) {

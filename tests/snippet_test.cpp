@@ -105,6 +105,8 @@ TEST_CASE("Long texts: the first passage with every word, across the analysis pi
             INFO(shift << ": " << marked);
             CHECK(marked.find("[ombudsman] and the [pension] fund.") != std::string::npos);
             CHECK(valid_utf8_boundaries(s.text));
+            // The text after the passage's words was analyzed as far as the passage reaches.
+            CHECK(s.text.size() >= 180);
         }
     }
     SECTION("the first passage with every word, not a later one that repeats them") {
@@ -113,6 +115,15 @@ TEST_CASE("Long texts: the first passage with every word, across the analysis pi
         const std::string marked = mark_snippet(make_snippet(text, Language::English, want, analyzer), "[", "]");
         INFO(marked);
         CHECK(marked.rfind("The [ombudsman] spoke about [pension] plans.", 0) == 0);
+    }
+    SECTION("the first passage with every word, also when one with more repeats follows closely") {
+        // The first at the end of the first 1 KB piece, the repeats early in the next one.
+        const std::string text = filler(18) + "The ombudsman spoke about pension plans. " + filler(4) +
+                                 "Ombudsman, pension, ombudsman, pension, ombudsman. " + filler(40);
+        const std::string marked = mark_snippet(make_snippet(text, Language::English, want, analyzer), "[", "]");
+        INFO(marked);
+        CHECK(marked.find("The [ombudsman] spoke about [pension] plans.") != std::string::npos);
+        CHECK(marked.find("[Ombudsman], [pension], [ombudsman]") == std::string::npos);
     }
     SECTION("a match in the last piece only") {
         const std::string text = filler(400) + "Finally the pension reform passed.";
