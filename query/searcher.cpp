@@ -374,28 +374,35 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
                         ((n_t - r_t + 0.5) * (feedback - r_t + 0.5)));
     };
     struct Candidate {
-        std::string term;
-        double documents, share;
+        std::string_view term;  // in `seen`
+        double share;
         double bound;  // its value if no other article had it: the weight falls as n_t grows, and n_t >= r_t
     };
-    std::vector<Candidate> candidates;
+    // Grouped by the number of feedback documents that hold them (r_t).
+    std::vector<std::vector<Candidate>> by_documents(static_cast<std::size_t>(feedback) + 1);
+    std::size_t candidate_count = 0;
     for (const FeedbackTermCounts::Entry& e : seen.entries()) {
         if (!e.used) continue;
         if (e.documents < 2 && feedback > 2) continue;  // one document's quirk
         const double best_weight = relevance_weight(e.documents, e.documents);
         if (best_weight <= 0) continue;  // never positive, whatever its frequency
-        candidates.push_back({std::string(seen.term(e)), e.documents, e.share, e.documents * best_weight + e.share});
+        by_documents[static_cast<std::size_t>(e.documents)].push_back(
+            {seen.term(e), e.share, e.documents * best_weight + e.share});
+        ++candidate_count;
     }
-    if (candidates.empty()) return Xapian::Query();
-    const std::size_t keep = std::min<std::size_t>(r.feedback_terms, candidates.size());
+    if (candidate_count == 0) return Xapian::Query();
+    const std::size_t keep = std::min<std::size_t>(r.feedback_terms, candidate_count);
     // Looked up by bound, the best first, in groups of the same number of feedback documents
     // (whose bounds are close), each in term order so that consecutive lookups mostly find
     // their B-tree block already read (measured: get_termfreq was a fifth of a query's time in
     // hash order). Once the kept terms' worst value beats every bound left, the rest cannot
-    // enter: the choice is exactly the one of looking every candidate up, with fewer lookups.
-    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-        return a.documents > b.documents || (a.documents == b.documents && a.term < b.term);
-    });
+    // enter: the choice is exactly the one of looking every candidate up, with fewer lookups
+    // (and the groups never reached are never sorted: most candidates are in two articles).
+    std::vector<double> best_bound_up_to(by_documents.size(), 0);  // over the groups of at most d documents
+    for (std::size_t d = 0; d < by_documents.size(); ++d) {
+        best_bound_up_to[d] = d > 0 ? best_bound_up_to[d - 1] : 0;
+        for (const Candidate& c : by_documents[d]) best_bound_up_to[d] = std::max(best_bound_up_to[d], c.bound);
+    }
     // With a remote shard, the candidates' collection frequencies come in one request: an MSet
     // of no documents carries every query term's statistics, where get_termfreq costs a round
     // trip per term (measured: 388 -> 19 ms a query with one of two shards remote). Locally,
@@ -403,32 +410,28 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
     Xapian::MSet frequencies;
     if (remote) {
         std::vector<std::string> terms;
-        for (const Candidate& c : candidates) terms.push_back(c.term);
+        for (const auto& group : by_documents) {
+            for (const Candidate& c : group) terms.emplace_back(c.term);
+        }
         Xapian::Enquire statistics(db);
         statistics.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
         frequencies = statistics.get_mset(0, 0);
     }
-    std::vector<std::pair<double, std::string>> ranked;
-    ranked.reserve(candidates.size());
+    std::vector<std::pair<double, std::string_view>> ranked;
     std::vector<double> kept_values;  // a min-heap of the best `keep` values so far
-    for (std::size_t group = 0; group < candidates.size();) {
-        std::size_t end = group;
-        double group_bound = 0;
-        while (end < candidates.size() && candidates[end].documents == candidates[group].documents) {
-            group_bound = std::max(group_bound, candidates[end].bound);
-            ++end;
-        }
-        double best_bound_left = group_bound;
-        for (std::size_t later = end; later < candidates.size(); ++later)
-            best_bound_left = std::max(best_bound_left, candidates[later].bound);
-        if (kept_values.size() == keep && best_bound_left < kept_values.front()) break;
-        for (std::size_t i = group; i < end; ++i) {
-            const Candidate& c = candidates[i];
+    std::string term;
+    for (std::size_t d = by_documents.size(); d-- > 0;) {
+        std::vector<Candidate>& group = by_documents[d];
+        if (group.empty()) continue;
+        if (kept_values.size() == keep && best_bound_up_to[d] < kept_values.front()) break;
+        std::sort(group.begin(), group.end(), [](const Candidate& a, const Candidate& b) { return a.term < b.term; });
+        for (const Candidate& c : group) {
             if (kept_values.size() == keep && c.bound < kept_values.front()) continue;
-            const double n_t = static_cast<double>(remote ? frequencies.get_termfreq(c.term) : known.of(db, c.term));
-            const double weight = relevance_weight(c.documents, n_t);
+            term.assign(c.term);
+            const double n_t = static_cast<double>(remote ? frequencies.get_termfreq(term) : known.of(db, term));
+            const double weight = relevance_weight(static_cast<double>(d), n_t);
             if (weight <= 0) continue;
-            const double value = c.documents * weight + c.share;
+            const double value = static_cast<double>(d) * weight + c.share;
             ranked.emplace_back(value, c.term);
             if (kept_values.size() < keep) {
                 kept_values.push_back(value);
@@ -439,14 +442,13 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
                 std::push_heap(kept_values.begin(), kept_values.end(), std::greater<>());
             }
         }
-        group = end;
     }
     const std::size_t chosen = std::min(keep, ranked.size());
     std::partial_sort(
         ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(chosen), ranked.end(),
         [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     std::vector<Xapian::Query> terms;
-    for (std::size_t i = 0; i < chosen; ++i) terms.emplace_back(ranked[i].second);
+    for (std::size_t i = 0; i < chosen; ++i) terms.emplace_back(std::string(ranked[i].second));
     if (terms.empty()) return Xapian::Query();
     return Xapian::Query(r.feedback_weight, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
 }
