@@ -21,12 +21,12 @@ struct QueryError : std::runtime_error {
 };
 
 struct RankingOptions {
-    double bm25_k1 = 2.0;  ///< measured best on the judged collections (EVALUATION.md)
-    double bm25_b = 0.65;  ///< chosen with every collection held out in turn (EVALUATION.md, news, sixth step)
-    double phrase_boost = 1.0;          ///< weight of the whole query as a phrase (several words)
-    double near_boost = 0.5;            ///< weight of all words within a window
-    double all_words_boost = 0.5;       ///< weight of documents having every word (measured: EVALUATION.md)
-    unsigned boost_max_words = 8;       ///< longer word lists get no proximity boosts (cost)
+    double bm25_k1 = 2.0;          ///< measured best on the judged collections (EVALUATION.md)
+    double bm25_b = 0.65;          ///< chosen with every collection held out in turn (EVALUATION.md, news, sixth step)
+    double phrase_boost = 1.0;     ///< weight of the whole query as a phrase (several words)
+    double near_boost = 0.5;       ///< weight of all words within a window
+    double all_words_boost = 0.5;  ///< weight of documents having every word (measured: EVALUATION.md)
+    unsigned boost_max_words = 8;  ///< longer word lists get no proximity boosts (cost)
     double keyboard_fold_weight = 0.3;  ///< Kazakh typed on a Russian keyboard, below exact
     /// The same name in another script or language (name keys: Tokayev, Токаев, Тоқаев), found
     /// below every spelling match (keys carry no weight: wdf 0); --no-translit turns it off.
