@@ -428,6 +428,39 @@ class LeadByRelatedWordTest(RankingCase):
         self.assertLess(ranking.index("related.txt"), ranking.index("rival.txt"), ranking)
 
 
+class LeadSlotTest(RankingCase):
+    """The indexer keeps each article's lead terms in a value slot (common/lead_terms.h) and says
+    so in the index; searches read the lead from it, and rank exactly as from the positions."""
+
+    setUp = LeadByRelatedWordTest.setUp
+
+    def metadata(self, value=None):
+        if value is None:
+            return run(["xapian-metadata", "get", self.ws.db, "izdeu:lead-terms"]).stdout.strip()
+        self.assertEqual(run(["xapian-metadata", "set", self.ws.db, "izdeu:lead-terms", value]).returncode, 0)
+        return value
+
+    def results(self):
+        out = []
+        for query in (["German", "economy"], ["glacier", "survey"], ["economy"], ["--lead-prefix", "0", "German"]):
+            hits, _ = self.ws.json_hits("--no-snippets", *query)
+            out.append([(h["id"], h["score"]) for h in hits])
+        return out
+
+    def test_the_indexer_writes_the_slot_and_it_ranks_as_the_positions(self):
+        self.assertEqual(self.metadata(), "words 30 family 5")
+        from_slot = self.results()
+        self.metadata("")  # as an index made before the slot: positions are read
+        self.assertEqual(self.results(), from_slot)
+
+    def test_a_later_run_keeps_the_slot_usable(self):
+        self.ws.write("later.txt", article("Weekly notes", "Germany and its economy. " + " ".join(LeadTest.FILLER)))
+        self.assertEqual(self.ws.index().returncode, 0)
+        self.assertEqual(self.metadata(), "words 30 family 5")
+        ranking = self.ranking("German", "economy")
+        self.assertLess(ranking.index("related.txt"), ranking.index("rival.txt"), ranking)
+
+
 class SeedArticleTest(unittest.TestCase):
     """The real article in ../shared/seed (read from there, never copied into the repository)."""
 
