@@ -650,14 +650,15 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, Sco
                                 [&](std::uint64_t k) { return lead_terms.contains(k); }))
                     share += idf[w];
             }
-        }
-        for (std::size_t w = 0; w < words.size() && !from_slot; ++w) {
-            bool in_lead = related[w].count(*it) > 0;
-            for (auto term = present[w].begin(); !in_lead && term != present[w].end(); ++term) {
-                auto position = db.positionlist_begin(*it, *term);
-                in_lead = position != db.positionlist_end(*it, *term) && *position <= lead_end;
+        } else {
+            for (std::size_t w = 0; w < words.size(); ++w) {
+                bool in_lead = related[w].count(*it) > 0;
+                for (auto term = present[w].begin(); !in_lead && term != present[w].end(); ++term) {
+                    auto position = db.positionlist_begin(*it, *term);
+                    in_lead = position != db.positionlist_end(*it, *term) && *position <= lead_end;
+                }
+                if (in_lead) share += idf[w];
             }
-            if (in_lead) share += idf[w];
         }
         score += scale * share;
         if (needed == 0) continue;
