@@ -588,13 +588,14 @@ std::vector<std::unordered_set<Xapian::docid>> related_words_in_lead(const Xapia
     return found;
 }
 
-/// Re-orders `ranked` (articles of `mset`, best first) by the lead boost: each article gains
-/// the idf-weighted share of the query's words that it holds in its title or first `lead_words`
-/// words, times `boost` times the best score. Reads each word's first position in each article
+/// Re-orders `ranked` (best first) by the lead boost: each article gains the idf-weighted share
+/// of the query's words that it holds in its title or first `lead_words` words, times `boost`
+/// times `best_score` (the best of the whole match). `statistics`: an MSet of a query with the
+/// words' forms, for their frequencies. Reads each word's first position in each article
 /// that could still reach the first `needed` (0: every article). With `lead_slot` (every article
 /// carries schema::kSlotLeadTerms), the lead's default window and family letters are read from
 /// it: one value an article, the same answers as the positions (lead_terms.h).
-ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, ScoredHits ranked,
+ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& statistics, double best_score, ScoredHits ranked,
                        const std::vector<std::vector<std::string>>& words, const RankingOptions& r, std::size_t needed,
                        bool lead_slot) {
     if (ranked.empty() || words.empty()) return ranked;
@@ -609,7 +610,7 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, Sco
     for (std::size_t w = 0; w < words.size(); ++w) {
         std::vector<std::pair<Xapian::doccount, std::string>> by_frequency;
         for (const std::string& term : words[w]) {
-            if (const Xapian::doccount f = mset.get_termfreq(term); f > 0) by_frequency.emplace_back(f, term);
+            if (const Xapian::doccount f = statistics.get_termfreq(term); f > 0) by_frequency.emplace_back(f, term);
         }
         std::sort(by_frequency.begin(), by_frequency.end(), std::greater<>());
         for (auto& [f, term] : by_frequency) present[w].push_back(std::move(term));
@@ -632,7 +633,7 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& mset, Sco
     const std::vector<std::unordered_set<Xapian::docid>> related =
         from_slot ? std::vector<std::unordered_set<Xapian::docid>>(words.size())
                   : related_words_in_lead(db, ranked, words, r, lead_end);
-    const double scale = r.lead_boost * mset.get_max_attained() / total;
+    const double scale = r.lead_boost * best_score / total;
     // The window comes best first, and no article gains more than scale * total: once an
     // article could not pass the `needed`-th best score even with every word in its lead,
     // neither can any after it. They keep their score and stay below the page; the page is the
@@ -693,6 +694,9 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     // reranked_count articles; a page reaching past them continues in the first pass's order.
     std::optional<Xapian::MSet> first_pass_top;
     Xapian::doccount reranked_count = 0;
+    // Set when the second pass's scores are the boosts' and feedback's only, to be added to the
+    // first pass's.
+    bool second_pass_adds_first = false;
     if (options.sort == SortOrder::Date) {
         enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
         enquire.set_query(query.query);
@@ -722,45 +726,53 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         if (extra.empty()) {
             // Nothing to re-rank with (one word, no feedback): the first pass is the answer.
             page = top;
+        } else if (std::optional<Xapian::Query> article_set = article_set_filter(top, reranked_count)) {
+            // Only the first pass's articles, which already stand for their copies: no
+            // collapsing, and the copy counts come from the first pass. The second pass scores
+            // the boosts and feedback terms only, and each article keeps its first-pass score
+            // for the words (the same query over the same statistics: the same number, added
+            // below), so the words' posting lists are not read twice (a tenth of a query's
+            // block reads). The optional side is an OR that always has a second branch, every
+            // article at weight 0: a phrase alone there was credited to an article without the
+            // phrase over one database but not over shards (Xapian 1.4.22; tests/shards_test.py).
+            // (The article set as that branch changed 11 of the 1000 benchmark queries' rankings;
+            // every article at weight 0 reads no more blocks than no branch.)
+            const Xapian::Query every_article(0.0, Xapian::Query::MatchAll);
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, *article_set,
+                                            Xapian::Query(Xapian::Query::OP_OR, extra, every_article)));
+            enquire.set_collapse_key(Xapian::BAD_VALUENO);
+            second_pass_adds_first = true;
+            if (options.collapse) {
+                first_pass_copies.emplace();
+                for (auto it = top.begin(); it != top.end(); ++it) {
+                    (*first_pass_copies)[*it] = it.get_collapse_count();
+                }
+            }
         } else {
-            // The optional side is an OR that always has a second branch: the query itself at
-            // weight 0. A phrase alone there was credited to an article without the phrase
-            // over one database but not over shards (Xapian 1.4.22; tests/shards_test.py).
+            // Remote shards, which cannot run the article set: the query with the boosts, the
+            // optional side's second branch the query itself at weight 0 (the phrase above),
+            // restricted to the first pass's articles (all their copies, so collapsing still
+            // counts duplicates).
             extra = Xapian::Query(Xapian::Query::OP_OR, extra, Xapian::Query(0.0, second));
             second = Xapian::Query(Xapian::Query::OP_AND_MAYBE, second, extra);
-            if (std::optional<Xapian::Query> article_set = article_set_filter(top, reranked_count)) {
-                // Only the first pass's articles, which already stand for their copies: no
-                // collapsing, and the copy counts come from the first pass.
-                enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second, *article_set));
-                enquire.set_collapse_key(Xapian::BAD_VALUENO);
-                if (options.collapse) {
-                    first_pass_copies.emplace();
-                    for (auto it = top.begin(); it != top.end(); ++it) {
-                        (*first_pass_copies)[*it] = it.get_collapse_count();
-                    }
-                }
+            std::vector<Xapian::Query> keys;
+            if (options.collapse && !collapse_on_copies_) {
+                // The collapse key is the duplicate key, already in the MSet: no document
+                // fetches (one round trip each from a remote shard).
+                for (Xapian::doccount i = 0; i < reranked_count; ++i)
+                    keys.emplace_back(schema::duplicate_term(top[i].get_collapse_key()));
             } else {
-                // Restricted to the first pass's articles (all their copies, so collapsing still
-                // counts duplicates).
-                std::vector<Xapian::Query> keys;
-                if (options.collapse && !collapse_on_copies_) {
-                    // The collapse key is the duplicate key, already in the MSet: no document
-                    // fetches (one round trip each from a remote shard).
-                    for (Xapian::doccount i = 0; i < reranked_count; ++i)
-                        keys.emplace_back(schema::duplicate_term(top[i].get_collapse_key()));
-                } else {
-                    // All the documents in one request from a remote shard. (MSet::fetch()
-                    // without arguments crashed in Xapian 1.4.22 for an MSet with an offset.)
-                    top.fetch(top.begin(), reranked_count < top.size() ? top[reranked_count] : top.end());
-                    for (Xapian::doccount i = 0; i < reranked_count; ++i) {
-                        keys.emplace_back(
-                            schema::duplicate_term(top[i].get_document().get_value(schema::kSlotDuplicateKey)));
-                    }
+                // All the documents in one request from a remote shard. (MSet::fetch()
+                // without arguments crashed in Xapian 1.4.22 for an MSet with an offset.)
+                top.fetch(top.begin(), reranked_count < top.size() ? top[reranked_count] : top.end());
+                for (Xapian::doccount i = 0; i < reranked_count; ++i) {
+                    keys.emplace_back(
+                        schema::duplicate_term(top[i].get_document().get_value(schema::kSlotDuplicateKey)));
                 }
-                if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
-                enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second,
-                                                Xapian::Query(Xapian::Query::OP_OR, keys.begin(), keys.end())));
             }
+            if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second,
+                                            Xapian::Query(Xapian::Query::OP_OR, keys.begin(), keys.end())));
         }
     }
 
@@ -768,7 +780,8 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     // first pass's: either way the second pass returns all it re-ranked.
     const bool lead = options.sort == SortOrder::Relevance && r.lead_boost > 0 && !query.lead_words.empty();
     const std::size_t page_end = static_cast<std::size_t>(options.offset) + options.limit;
-    if (first_pass_top && !page && (lead || page_end > reranked_count)) page = enquire.get_mset(0, reranked_count, 100);
+    if (first_pass_top && !page && (lead || page_end > reranked_count || second_pass_adds_first))
+        page = enquire.get_mset(0, reranked_count, 100);
     Xapian::MSet mset = page ? *page : enquire.get_mset(options.offset, options.limit, 100);
     if (options.sort == SortOrder::Date) estimated = mset.get_matches_estimated();
     SearchResult result;
@@ -780,7 +793,25 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         page && first_pass_top ? std::min<std::size_t>(reranked_count, mset.size()) : mset.size();
     for (auto it = mset.begin(); it != mset.end() && ranked.size() < reranked; ++it)
         ranked.emplace_back(it, it.get_weight());
-    if (lead) ranked = lead_ranked(db_, mset, std::move(ranked), query.lead_words, r, page_end, lead_slot_);
+    if (second_pass_adds_first) {
+        std::unordered_map<Xapian::docid, double> first_pass_score;
+        for (Xapian::doccount i = 0; i < reranked_count; ++i)
+            first_pass_score[*(*first_pass_top)[i]] = (*first_pass_top)[i].get_weight();
+        for (auto& [it, score] : ranked) score = first_pass_score[*it] + score;
+        // Xapian's order: the better score first, then the lower docid.
+        std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+            return a.second > b.second || (a.second == b.second && *a.first < *b.first);
+        });
+    }
+    if (lead) {
+        // The words' frequencies from the first pass, which had them all; the best score of the
+        // whole match, which a second pass returned whole.
+        const double best_score = ranked.empty()           ? 0.0
+                                  : second_pass_adds_first ? ranked.front().second
+                                                           : mset.get_max_attained();
+        ranked = lead_ranked(db_, first_pass_top ? *first_pass_top : mset, best_score, std::move(ranked),
+                             query.lead_words, r, page_end, lead_slot_);
+    }
     if (page && first_pass_top) {
         // Then the first pass's articles past them, in its order, each scored below the one
         // before it: a TREC run is read in score order.

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <random>
-#include <sstream>
 
 #include "lead_terms.h"
 #include "query_builder.h"
@@ -60,32 +59,6 @@ TEST_CASE("The slot holds the terms with a position in the lead, and their famil
 
 namespace {
 
-// Articles whose query words fall before, at and after the lead's end, in three languages, with
-// and without titles, and words of one family that the stemmers keep apart.
-std::vector<testing::SimpleArticle> varied_articles(std::vector<std::string>& vocabulary) {
-    vocabulary = {"economy",  "economic",  "germany",  "german",    "court",         "courts",     "flood",
-                  "floods",   "minister",  "ministry", "election",  "elections",     "river",      "rivers",
-                  "суд",      "суда",      "паводок",  "паводка",   "казахстан",     "казахстане", "министр",
-                  "министра", "выборы",    "сот",      "сотқа",     "сайлау",        "сайлауда",   "су",
-                  "тасқыны",  "экономика", "report",   "reporting", "international", "interview"};
-    const std::vector<std::string> filler = {"the", "and", "was", "today", "people", "city",  "year",
-                                             "new", "и",   "в",   "город", "люди",   "бүгін", "адамдар"};
-    std::mt19937 random(20261130);
-    auto pick = [&](const std::vector<std::string>& from) { return from[random() % from.size()]; };
-    std::vector<testing::SimpleArticle> articles;
-    for (int i = 0; i < 120; ++i) {
-        std::ostringstream body, title;
-        const int title_words = static_cast<int>(random() % 6);  // no title for some
-        for (int w = 0; w < title_words; ++w)
-            title << (w ? " " : "") << (random() % 2 ? pick(vocabulary) : pick(filler));
-        const int body_words = 10 + static_cast<int>(random() % 60);
-        for (int w = 0; w < body_words; ++w) body << (w ? " " : "") << (random() % 4 ? pick(filler) : pick(vocabulary));
-        body << '.';
-        articles.push_back({"a" + std::to_string(i), title.str(), body.str()});
-    }
-    return articles;
-}
-
 std::vector<std::pair<std::string, double>> ranking(Searcher& searcher, const std::string& query,
                                                     const RankingOptions& r) {
     QueryBuilder builder(searcher.analyzer(), r);
@@ -104,7 +77,7 @@ std::vector<std::pair<std::string, double>> ranking(Searcher& searcher, const st
 TEST_CASE("The lead read from the slot ranks exactly as the lead read from positions", "[lead][ranking]") {
     testing::TempDir dir;
     std::vector<std::string> vocabulary;
-    testing::build_database(dir.str("db"), varied_articles(vocabulary));
+    testing::build_database(dir.str("db"), testing::varied_articles(vocabulary));
     std::vector<std::string> queries;
     std::mt19937 random(7);
     for (int q = 0; q < 60; ++q) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,33 @@ inline void build_database(const std::string& path, const std::vector<SimpleArti
     db.set_metadata(std::string(schema::kMetaAnalyzer), analyzer.fingerprint());
     db.set_metadata(std::string(schema::kMetaLeadTerms), lead_slot_description());  // as a first build
     db.commit();
+}
+
+// Articles whose query words fall before, at and after the lead's end, in three languages, with
+// and without titles, and words of one family that the stemmers keep apart. `vocabulary`: the
+// words queries can be made of.
+inline std::vector<SimpleArticle> varied_articles(std::vector<std::string>& vocabulary) {
+    vocabulary = {"economy",  "economic",  "germany",  "german",    "court",         "courts",     "flood",
+                  "floods",   "minister",  "ministry", "election",  "elections",     "river",      "rivers",
+                  "суд",      "суда",      "паводок",  "паводка",   "казахстан",     "казахстане", "министр",
+                  "министра", "выборы",    "сот",      "сотқа",     "сайлау",        "сайлауда",   "су",
+                  "тасқыны",  "экономика", "report",   "reporting", "international", "interview"};
+    const std::vector<std::string> filler = {"the", "and", "was", "today", "people", "city",  "year",
+                                             "new", "и",   "в",   "город", "люди",   "бүгін", "адамдар"};
+    std::mt19937 random(20261130);
+    auto pick = [&](const std::vector<std::string>& from) { return from[random() % from.size()]; };
+    std::vector<SimpleArticle> articles;
+    for (int i = 0; i < 120; ++i) {
+        std::ostringstream body, title;
+        const int title_words = static_cast<int>(random() % 6);  // no title for some
+        for (int w = 0; w < title_words; ++w)
+            title << (w ? " " : "") << (random() % 2 ? pick(vocabulary) : pick(filler));
+        const int body_words = 10 + static_cast<int>(random() % 60);
+        for (int w = 0; w < body_words; ++w) body << (w ? " " : "") << (random() % 4 ? pick(filler) : pick(vocabulary));
+        body << '.';
+        articles.push_back({"a" + std::to_string(i), title.str(), body.str()});
+    }
+    return articles;
 }
 
 }  // namespace izdeu::testing

@@ -1,0 +1,92 @@
+// Relevance ranks in two passes (searcher.cpp): the first ranks every match by its words, the
+// second scores the first's best articles by the boosts and adds the two. The sum must be the
+// score that one query of the words and the boosts gives each article.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "query_builder.h"
+#include "searcher.h"
+#include "test_support.h"
+
+using namespace izdeu;
+using namespace izdeu::query;
+
+TEST_CASE("The two passes score every article as one query of the words and boosts would", "[ranking]") {
+    testing::TempDir dir;
+    std::vector<std::string> vocabulary;
+    std::vector<testing::SimpleArticle> articles = testing::varied_articles(vocabulary);
+    // Articles with two words side by side, near each other and far apart: the phrase and near
+    // boosts must credit only the ones that have them so.
+    std::string filler;
+    for (int i = 0; i < 12; ++i) filler += " the people of the city read it";
+    articles.push_back({"side_by_side", "", "The river flood came in spring." + filler});
+    articles.push_back({"near", "", "The river and its great flood came." + filler});
+    articles.push_back({"apart", "", "The river was calm." + filler + " A flood came later."});
+    // Enough articles with both words, near or apart, that their posting lists span several chunks.
+    for (int i = 0; i < 3000; ++i) {
+        articles.push_back({"many" + std::to_string(i), "",
+                            "The river " + vocabulary[i % vocabulary.size()] + " report." +
+                                filler.substr(0, (i % 7) * 30) + " flood " + vocabulary[(i * 7) % vocabulary.size()] +
+                                "."});
+    }
+    testing::build_database(dir.str("db"), articles);
+
+    std::vector<std::string> queries = {"river flood", "\"river flood\"", "flood river", "river flood court"};
+    std::mt19937 random(11);
+    for (int q = 0; q < 40; ++q) {
+        std::string query;
+        for (int w = 2 + static_cast<int>(random() % 2); w > 0; --w)
+            query += vocabulary[random() % vocabulary.size()] + " ";
+        queries.push_back(query);
+    }
+    RankingOptions r;
+    r.feedback_terms = 0;       // its terms are the searcher's choice: checked by the evaluation harness
+    r.lead_boost = 0;           // re-orders after the sum (lead_terms_test.cpp)
+    r.rerank_documents = 5000;  // every match: past them, the first pass's order continues
+    Searcher searcher({dir.str("db")}, "");
+    for (const std::string& text : queries) {
+        INFO(text);
+        QueryBuilder builder(searcher.analyzer(), r);
+        const BuiltQuery built = builder.build_plain(text);
+        SearchOptions options;
+        options.ranking = r;
+        options.limit = 5000;
+        options.snippets = false;
+        options.collapse = false;
+        const SearchResult result = searcher.search(built, options);
+
+        // One query: the words, and the boosts where an article has them.
+        Xapian::Enquire one(searcher.database());
+        one.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+        const Xapian::Query words = built.base.empty() ? built.query : built.base;
+        one.set_query(built.boosts.empty() ? words
+                                           : Xapian::Query(Xapian::Query::OP_AND_MAYBE, words,
+                                                           Xapian::Query(Xapian::Query::OP_OR, built.boosts,
+                                                                         Xapian::Query(0.0, words))));
+        const Xapian::MSet expected = one.get_mset(0, 5000);
+        std::map<Xapian::docid, double> expected_score;
+        for (auto it = expected.begin(); it != expected.end(); ++it) expected_score[*it] = it.get_weight();
+
+        REQUIRE(result.hits.size() == expected.size());
+        for (const Hit& hit : result.hits) {
+            INFO(hit.id);
+            REQUIRE(expected_score.count(hit.docid) == 1);
+            CHECK(hit.score == Approx(expected_score[hit.docid]).epsilon(1e-12));
+        }
+        // And in the same order: the better score first, then the lower docid (Xapian's).
+        for (Xapian::doccount i = 0; i < expected.size(); ++i) CHECK(result.hits[i].docid == *expected[i]);
+    }
+    // The boosts do count: the same words rank side by side, then near, then apart.
+    QueryBuilder builder(searcher.analyzer(), r);
+    SearchOptions options;
+    options.ranking = r;
+    options.limit = 5000;
+    options.snippets = false;
+    std::map<std::string, double> score;
+    for (const Hit& hit : searcher.search(builder.build_plain("river flood"), options).hits) score[hit.id] = hit.score;
+    CHECK(score.at("side_by_side") > score.at("near"));
+    CHECK(score.at("near") > score.at("apart"));
+}
