@@ -209,13 +209,41 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
     }
 }
 
-Xapian::doccount TermFrequencies::of(const Xapian::Database& db, const std::string& term) {
-    if (const auto it = known_.find(term); it != known_.end()) return it->second;
-    // Bounded: a long-lived server forgets everything at once rather than growing.
-    if (known_.size() >= kMaxTerms) known_.clear();
-    const Xapian::doccount frequency = db.get_termfreq(term);
-    known_.emplace(term, frequency);
-    return frequency;
+Xapian::doccount TermFrequencies::of(const Xapian::Database& db, std::string_view term, std::size_t hash) {
+    if (slots_.empty()) slots_.resize(1024);
+    if (const Entry* e = slot_for(term, hash); e->size != 0) return e->frequency;
+    if (count_ >= max_terms_) clear();
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    Entry* e = slot_for(term, hash);
+    e->frequency = db.get_termfreq(std::string(term));
+    e->hash = hash;
+    e->offset = static_cast<std::uint32_t>(bytes_.size());
+    e->size = static_cast<std::uint32_t>(term.size());
+    bytes_.append(term);
+    ++count_;
+    return e->frequency;
+}
+
+void TermFrequencies::clear() {
+    slots_.assign(1024, Entry{});
+    bytes_.clear();
+    count_ = 0;
+}
+
+TermFrequencies::Entry* TermFrequencies::slot_for(std::string_view term, std::size_t hash) {
+    const std::size_t mask = slots_.size() - 1;  // a power of two
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        Entry& e = slots_[i];
+        if (e.size == 0 || (e.hash == hash && std::string_view(bytes_).substr(e.offset, e.size) == term)) return &e;
+    }
+}
+
+void TermFrequencies::grow() {
+    std::vector<Entry> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Entry& e : old) {
+        if (e.size != 0) *slot_for(std::string_view(bytes_).substr(e.offset, e.size), e.hash) = e;
+    }
 }
 
 bool Searcher::reopen() {
@@ -375,6 +403,7 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
     };
     struct Candidate {
         std::string_view term;  // in `seen`
+        std::size_t hash;       // std::hash of term
         double share;
         double bound;  // its value if no other article had it: the weight falls as n_t grows, and n_t >= r_t
     };
@@ -387,7 +416,7 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
         const double best_weight = relevance_weight(e.documents, e.documents);
         if (best_weight <= 0) continue;  // never positive, whatever its frequency
         by_documents[static_cast<std::size_t>(e.documents)].push_back(
-            {seen.term(e), e.share, e.documents * best_weight + e.share});
+            {seen.term(e), e.hash, e.share, e.documents * best_weight + e.share});
         ++candidate_count;
     }
     if (candidate_count == 0) return Xapian::Query();
@@ -419,7 +448,6 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
     }
     std::vector<std::pair<double, std::string_view>> ranked;
     std::vector<double> kept_values;  // a min-heap of the best `keep` values so far
-    std::string term;
     for (std::size_t d = by_documents.size(); d-- > 0;) {
         std::vector<Candidate>& group = by_documents[d];
         if (group.empty()) continue;
@@ -427,8 +455,8 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
         std::sort(group.begin(), group.end(), [](const Candidate& a, const Candidate& b) { return a.term < b.term; });
         for (const Candidate& c : group) {
             if (kept_values.size() == keep && c.bound < kept_values.front()) continue;
-            term.assign(c.term);
-            const double n_t = static_cast<double>(remote ? frequencies.get_termfreq(term) : known.of(db, term));
+            const double n_t = static_cast<double>(remote ? frequencies.get_termfreq(std::string(c.term))
+                                                          : known.of(db, c.term, c.hash));
             const double weight = relevance_weight(static_cast<double>(d), n_t);
             if (weight <= 0) continue;
             const double value = static_cast<double>(d) * weight + c.share;

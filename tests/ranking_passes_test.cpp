@@ -90,3 +90,27 @@ TEST_CASE("The two passes score every article as one query of the words and boos
     CHECK(score.at("side_by_side") > score.at("near"));
     CHECK(score.at("near") > score.at("apart"));
 }
+
+TEST_CASE("Feedback's term frequencies are the database's, as the table grows and when it is full", "[ranking]") {
+    testing::TempDir dir;
+    std::vector<std::string> vocabulary;
+    testing::build_database(dir.str("db"), testing::varied_articles(vocabulary));
+    Xapian::Database db(dir.str("db"));
+    std::vector<std::string> terms;
+    for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) terms.push_back(*t);
+    for (int i = 0; i < 3000; ++i) terms.push_back("absent" + std::to_string(i));  // frequency 0, and growth
+    REQUIRE(terms.size() > 3000);
+    TermFrequencies frequencies(2000);  // full before the end: forgets everything, then fills again
+    std::size_t most = 0;
+    for (int round = 0; round < 2; ++round) {
+        for (const std::string& term : terms) {
+            INFO(term);
+            REQUIRE(frequencies.of(db, term, std::hash<std::string_view>()(term)) == db.get_termfreq(term));
+            most = std::max(most, frequencies.size());
+        }
+    }
+    CHECK(most == 2000);
+    frequencies.clear();
+    CHECK(frequencies.size() == 0);
+    CHECK(frequencies.of(db, "court", std::hash<std::string_view>()("court")) == db.get_termfreq("court"));
+}
