@@ -210,40 +210,11 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
 }
 
 Xapian::doccount TermFrequencies::of(const Xapian::Database& db, std::string_view term, std::size_t hash) {
-    if (slots_.empty()) slots_.resize(1024);
-    if (const Entry* e = slot_for(term, hash); e->size != 0) return e->frequency;
-    if (count_ >= max_terms_) clear();
-    if ((count_ + 1) * 2 > slots_.size()) grow();
-    Entry* e = slot_for(term, hash);
-    e->frequency = db.get_termfreq(std::string(term));
-    e->hash = hash;
-    e->offset = static_cast<std::uint32_t>(bytes_.size());
-    e->size = static_cast<std::uint32_t>(term.size());
-    bytes_.append(term);
-    ++count_;
-    return e->frequency;
-}
-
-void TermFrequencies::clear() {
-    slots_.assign(1024, Entry{});
-    bytes_.clear();
-    count_ = 0;
-}
-
-TermFrequencies::Entry* TermFrequencies::slot_for(std::string_view term, std::size_t hash) {
-    const std::size_t mask = slots_.size() - 1;  // a power of two
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        Entry& e = slots_[i];
-        if (e.size == 0 || (e.hash == hash && std::string_view(bytes_).substr(e.offset, e.size) == term)) return &e;
-    }
-}
-
-void TermFrequencies::grow() {
-    std::vector<Entry> old(slots_.size() * 2);
-    old.swap(slots_);
-    for (const Entry& e : old) {
-        if (e.size != 0) *slot_for(std::string_view(bytes_).substr(e.offset, e.size), e.hash) = e;
-    }
+    if (const auto* known = known_.find(term, hash)) return known->value;
+    if (known_.size() >= max_terms_) known_.clear();
+    Xapian::doccount& frequency = known_.add(term, hash).value;
+    frequency = db.get_termfreq(std::string(term));
+    return frequency;
 }
 
 bool Searcher::reopen() {
@@ -323,58 +294,9 @@ class FeedbackTermDecider : public Xapian::ExpandDecider {
     }
 };
 
-/// How many feedback documents hold each term, and its summed share of their length: an
-/// open-addressing table over one buffer of term bytes. (A map of strings allocated a node and
-/// a string for each of the ~2,800 terms of ten term lists: a tenth of a query's time.)
-class FeedbackTermCounts {
-  public:
-    struct Entry {
-        std::uint32_t offset = 0, size = 0;
-        std::size_t hash = 0;
-        double documents = 0, share = 0;
-        bool used = false;
-    };
-
-    FeedbackTermCounts() : slots_(1024) {}  // grows as ten long articles need
-
-    void add(std::string_view term, double share) {
-        if ((count_ + 1) * 2 > slots_.size()) grow();
-        const std::size_t hash = std::hash<std::string_view>()(term);
-        Entry& e = slot_for(term, hash);
-        if (!e.used) {
-            e.used = true;
-            e.hash = hash;
-            e.offset = static_cast<std::uint32_t>(bytes_.size());
-            e.size = static_cast<std::uint32_t>(term.size());
-            bytes_.append(term);
-            ++count_;
-        }
-        e.documents += 1;
-        e.share += share;
-    }
-
-    std::string_view term(const Entry& e) const { return std::string_view(bytes_).substr(e.offset, e.size); }
-    const std::vector<Entry>& entries() const { return slots_; }
-
-  private:
-    Entry& slot_for(std::string_view term, std::size_t hash) {
-        const std::size_t mask = slots_.size() - 1;  // a power of two
-        for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-            Entry& e = slots_[i];
-            if (!e.used || (e.hash == hash && this->term(e) == term)) return e;
-        }
-    }
-    void grow() {
-        std::vector<Entry> old(slots_.size() * 2);
-        old.swap(slots_);
-        for (const Entry& e : old) {
-            if (e.used) slot_for(term(e), e.hash) = e;
-        }
-    }
-
-    std::vector<Entry> slots_;
-    std::string bytes_;
-    std::size_t count_ = 0;
+/// For each term of the feedback documents: how many hold it, and its summed share of their length.
+struct FeedbackTermCount {
+    double documents = 0, share = 0;
 };
 
 /// The best terms of the feedback documents (the first ones of `top`). Terms are scored from
@@ -385,14 +307,16 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
     FeedbackTermDecider decider;
     const double documents = static_cast<double>(db.get_doccount());
     const double feedback = static_cast<double>(std::min<Xapian::doccount>(top.size(), r.feedback_documents));
-    FeedbackTermCounts seen;
+    TermTable<FeedbackTermCount> seen;
     Xapian::doccount used = 0;
     for (auto it = top.begin(); it != top.end() && used < r.feedback_documents; ++it, ++used) {
         const double length = std::max(1.0, static_cast<double>(db.get_doclength(*it)));
         for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
             const std::string term = *t;
             if (!decider(term)) continue;
-            seen.add(term, static_cast<double>(t.get_wdf()) / length);
+            FeedbackTermCount& count = seen.add(term, term_hash(term)).value;
+            count.documents += 1;
+            count.share += static_cast<double>(t.get_wdf()) / length;
         }
     }
     // Robertson's selection value: the number of feedback documents with the term times its
@@ -410,13 +334,14 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
     // Grouped by the number of feedback documents that hold them (r_t).
     std::vector<std::vector<Candidate>> by_documents(static_cast<std::size_t>(feedback) + 1);
     std::size_t candidate_count = 0;
-    for (const FeedbackTermCounts::Entry& e : seen.entries()) {
-        if (!e.used) continue;
-        if (e.documents < 2 && feedback > 2) continue;  // one document's quirk
-        const double best_weight = relevance_weight(e.documents, e.documents);
+    for (const auto& e : seen.slots()) {
+        if (e.size == 0) continue;
+        const FeedbackTermCount& count = e.value;
+        if (count.documents < 2 && feedback > 2) continue;  // one document's quirk
+        const double best_weight = relevance_weight(count.documents, count.documents);
         if (best_weight <= 0) continue;  // never positive, whatever its frequency
-        by_documents[static_cast<std::size_t>(e.documents)].push_back(
-            {seen.term(e), e.hash, e.share, e.documents * best_weight + e.share});
+        by_documents[static_cast<std::size_t>(count.documents)].push_back(
+            {seen.term(e), e.hash, count.share, count.documents * best_weight + count.share});
         ++candidate_count;
     }
     if (candidate_count == 0) return Xapian::Query();

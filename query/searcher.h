@@ -5,13 +5,13 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
 
 #include "analyzer.h"
 #include "query_builder.h"
+#include "term_table.h"
 
 namespace izdeu::query {
 
@@ -58,27 +58,16 @@ class TermFrequencies {
     /// Terms kept before everything is forgotten at once (a long-lived server must not grow).
     explicit TermFrequencies(std::size_t max_terms = std::size_t{1} << 18) : max_terms_(max_terms) {}
 
-    /// `hash`: std::hash<std::string_view> of the term, which the caller's own table has already
-    /// computed. (An unordered_map of strings, hashing and allocating anew, was 3% of a served
-    /// query: ~300 lookups each.)
+    /// `hash`: term_hash(term), which the caller's own table has already computed.
+    /// (An unordered_map of strings, hashing and allocating anew, was 3% of a served query:
+    /// ~300 lookups each.)
     Xapian::doccount of(const Xapian::Database& db, std::string_view term, std::size_t hash);
-    void clear();
-    std::size_t size() const { return count_; }
+    void clear() { known_.clear(); }
+    std::size_t size() const { return known_.size(); }
 
   private:
-    /// Open addressing over one buffer of term bytes, at most half full.
-    struct Entry {
-        std::uint32_t offset = 0, size = 0;  // size 0: an empty slot (terms are never empty)
-        std::size_t hash = 0;
-        Xapian::doccount frequency = 0;
-    };
-    Entry* slot_for(std::string_view term, std::size_t hash);
-    void grow();
-
-    std::vector<Entry> slots_;
     std::size_t max_terms_;
-    std::string bytes_;
-    std::size_t count_ = 0;
+    TermTable<Xapian::doccount> known_;
 };
 
 /// Opens databases (folders or stub files), checks they were made by a compatible analyzer,
