@@ -52,13 +52,15 @@ class WantedForms {
         return word_->in_other_script(t, key);
     }
 
-    /// HighlightWord::matches.
-    bool matches(const Token& t) const {
-        std::string key;
+    /// The same, then a Kazakh token's keyboard-folded term or stem (Kazakh typed on a Russian
+    /// keyboard); `key` is set to the form that is wanted.
+    bool matched_or_folded(const Token& t, std::string& key) const {
         if (matched(t, key)) return true;
-        return t.kazakh && !word_->folded.empty() &&
-               (word_->folded.count(Analyzer::keyboard_fold(t.term)) ||
-                word_->folded.count(Analyzer::keyboard_fold(t.stem)));
+        if (!t.kazakh || word_->folded.empty()) return false;
+        key = Analyzer::keyboard_fold(t.term);
+        if (word_->folded.count(key)) return true;
+        key = Analyzer::keyboard_fold(t.stem);
+        return word_->folded.count(key) > 0;
     }
 
   private:
@@ -184,15 +186,6 @@ bool HighlightWord::in_other_script(const Token& t, std::string& key) const {
            (!t.stem_name_key.empty() && name_keys.count(key.assign(t.stem_name_key)));
 }
 
-bool HighlightWord::matches(const Token& t) const {
-    // Looked up as std::string: the sets hold strings (no heterogeneous lookup in C++17).
-    if (terms.count(std::string(t.term)) || stems.count(std::string(t.stem))) return true;
-    std::string key;
-    if (in_other_script(t, key)) return true;
-    return t.kazakh && !folded.empty() &&
-           (folded.count(Analyzer::keyboard_fold(t.term)) || folded.count(Analyzer::keyboard_fold(t.stem)));
-}
-
 namespace {
 
 /// Finds where the query's phrases and NEAR groups match, token by token: a phrase when its last
@@ -214,7 +207,7 @@ class GroupMatcher {
         for (std::size_t g = 0; g < groups_.size(); ++g) {
             const WordGroup& group = groups_[g];
             std::vector<bool> matched(group.words.size());
-            for (std::size_t w = 0; w < group.words.size(); ++w) matched[w] = wanted_[g][w].matches(t);
+            for (std::size_t w = 0; w < group.words.size(); ++w) matched[w] = wanted_[g][w].matched_or_folded(t, key_);
             if (group.window > 0) {
                 for (std::size_t w = 0; w < matched.size(); ++w) {
                     if (matched[w] && near_candidates_.size() < kMaxNearCandidates)
@@ -292,6 +285,7 @@ class GroupMatcher {
 
     const std::vector<WordGroup>& groups_;
     std::vector<std::vector<WantedForms>> wanted_;  // each group's words, as groups_
+    std::string key_;                               // the form a word matched (unused here)
     std::size_t longest_phrase_ = 0;
     std::vector<Recent> recent_;
     std::vector<NearCandidate> near_candidates_;
@@ -336,24 +330,16 @@ Snippet make_snippet(std::string_view text, Language language, const HighlightSe
         while (piece_end < text.size() && text[piece_end] != ' ' && text[piece_end] != '\n') ++piece_end;
         const std::size_t hits_before = hits.size();
         const auto offset = static_cast<std::uint32_t>(piece_start);
-        const AnalysisStats stats = analyzer.analyze(text.substr(piece_start, piece_end - piece_start), language,
-                                                     next_position, [&](const Token& t) {
-                                                         if (!t.alternative) {
-                                                             words.emplace_back(offset + t.start, offset + t.end);
-                                                             groups.add(t, offset + t.start, offset + t.end, hits);
-                                                         }
-                                                         if (!wanted_forms.matched(t, key)) {
-                                                             if (!t.kazakh || wanted.folded.empty()) return;
-                                                             key = Analyzer::keyboard_fold(t.term);
-                                                             if (!wanted.folded.count(key)) {
-                                                                 key = Analyzer::keyboard_fold(t.stem);
-                                                                 if (!wanted.folded.count(key)) return;
-                                                             }
-                                                         }
-                                                         // A joined form (egovernment) highlights the whole hyphenated
-                                                         // span.
-                                                         hits.push_back({offset + t.start, offset + t.end, key});
-                                                     });
+        const auto on_token = [&](const Token& t) {
+            if (!t.alternative) {
+                words.emplace_back(offset + t.start, offset + t.end);
+                groups.add(t, offset + t.start, offset + t.end, hits);
+            }
+            // A joined form (egovernment) highlights the whole hyphenated span.
+            if (wanted_forms.matched_or_folded(t, key)) hits.push_back({offset + t.start, offset + t.end, key});
+        };
+        const AnalysisStats stats =
+            analyzer.analyze(text.substr(piece_start, piece_end - piece_start), language, next_position, on_token);
         next_position = std::max(next_position, stats.next_position);
         piece_start = piece_end;
         if (chosen) break;

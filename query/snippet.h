@@ -25,7 +25,6 @@ struct HighlightWord {
     /// same name in another script (Токаев for Tokayev).
     std::unordered_set<std::string> name_keys;
     bool empty() const { return terms.empty() && stems.empty() && folded.empty() && name_keys.empty(); }
-    bool matches(const Token& token) const;
     /// Whether the token is one of these words in another script: a Latin-script Kazakh word by
     /// its Cyrillic reading, or a name by its key; key is set to what matched.
     bool in_other_script(const Token& token, std::string& key) const;
@@ -51,8 +50,8 @@ struct Snippet {
 };
 
 /// Picks the passage of about target_chars characters with the most distinct matched words.
-Snippet make_snippet(std::string_view text, Language language, const HighlightSet& wanted,
-                     Analyzer& analyzer, std::size_t target_chars = 200);
+Snippet make_snippet(std::string_view text, Language language, const HighlightSet& wanted, Analyzer& analyzer,
+                     std::size_t target_chars = 200);
 
 /// The snippet with highlights wrapped in open/close markers.
 std::string mark_snippet(const Snippet& snippet, std::string_view open, std::string_view close);
