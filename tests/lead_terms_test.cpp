@@ -2,7 +2,6 @@
 // lead boost read from it must rank exactly as the lead read from positions.
 #include <catch2/catch.hpp>
 
-#include <random>
 
 #include "lead_terms.h"
 #include "query_builder.h"
@@ -78,14 +77,7 @@ TEST_CASE("The lead read from the slot ranks exactly as the lead read from posit
     testing::TempDir dir;
     std::vector<std::string> vocabulary;
     testing::build_database(dir.str("db"), testing::varied_articles(vocabulary));
-    std::vector<std::string> queries;
-    std::mt19937 random(7);
-    for (int q = 0; q < 60; ++q) {
-        std::string query;
-        for (int w = 1 + static_cast<int>(random() % 3); w > 0; --w)
-            query += vocabulary[random() % vocabulary.size()] + " ";
-        queries.push_back(query);
-    }
+    const std::vector<std::string> queries = testing::random_queries(vocabulary, 60, 1, 3, 7);
     RankingOptions no_family;
     no_family.lead_prefix = 0;
     std::vector<std::vector<std::pair<std::string, double>>> from_slot, from_positions;

@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <map>
-#include <random>
 
 #include "query_builder.h"
 #include "searcher.h"
@@ -35,13 +34,7 @@ TEST_CASE("The two passes score every article as one query of the words and boos
     testing::build_database(dir.str("db"), articles);
 
     std::vector<std::string> queries = {"river flood", "\"river flood\"", "flood river", "river flood court"};
-    std::mt19937 random(11);
-    for (int q = 0; q < 40; ++q) {
-        std::string query;
-        for (int w = 2 + static_cast<int>(random() % 2); w > 0; --w)
-            query += vocabulary[random() % vocabulary.size()] + " ";
-        queries.push_back(query);
-    }
+    for (const std::string& query : testing::random_queries(vocabulary, 40, 2, 3, 11)) queries.push_back(query);
     RankingOptions r;
     r.feedback_terms = 0;       // its terms are the searcher's choice: checked by the evaluation harness
     r.lead_boost = 0;           // re-orders after the sum (lead_terms_test.cpp)

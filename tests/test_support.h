@@ -102,4 +102,19 @@ inline std::vector<SimpleArticle> varied_articles(std::vector<std::string>& voca
     return articles;
 }
 
+/// `count` queries of min_words to max_words words drawn from `vocabulary`, the same for a seed.
+inline std::vector<std::string> random_queries(const std::vector<std::string>& vocabulary, int count, int min_words,
+                                               int max_words, unsigned seed) {
+    std::mt19937 random(seed);
+    std::vector<std::string> queries;
+    for (int q = 0; q < count; ++q) {
+        std::string query;
+        for (int w = min_words + static_cast<int>(random() % static_cast<unsigned>(max_words - min_words + 1)); w > 0;
+             --w)
+            query += vocabulary[random() % vocabulary.size()] + " ";
+        queries.push_back(query);
+    }
+    return queries;
+}
+
 }  // namespace izdeu::testing
