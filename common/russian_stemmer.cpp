@@ -13,6 +13,10 @@
 //    (мира: мир, not миро), then the first in byte order. Deterministic, so index and query
 //    agree; the other lemma's forms are not found by that one form (стали as "became").
 //    Which rules decline nouns is read from the .aff (see parse), not assumed.
+//    Two more preferences (izdeu-3): a country in -ия over the element in -ий sharing its
+//    forms (Германию: Германия, not германий), and any noun over a numeral (семью: семья).
+//    A plural listed as its own entry (ветры, займы) takes the stem the rules give its
+//    singular forms, which hunspell-ru lists bare (ветер, ветра -> ветр).
 // 2. Gaps. hunspell-ru lists some forms bare, without flags (владельцем, земель, ветра): such
 //    a form, and a form it does not know at all, is read as a case of a noun it does know when
 //    the stem + а/я is one (владельцем: владельца -> владелец; земель: земл + я -> земля).
@@ -22,10 +26,14 @@
 //    surname's rule, which stems every form alike: to the common noun the base is the genitive
 //    plural of (Попова, Попов -> поп), else to X for -ов/-ев (Назарбаева -> назарба, as акимов
 //    -> аким), else the base (Путина -> путин).
+// 0. The ten neuter nouns in -мя (время, имя, знамя ...) are read first: every form to the
+//    nominative (времени, временем, времён -> время); the dictionary lists them apart.
 // 4. Other unknown words (place names, new words) lose the longest noun or adjective ending
 //    that leaves three letters, a vowel the ending leaves, and a vowel that drops in inflection:
 //    Жанаозене -> жанаозн, Шымкента -> шымкент, Костаная -> костан, ветра/ветер -> ветр. No verb
-//    endings: Snowball's verb rules are what cut казахстан to казахста.
+//    endings: Snowball's verb rules are what cut казахстан to казахста. A bare form that ends
+//    like a case ending loses it, so its other forms do too (Росатом, Росатома -> росат), and
+//    a vowel that drops after a vowel leaves й (заём, займа -> займ).
 
 #include <algorithm>
 #include <array>
@@ -49,7 +57,7 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-2";  // 2: a verb stems to the root of both aspects
+constexpr const char* kDescription = "russian-izdeu-3";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -666,6 +674,48 @@ bool all_cyrillic(const std::u32string& word) {
     return !word.empty() && std::all_of(word.begin(), word.end(), [](char32_t c) { return c >= 0x400 && c <= 0x4FF; });
 }
 
+/// The cardinal numerals that decline like nouns in hunspell-ru: a form they share with a noun is
+/// the noun's (семью: семья, "family", far more often than "by seven").
+bool is_numeral(const std::string& lemma) {
+    static constexpr std::array<std::string_view, 14> kNumerals = {
+        "пять",     "шесть",     "семь",       "восемь",    "девять",      "десять", "двадцать",
+        "тридцать", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "сорок",  "сто"};
+    return std::find(kNumerals.begin(), kNumerals.end(), lemma) != kNumerals.end();
+}
+
+/// A country or region in -ия (a name in the dictionary) beside a common noun in -ий that
+/// shares its forms, the chemical elements (Германию, Франции, Индии: германий, франций,
+/// индий): the news means the country.
+bool is_country(const RussianDictionary::Lemma& lemma, const std::vector<RussianDictionary::Lemma>& lemmas) {
+    const std::u32string w = decode(lemma.word);
+    if (!lemma.proper || !ends_with(w, U"ия")) return false;
+    const std::string element = encode(std::u32string_view(w).substr(0, w.size() - 1)) + "\xD0\xB9";  // -ий
+    return std::any_of(lemmas.begin(), lemmas.end(), [&](const auto& other) { return other.word == element; });
+}
+
+/// The ten neuter nouns in -мя (время, имя, знамя ...) take -ен- in every other form (времени,
+/// временем, времена, времён); hunspell-ru lists them apart, so they never met.
+std::optional<std::string> neuter_in_mya(const std::u32string& word) {
+    static constexpr std::array<std::u32string_view, 10> kRoots = {U"вре", U"и",    U"зна", U"пла", U"пле",
+                                                                   U"се",  U"стре", U"бре", U"те",  U"вы"};
+    static constexpr std::array<std::u32string_view, 7> kEndingsAfterM = {U"я",    U"ени",   U"енем", U"ена",
+                                                                          U"енам", U"енами", U"енах"};
+    for (std::u32string_view root : kRoots) {
+        if (word.size() <= root.size() + 1 || word.compare(0, root.size(), root) != 0 || word[root.size()] != U'м') {
+            continue;
+        }
+        const std::u32string_view rest = std::u32string_view(word).substr(root.size() + 1);
+        // The genitive plural (времён, имён, племён, знамён; ё read as е) only where it is not
+        // another word: семян and стремян have their own, and Семён is a name.
+        const bool genitive_plural =
+            rest == U"ен" && (root == U"вре" || root == U"и" || root == U"зна" || root == U"пле");
+        if (genitive_plural || std::find(kEndingsAfterM.begin(), kEndingsAfterM.end(), rest) != kEndingsAfterM.end()) {
+            return encode(std::u32string(root) + U"мя");
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string RussianStemmer::rule_stem(std::string_view word) {
@@ -676,12 +726,20 @@ std::string RussianStemmer::rule_stem(std::string_view word) {
         return encode(std::u32string_view(*base).substr(0, base->size() - (ov ? 2 : 0)));
     }
     std::u32string_view stem = w;
-    for (std::u32string_view ending : kEndings) {
-        if (ends_with(w, ending) && w.size() >= ending.size() + kMinRuleStem) {
-            stem.remove_suffix(ending.size());
-            break;
+    auto strip_ending = [&stem](bool consonant_final_only) {
+        for (std::u32string_view ending : kEndings) {
+            if (consonant_final_only && is_vowel(ending.back())) continue;
+            if (ends_with(stem, ending) && stem.size() >= ending.size() + kMinRuleStem) {
+                stem.remove_suffix(ending.size());
+                return;
+            }
         }
-    }
+    };
+    strip_ending(false);
+    // What is left is the bare form of a masculine noun (Росатома, Росатомом -> росатом); when
+    // that itself ends like a case ending (-ом, -им, -ах ...), its own bare form lost it above
+    // (Росатом -> росат, Иерусалим -> иерусал), so the oblique forms lose it too and all meet.
+    strip_ending(true);
     // And a vowel the ending leaves: Костанай, Костаная, Костанаю, Костанаем all give костан
     // (-ая reads as an adjective's ending, -ю and -ем leave the noun's а).
     static constexpr std::u32string_view kVowels = U"аеиоуыэюя";
@@ -693,6 +751,9 @@ std::string RussianStemmer::rule_stem(std::string_view word) {
     if (n >= 4 && (out[n - 2] == U'е' || out[n - 2] == U'о') && kVowels.find(out[n - 3]) == std::u32string::npos &&
         kVowels.find(out[n - 1]) == std::u32string::npos && out[n - 1] != U'ь' && out[n - 1] != U'й') {
         out.erase(n - 2, 1);
+    } else if (n >= 4 && out[n - 2] == U'е' && kVowels.find(out[n - 3]) != std::u32string::npos &&
+               kVowels.find(out[n - 1]) == std::u32string::npos && out[n - 1] != U'ь' && out[n - 1] != U'й') {
+        out[n - 2] = U'й';  // after a vowel it leaves a й: заём, займа; паёк, пайка
     }
     return encode(out);
 }
@@ -732,6 +793,12 @@ std::string RussianStemmer::choose(const std::vector<RussianDictionary::Lemma>& 
     if (!lemma.noun) {
         if (std::string root = verb_root(lemma.word); !root.empty()) return root;
     }
+    // A plural listed as its own entry (ветры, займы) beside singular forms listed bare (ветер,
+    // ветра): the stem the rules give the singular forms, so that both numbers meet.
+    if (const std::u32string w = decode(lemma.word);
+        lemma.noun && !lemma.proper && w.size() >= 4 && (w.back() == U'ы' || w.back() == U'и')) {
+        return rule_stem(lemma.word);
+    }
     return lemma.word;
 }
 
@@ -744,7 +811,8 @@ const RussianDictionary::Lemma& RussianStemmer::choose_lemma(const std::vector<R
     const std::string form_stem = snowball_(form);
     auto rank = [&](const RussianDictionary::Lemma& lemma) {
         const bool agrees = snowball_(lemma.word) == form_stem;
-        return std::make_tuple(!lemma.noun, !agrees, decode(lemma.word).size(), lemma.word);
+        return std::make_tuple(!lemma.noun, is_numeral(lemma.word), !is_country(lemma, lemmas), !agrees,
+                               decode(lemma.word).size(), lemma.word);
     };
     return *std::min_element(lemmas.begin(), lemmas.end(),
                              [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
@@ -821,6 +889,7 @@ std::string RussianStemmer::operator()(const std::string& word) {
     if (!dictionary_ || word.size() > kMaxWordBytes) return snowball_(word);
     const std::u32string w = decode(word);
     if (!all_cyrillic(w)) return snowball_(word);  // digits or other letters inside: as before
+    if (auto lemma = neuter_in_mya(w)) return *lemma;
     std::vector<RussianDictionary::Lemma> lemmas;
     if (dictionary_) lemmas = dictionary_->lemmas(word);
     if (auto base = surname_base(w)) {
