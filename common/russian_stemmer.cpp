@@ -37,6 +37,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -164,8 +166,14 @@ std::shared_ptr<const RussianDictionary> RussianDictionary::open(const std::stri
                 return std::to_string(static_cast<unsigned long long>(
                     std::filesystem::last_write_time(file, ec).time_since_epoch().count()));
             };
-            const std::string name = "russian-dictionary-" + std::to_string(dic_size) + "-" + std::to_string(aff_size) +
-                                     "-" + stamp(path) + "-" + stamp(aff_path) + ".bin";
+            // The path's hash first, so that a new cache can replace the stale ones of the same
+            // dictionary (an updated hunspell-ru package) and leave other dictionaries' alone.
+            char path_hash[17];
+            std::snprintf(path_hash, sizeof path_hash, "%016llx",
+                          static_cast<unsigned long long>(std::hash<std::string>{}(path)));
+            const std::string name = "russian-dictionary-" + std::string(path_hash) + "-" + std::to_string(dic_size) +
+                                     "-" + std::to_string(aff_size) + "-" + stamp(path) + "-" + stamp(aff_path) +
+                                     ".bin";
             if (!ec) dictionary->cache_path_ = (std::filesystem::path(cache_dir) / name).string();
         }
         return dictionary;
@@ -489,7 +497,41 @@ void RussianDictionary::save_cache(const std::string& path) const {
         }
     }
     std::filesystem::rename(temporary, path, ec);
-    if (ec) std::filesystem::remove(temporary, ec);
+    if (ec) {
+        std::filesystem::remove(temporary, ec);
+        return;
+    }
+    remove_stale_caches(path);
+}
+
+void RussianDictionary::remove_stale_caches(const std::string& path) {
+    // Every cache is 7 MB: without this, each update of the dictionary left one behind for good.
+    // Removed: this dictionary's older caches (same path hash, other sizes or times), and any
+    // cache or temporary file untouched for 90 days, and caches named the older way. A process
+    // that has one mapped keeps it.
+    const std::filesystem::path own(path);
+    const std::string own_name = own.filename().string();
+    const std::string prefix = "russian-dictionary-";
+    const std::size_t hash_end = own_name.find('-', prefix.size());
+    if (hash_end == std::string::npos) return;
+    const std::string same_dictionary = own_name.substr(0, hash_end + 1);
+    const auto horizon = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 90);
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(own.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name == own_name || name.rfind(prefix, 0) != 0) continue;
+        std::error_code time_ec;
+        const auto written = std::filesystem::last_write_time(it->path(), time_ec);
+        const bool stale_twin = name.rfind(same_dictionary, 0) == 0 && name.find(".tmp-") == std::string::npos;
+        // Named before the path's hash was part of the name (izdeu 0.1.0 as first released).
+        const std::size_t hash_stop = name.find('-', prefix.size());
+        const bool unhashed =
+            hash_stop != prefix.size() + 16 || name.find_first_not_of("0123456789abcdef", prefix.size()) != hash_stop;
+        if (stale_twin || unhashed || (!time_ec && written < horizon)) {
+            std::error_code remove_ec;
+            std::filesystem::remove(it->path(), remove_ec);
+        }
+    }
 }
 
 bool RussianDictionary::load_cache(const std::string& path) {

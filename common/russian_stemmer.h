@@ -88,6 +88,9 @@ class RussianDictionary {
     bool load_cache(const std::string& path);
     /// Writes the word list to the cache file (a temporary file renamed into place).
     void save_cache(const std::string& path) const;
+    /// Removes, beside a cache just written, the same dictionary's older caches and any left
+    /// untouched for 90 days.
+    static void remove_stale_caches(const std::string& path);
     void ensure_loaded() const;
 
     std::string dic_path_, aff_path_, identity_;

@@ -38,8 +38,8 @@ def read_groups(path):
     return groups
 
 
-def run(cmd, **kw):
-    env = dict(os.environ, LANG="C", LC_ALL="C")
+def run(cmd, extra_env=None, **kw):
+    env = dict(os.environ, LANG="C", LC_ALL="C", **(extra_env or {}))
     env.pop("IZDEU_DB", None)
     return subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
 
@@ -92,11 +92,14 @@ def check_without_dictionary(bin_dir, work):
         with open("/usr/share/hunspell/ru_RU" + ext, "rb") as src, open(os.path.join(copy, "ru_RU" + ext), "wb") as dst:
             dst.write(src.read())
     gone_db = os.path.join(work, "gone-db")
-    r = run([index, "--db", gone_db, "--quiet", "--russian-dictionary", os.path.join(copy, "ru_RU.dic"), corpus])
-    if r.returncode != 0 or run([query, "--db", gone_db, "паводок"]).returncode != 0:
+    # The copy's word list is cached in a folder of the test's own, not in the user's cache.
+    cache_env = {"XDG_CACHE_HOME": os.path.join(work, "cache")}
+    r = run([index, "--db", gone_db, "--quiet", "--russian-dictionary", os.path.join(copy, "ru_RU.dic"), corpus],
+            extra_env=cache_env)
+    if r.returncode != 0 or run([query, "--db", gone_db, "паводок"], extra_env=cache_env).returncode != 0:
         failures.append(f"a dictionary given by path: exit {r.returncode} {r.stderr}")
     os.unlink(os.path.join(copy, "ru_RU.dic"))
-    r = run([query, "--db", gone_db, "паводок"])
+    r = run([query, "--db", gone_db, "паводок"], extra_env=cache_env)
     if r.returncode != 3 or "--rebuild" not in r.stderr or "Russian dictionary" not in r.stderr:
         failures.append(f"dictionary gone: expected exit 3 asking for --rebuild, got {r.returncode}: {r.stderr}")
     return failures

@@ -282,12 +282,25 @@ TEST_CASE("Russian dictionary cache: read back the same, damaged or stale ones i
         same_as_reference(*fourth);
         CHECK_FALSE(fourth->read_from_cache());
     }
-    SECTION("an edited .dic gets a cache of its own") {
+    SECTION("an edited .dic gets a cache of its own, which replaces the stale one") {
+        // Another dictionary's cache in the same folder stays.
+        const std::string other = dir.str("other.dic");
+        write(other, kDic);
+        std::filesystem::copy_file(dir.str("ru.aff"), dir.str("other.aff"));
+        const auto other_dictionary = RussianDictionary::open(other, cache);
+        CHECK(lemmas_text(*other_dictionary, "суда") == lemmas_text(*reference, "суда"));
+        REQUIRE(cache_files().size() == 2);
+        write(cache + "/russian-dictionary-3473191-71236-1-2.bin", "named the older way");
         write(dic, std::string(kDic) + "суд/V\nѐлка/N\nрынок/N\n");
         const auto edited = RussianDictionary::open(dic, cache);
         CHECK(lemmas_text(*edited, "рынка") == "рынок/n");
         CHECK_FALSE(edited->read_from_cache());
-        CHECK(cache_files().size() == 2);
+        CHECK(cache_files().size() == 2);  // the edited dictionary's and the other one's, nothing else
+        for (const std::string& path : {other, dic}) {
+            const auto again = RussianDictionary::open(path, cache);
+            CHECK_FALSE(again->lemmas("суда").empty());
+            CHECK(again->read_from_cache());
+        }
     }
     SECTION("no cache folder, or one that cannot be written: the .dic as before") {
         const auto none = RussianDictionary::open(dic);
