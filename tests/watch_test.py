@@ -10,8 +10,10 @@ longer parses; the mail form; marks that survive --rebuild and --compact.
 import argparse
 import email
 import email.policy
+import email.utils
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -242,6 +244,26 @@ class OutputTest(unittest.TestCase):
         self.assertEqual(r.returncode, 3, r.stderr)
         self.assertIn("could not be written", r.stderr)
         self.assertEqual(len(ws.hits(expect=0)), 3)
+
+    def test_a_closed_stdout_is_a_failed_output(self):
+        # Started with descriptor 1 closed, the state lock used to open as descriptor 1: the
+        # report went into the lock file and the marks moved past articles nobody saw.
+        ws = Workspace(self, WATCHES)
+        three_wombats(ws)
+        r = run(["bash", "-c", 'exec "$@" >&-', "izdeu-watch", *ws.watch_command()])
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("standard output is closed", r.stderr)
+        self.assertFalse(os.path.exists(ws.state + ".lock") and os.path.getsize(ws.state + ".lock"),
+                         "the report went into the lock file")
+        self.assertEqual(len(ws.hits(expect=0)), 3)
+        # With --send-with, stdout is not where the report goes: a closed one is fine.
+        ws.article("a4.txt", "Wombat rescue", "A wombat was rescued.")
+        ws.index()
+        sent = ws.path("sent.txt")
+        r = run(["bash", "-c", 'exec "$@" >&-', "izdeu-watch", *ws.watch_command("--send-with", f"cat > {sent}")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(sent, encoding="utf-8") as f:
+            self.assertIn("Wombat rescue", f.read())
 
     def test_no_mark_is_a_preview(self):
         ws = Workspace(self, WATCHES)

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "arrival_time.h"
+#include "standard_streams.h"
 #include "watch_cli.h"
 
 namespace {
@@ -35,6 +36,8 @@ const char* first_set(const char* a, const char* b) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything opens a file: the state lock must never become descriptor 1.
+    const izdeu::ClosedStandardStreams closed = izdeu::open_standard_streams();
     // A closed pipe must surface as a failed write (the marks stay), not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
     izdeu::watch::WatchCliContext context;
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
     context.today_year = local.tm_year + 1900;
     context.today_month = local.tm_mon + 1;
     context.today_day = local.tm_mday;
+    context.stdout_closed = closed.output;
     context.pid = static_cast<long>(::getpid());
     char host[HOST_NAME_MAX + 1] = {};
     if (::gethostname(host, sizeof host - 1) == 0) context.hostname = host;

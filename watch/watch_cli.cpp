@@ -135,6 +135,13 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
         err << "izdeu-watch: " << e.what() << " (see --help)\n";
         return kWatchUsage;
     }
+    if (context.stdout_closed && send_with.empty()) {
+        // Written to /dev/null (main() put it in the closed descriptor's place), the report would
+        // count as given and the marks would move past articles nobody saw.
+        err << "izdeu-watch: standard output is closed, so the report has nowhere to go; redirect it to a file "
+               "or give --send-with (no watch ran, no mark moved)\n";
+        return kWatchFailure;
+    }
     if (db.empty()) db = default_database_path(context.env);
     if (watches_path.empty()) watches_path = default_watches_path(context);
     if (state_path.empty()) state_path = default_state_path(context);

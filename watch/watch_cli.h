@@ -29,7 +29,8 @@ struct WatchCliContext {
     int today_year = 2024, today_month = 1, today_day = 1;
     std::int64_t now = 0;  ///< microseconds since the epoch
     long pid = 0;
-    std::string hostname;
+    bool stdout_closed = false;  ///< started with descriptor 1 closed: a report there would be lost
+    std::string hostname;        ///< in the Message-ID and the default From
     /// Runs a shell command with `input` on its stdin; returns its exit status (128+N when a
     /// signal N ended it), or -1 when it could not be started.
     std::function<int(const std::string& command, const std::string& input)> run_command;
