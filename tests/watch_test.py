@@ -188,6 +188,14 @@ class NewArticlesTest(unittest.TestCase):
         self.assertEqual(ws.hits("zebras", expect=0), [("zebras", "a3.txt")])
         self.assertEqual(ws.hits(expect=0), [("wombats", "a1.txt"), ("wombats", "a2.txt")])
 
+    def test_a_name_given_twice_runs_once(self):
+        ws = Workspace(self, WATCHES)
+        three_wombats(ws)
+        r = ws.watch("zebras", "wombats", "zebras")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.count("== zebras:"), 1)
+        self.assertLess(r.stdout.index("== zebras"), r.stdout.index("== wombats"))
+
     def test_a_changed_query_starts_again(self):
         ws = Workspace(self, WATCHES)
         three_wombats(ws)
@@ -397,6 +405,35 @@ class BadWatchesTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn(f"{ws.watches}:2:4: not UTF-8 text", r.stderr)
         self.assertFalse(os.path.exists(ws.state), "nothing ran, no marks")
+
+    def test_a_byte_order_mark_and_comments_after_a_watch(self):
+        ws = Workspace(self, WATCHES)
+        three_wombats(ws)
+        ws.set_watches('\ufeffwombats = wombat   # the census desk\n'
+                       'zebras = "zebra # stripes" OR zebra\t# a phrase keeps its #\n'
+                       'tagged = wombat#census\n')
+        r = ws.watch("--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        summary = {j["watch"]: j for j in map(json.loads, r.stdout.splitlines()) if j["type"] == "watch"}
+        self.assertEqual(summary["wombats"]["query"], "wombat")
+        self.assertEqual(summary["zebras"]["query"], '"zebra # stripes" OR zebra')
+        self.assertEqual(summary["tagged"]["query"], "wombat#census")
+        self.assertEqual(summary["wombats"]["reported"], 2)
+        # Columns still count from the line's start (after the mark), comments or not.
+        ws.set_watches("\ufeffwom bats = wombat\n")
+        r = ws.watch()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{ws.watches}:1:4: a watch name is", r.stderr)
+        ws.set_watches("wombats = # nothing but a comment\n")
+        r = ws.watch()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{ws.watches}:1:10: the watch has no query", r.stderr)
+        ws.set_watches("broken =  court AND (reform   # to fix\n")
+        r = ws.watch()
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, rf"{ws.watches}:1:(\d+): watch 'broken': .*no longer parses")
+        column = int(re.search(rf"{re.escape(ws.watches)}:1:(\d+):", r.stderr).group(1))
+        self.assertLessEqual(column, len("broken =  court AND (reform") + 1)
 
     def test_a_missing_file_and_an_unknown_name_exit_2(self):
         ws = Workspace(self, WATCHES)

@@ -1,5 +1,6 @@
 #include "watch_cli.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <sstream>
@@ -32,8 +33,9 @@ constexpr const char* kExitCodes =
     "  75  another izdeu-watch run held the lock past --lock-timeout\n";
 
 constexpr const char* kWatchesFile =
-    "Watches file (one watch a line; indented lines set the watch above; # starts a comment line):\n"
-    "  court = \"Constitutional Court\"\n"
+    "Watches file (one watch a line; indented lines set the watch above; # starts a comment, on a line of its\n"
+    "own or after a space, outside a \"quoted phrase\"):\n"
+    "  court = \"Constitutional Court\"   # the Astana desk\n"
     "  ombudsman = омбудсмен OR уполномоченный\n"
     "      limit = 50     # at most this many articles a run (default 20, at most 1000)\n"
     "      edits = yes    # an article edited since the last run is reported too (default no)\n";
@@ -164,7 +166,8 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
                     throw UsageError("no watch named '" + name + "' in " + watches_path +
                                      (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
                 }
-                chosen.push_back(found);
+                // A name given twice runs once: a second report of the same articles is noise.
+                if (std::find(chosen.begin(), chosen.end(), found) == chosen.end()) chosen.push_back(found);
             }
         }
     } catch (const WatchFileError& e) {
