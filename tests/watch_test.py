@@ -263,6 +263,20 @@ class OutputTest(unittest.TestCase):
         self.assertIn("== суд: first run", body)
         self.assertEqual(ws.watch("--format", "mail", "--mail-to", "a@example.org").returncode, 1)
 
+    def test_mail_without_mail_from_is_still_a_complete_message(self):
+        # RFC 5322 section 3.6: From and Date are required; sendmail -t should not have to add them.
+        ws = Workspace(self, WATCHES)
+        three_wombats(ws)
+        r = run(ws.watch_command("--format", "mail", "--mail-to", "a@example.org"),
+                env=environment(LOGNAME="newsdesk"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        message = email.message_from_string(r.stdout, policy=email.policy.default)
+        sender = message["From"].addresses[0]
+        self.assertEqual(sender.display_name, "izdeu-watch")
+        self.assertEqual(sender.username, "newsdesk")
+        self.assertTrue(sender.domain)
+        self.assertIsNotNone(email.utils.parsedate_to_datetime(message["Date"]))
+
     def test_send_with_moves_the_marks_only_when_the_command_succeeds(self):
         ws = Workspace(self, WATCHES)
         three_wombats(ws)

@@ -1,4 +1,5 @@
 // izdeu-watch: a thin main over the watch library.
+#include <pwd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,11 @@ int main(int argc, char** argv) {
     context.xdg_config_home = std::getenv("XDG_CONFIG_HOME");
     context.xdg_state_home = std::getenv("XDG_STATE_HOME");
     context.user = first_set(std::getenv("LOGNAME"), std::getenv("USER"));
+    // Without either (a bare `env -i`): the account itself.
+    if (context.user == nullptr || *context.user == '\0') {
+        const passwd* account = ::getpwuid(::geteuid());
+        if (account != nullptr) context.user = account->pw_name;
+    }
     context.now = izdeu::arrival::now_microseconds();
     const std::time_t now = static_cast<std::time_t>(context.now / 1000000);
     std::tm local{};

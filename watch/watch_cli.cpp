@@ -79,7 +79,8 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
                                          "sendmail -t)")
         ("mail-to", po::value(&mail_to)->composing(), "with --format mail: a recipient; repeat for several "
                                                       "(default: the user running it)")
-        ("mail-from", po::value(&mail_from), "with --format mail: the From address (default: the mail system's)")
+        ("mail-from", po::value(&mail_from), "with --format mail: the From address (default: izdeu-watch "
+                                             "<USER@HOST>, the user running it on this host)")
         ("send-with", po::value(&send_with), "give the report to this shell command's stdin instead of stdout, "
                                              "e.g. '/usr/sbin/sendmail -t'; run only when something is new, and "
                                              "the marks move only when it exits 0")
@@ -129,6 +130,11 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
             if (!set(context.user))
                 throw UsageError("--format mail needs --mail-to (no $LOGNAME or $USER to default to)");
             mail_to.push_back(context.user);
+        }
+        if (output == WatchFormat::Mail && mail_from.empty()) {
+            // RFC 5322 requires a From: the message must be complete without the mail system's help.
+            mail_from = std::string("izdeu-watch <") + (set(context.user) ? context.user : "izdeu") + "@" +
+                        (context.hostname.empty() ? "localhost" : context.hostname) + ">";
         }
     } catch (const po::error& e) {
         err << "izdeu-watch: " << e.what() << " (see --help)\n";

@@ -25,7 +25,7 @@ struct WatchCliContext {
     EnvironmentView env;
     const char* xdg_config_home = nullptr;  ///< $XDG_CONFIG_HOME
     const char* xdg_state_home = nullptr;   ///< $XDG_STATE_HOME
-    const char* user = nullptr;             ///< $LOGNAME or $USER: the default mail recipient
+    const char* user = nullptr;             ///< $LOGNAME, $USER or the account: default mail recipient and From
     int today_year = 2024, today_month = 1, today_day = 1;
     std::int64_t now = 0;  ///< microseconds since the epoch
     long pid = 0;
