@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "indexer_cli.h"
+#include "standard_streams.h"
 
 namespace {
 
@@ -21,6 +22,9 @@ extern "C" void request_stop(int signo) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything opens a file: its lock and index files must never become descriptor 1 or 2,
+    // where printing would write into them.
+    izdeu::open_standard_streams();
     struct sigaction action {};
     action.sa_handler = request_stop;
     sigemptyset(&action.sa_mask);

@@ -8,8 +8,12 @@
 #include <iostream>
 
 #include "query_cli.h"
+#include "standard_streams.h"
 
 int main(int argc, char** argv) {
+    // Before anything opens a file: the index files it reads must never become descriptor 1 or 2,
+    // where printing would write into them.
+    izdeu::open_standard_streams();
     // A closed pipe (| head) must end the program quietly, not kill it with SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
     izdeu::query::QueryCliContext context;

@@ -25,6 +25,9 @@ struct SearchOptions {
     bool snippets = true;
     bool explain = false;
     double time_limit_seconds = 10;  ///< Xapian's match time limit: hostile queries end
+    /// SearchResult::estimated is the exact number of matches (every match is checked), not an
+    /// estimate beyond the first hundred.
+    bool exact_count = false;
     RankingOptions ranking;
 };
 

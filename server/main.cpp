@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "serve_cli.h"
+#include "standard_streams.h"
 
 namespace {
 
@@ -26,6 +27,9 @@ izdeu::serve::Today local_today() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything opens a file: the index files and sockets it opens must never become descriptor 1 or 2,
+    // where printing would write into them.
+    izdeu::open_standard_streams();
     // A client that goes away mid-answer must not kill the server.
     std::signal(SIGPIPE, SIG_IGN);
     struct sigaction action {};

@@ -35,24 +35,25 @@ def find_programs():
     return names, os.pathsep.join(sorted(set(dirs.values())) + [os.environ.get("PATH", "")])
 
 
-def bash(code):
+def bash(code, cwd=None):
     env = dict(os.environ, PATH=PATH, LC_ALL="C")
     result = subprocess.run(["bash", "--norc", "--noprofile", "-c", f"source {SCRIPT}\n{code}"],
-                            capture_output=True, text=True, env=env, timeout=60)
+                            capture_output=True, text=True, env=env, timeout=60, cwd=cwd)
     if result.returncode != 0:
         raise AssertionError(f"bash failed: {result.stderr}")
     return result.stdout
 
 
-def complete(line):
-    """What the completion offers when TAB is pressed at the end of line, as bash calls it."""
+def complete(line, cwd=None):
+    """What the completion offers when TAB is pressed at the end of line, as bash calls it (in the
+    folder cwd, for file names)."""
     out = bash(f"""COMP_WORDBREAKS=$' \\t\\n"\\'><=;|&(:'
 COMP_LINE={shell_quote(line)}; COMP_POINT=${{#COMP_LINE}}
 read -ra COMP_WORDS <<< "$COMP_LINE"; [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=("")
 COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))
 _izdeu_complete "${{COMP_WORDS[0]}}" "${{COMP_WORDS[COMP_CWORD]}}" ""
 printf '%s\\n' "${{COMPREPLY[@]}}"
-""")
+""", cwd)
     return [w for w in out.split("\n") if w]
 
 
@@ -134,6 +135,27 @@ class Completion(unittest.TestCase):
             with self.subTest(line=line):
                 self.assertEqual(complete(line), expected)
 
+    def test_only_options_that_take_a_path_offer_file_names(self):
+        # Run in this folder, which holds files: a number or a period is never a file name.
+        here = os.path.dirname(os.path.abspath(__file__))
+        table = [
+            ("izdeu-query -n ", []),
+            ("izdeu-query --limit=", []),
+            ("izdeu-query --since ", ["7d", "2w", "3m", "1y"]),
+            ("izdeu-query --time-limit ", []),
+            ("izdeu-index --jobs ", []),
+            ("izdeu-watch --lock-timeout ", []),
+            ("izdeu-watch --mail-to ", []),
+            ("izdeu-serve --threads ", []),
+            ("izdeu-query --batch completion_te", ["completion_test.py"]),
+            ("izdeu-watch --watches completion_te", ["completion_test.py"]),
+            ("izdeu-watch --state completion_te", ["completion_test.py"]),
+            ("izdeu-index --kazakh-lexicon completion_te", ["completion_test.py"]),
+        ]
+        for line, expected in table:
+            with self.subTest(line=line):
+                self.assertEqual(complete(line, cwd=here), expected)
+
     def test_paths_are_completed_for_the_indexer(self):
         here = os.path.dirname(os.path.abspath(__file__))
         self.assertIn(os.path.join(here, "completion_test.py"),
@@ -161,6 +183,7 @@ def main():
     parser.add_argument("--bin-dir", required=True)
     parser.add_argument("--source-dir", default=os.path.join(os.path.dirname(__file__), ".."))
     ARGS, rest = parser.parse_known_args()
+    ARGS.bin_dir = os.path.abspath(ARGS.bin_dir)  # some cases run in another folder
     SCRIPT = os.path.join(ARGS.bin_dir, "packaging", "completion", "izdeu")
     PROGRAMS, PATH = find_programs()
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)

@@ -10,8 +10,10 @@ longer parses; the mail form; marks that survive --rebuild and --compact.
 import argparse
 import email
 import email.policy
+import email.utils
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -143,11 +145,56 @@ class NewArticlesTest(unittest.TestCase):
         self.assertIn("first run, the 2 newest articles of 5 matching now", r.stdout)
         self.assertEqual(ws.hits(expect=1), [])
 
+    def test_the_digest_counts_every_new_match_exactly(self):
+        # What the limit leaves out is never reported, so "of N" must be the true number: Xapian's
+        # estimate said "about 200" here for 300 matches (a mix of one word, the other and both).
+        ws = Workspace(self, "mix = wombat OR lion\n    limit = 5\n")
+        subjects = ["wombat", "wombats", "lion", "lions", "wombat and a lion", "zebra"]
+        filler = ["alpha", "beta", "gamma", "delta", "epsilon"]
+
+        def add(first, count):
+            for i in range(first, first + count):
+                words = " ".join(filler[(i * 7 + k) % 5] for k in range(3 + i % 37))
+                ws.article(f"m{i}.txt", f"Report {i}", f"{words} News number {i} about a {subjects[i % 6]}.")
+
+        def count():
+            r = run([bin_path("izdeu-query"), "--db", ws.db, "--count", "wombat OR lion"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return int(r.stdout)
+
+        add(0, 360)
+        ws.index()
+        before = count()
+        r = ws.watch()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"first run, the 5 newest articles of {before} matching now", r.stdout)
+        add(360, 270)
+        ws.index()
+        new = count() - before
+        self.assertGreater(new, 100)
+        r = ws.watch("--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        summary = [j for j in map(json.loads, r.stdout.splitlines()) if j["type"] == "watch"]
+        self.assertEqual((summary[0]["reported"], summary[0]["matched"]), (5, new))
+        add(630, 240)
+        ws.index()
+        new = count() - before - new
+        r = ws.watch()
+        self.assertIn(f"5 new articles (of {new}; the limit is 5)", r.stdout)
+
     def test_named_watches_run_alone_and_keep_the_others_marks(self):
         ws = Workspace(self, WATCHES)
         three_wombats(ws)
         self.assertEqual(ws.hits("zebras", expect=0), [("zebras", "a3.txt")])
         self.assertEqual(ws.hits(expect=0), [("wombats", "a1.txt"), ("wombats", "a2.txt")])
+
+    def test_a_name_given_twice_runs_once(self):
+        ws = Workspace(self, WATCHES)
+        three_wombats(ws)
+        r = ws.watch("zebras", "wombats", "zebras")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.count("== zebras:"), 1)
+        self.assertLess(r.stdout.index("== zebras"), r.stdout.index("== wombats"))
 
     def test_a_changed_query_starts_again(self):
         ws = Workspace(self, WATCHES)
@@ -216,6 +263,20 @@ class OutputTest(unittest.TestCase):
         self.assertIn("== суд: first run", body)
         self.assertEqual(ws.watch("--format", "mail", "--mail-to", "a@example.org").returncode, 1)
 
+    def test_mail_without_mail_from_is_still_a_complete_message(self):
+        # RFC 5322 section 3.6: From and Date are required; sendmail -t should not have to add them.
+        ws = Workspace(self, WATCHES)
+        three_wombats(ws)
+        r = run(ws.watch_command("--format", "mail", "--mail-to", "a@example.org"),
+                env=environment(LOGNAME="newsdesk"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        message = email.message_from_string(r.stdout, policy=email.policy.default)
+        sender = message["From"].addresses[0]
+        self.assertEqual(sender.display_name, "izdeu-watch")
+        self.assertEqual(sender.username, "newsdesk")
+        self.assertTrue(sender.domain)
+        self.assertIsNotNone(email.utils.parsedate_to_datetime(message["Date"]))
+
     def test_send_with_moves_the_marks_only_when_the_command_succeeds(self):
         ws = Workspace(self, WATCHES)
         three_wombats(ws)
@@ -242,6 +303,26 @@ class OutputTest(unittest.TestCase):
         self.assertEqual(r.returncode, 3, r.stderr)
         self.assertIn("could not be written", r.stderr)
         self.assertEqual(len(ws.hits(expect=0)), 3)
+
+    def test_a_closed_stdout_is_a_failed_output(self):
+        # Started with descriptor 1 closed, the state lock used to open as descriptor 1: the
+        # report went into the lock file and the marks moved past articles nobody saw.
+        ws = Workspace(self, WATCHES)
+        three_wombats(ws)
+        r = run(["bash", "-c", 'exec "$@" >&-', "izdeu-watch", *ws.watch_command()])
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("standard output is closed", r.stderr)
+        self.assertFalse(os.path.exists(ws.state + ".lock") and os.path.getsize(ws.state + ".lock"),
+                         "the report went into the lock file")
+        self.assertEqual(len(ws.hits(expect=0)), 3)
+        # With --send-with, stdout is not where the report goes: a closed one is fine.
+        ws.article("a4.txt", "Wombat rescue", "A wombat was rescued.")
+        ws.index()
+        sent = ws.path("sent.txt")
+        r = run(["bash", "-c", 'exec "$@" >&-', "izdeu-watch", *ws.watch_command("--send-with", f"cat > {sent}")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(sent, encoding="utf-8") as f:
+            self.assertIn("Wombat rescue", f.read())
 
     def test_no_mark_is_a_preview(self):
         ws = Workspace(self, WATCHES)
@@ -338,6 +419,35 @@ class BadWatchesTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn(f"{ws.watches}:2:4: not UTF-8 text", r.stderr)
         self.assertFalse(os.path.exists(ws.state), "nothing ran, no marks")
+
+    def test_a_byte_order_mark_and_comments_after_a_watch(self):
+        ws = Workspace(self, WATCHES)
+        three_wombats(ws)
+        ws.set_watches('\ufeffwombats = wombat   # the census desk\n'
+                       'zebras = "zebra # stripes" OR zebra\t# a phrase keeps its #\n'
+                       'tagged = wombat#census\n')
+        r = ws.watch("--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        summary = {j["watch"]: j for j in map(json.loads, r.stdout.splitlines()) if j["type"] == "watch"}
+        self.assertEqual(summary["wombats"]["query"], "wombat")
+        self.assertEqual(summary["zebras"]["query"], '"zebra # stripes" OR zebra')
+        self.assertEqual(summary["tagged"]["query"], "wombat#census")
+        self.assertEqual(summary["wombats"]["reported"], 2)
+        # Columns still count from the line's start (after the mark), comments or not.
+        ws.set_watches("\ufeffwom bats = wombat\n")
+        r = ws.watch()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{ws.watches}:1:4: a watch name is", r.stderr)
+        ws.set_watches("wombats = # nothing but a comment\n")
+        r = ws.watch()
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{ws.watches}:1:10: the watch has no query", r.stderr)
+        ws.set_watches("broken =  court AND (reform   # to fix\n")
+        r = ws.watch()
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, rf"{ws.watches}:1:(\d+): watch 'broken': .*no longer parses")
+        column = int(re.search(rf"{re.escape(ws.watches)}:1:(\d+):", r.stderr).group(1))
+        self.assertLessEqual(column, len("broken =  court AND (reform") + 1)
 
     def test_a_missing_file_and_an_unknown_name_exit_2(self):
         ws = Workspace(self, WATCHES)

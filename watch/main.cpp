@@ -1,4 +1,5 @@
 // izdeu-watch: a thin main over the watch library.
+#include <pwd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <iostream>
 
 #include "arrival_time.h"
+#include "standard_streams.h"
 #include "watch_cli.h"
 
 namespace {
@@ -35,6 +37,8 @@ const char* first_set(const char* a, const char* b) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything opens a file: the state lock must never become descriptor 1.
+    const izdeu::ClosedStandardStreams closed = izdeu::open_standard_streams();
     // A closed pipe must surface as a failed write (the marks stay), not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
     izdeu::watch::WatchCliContext context;
@@ -43,6 +47,11 @@ int main(int argc, char** argv) {
     context.xdg_config_home = std::getenv("XDG_CONFIG_HOME");
     context.xdg_state_home = std::getenv("XDG_STATE_HOME");
     context.user = first_set(std::getenv("LOGNAME"), std::getenv("USER"));
+    // Without either (a bare `env -i`): the account itself.
+    if (context.user == nullptr || *context.user == '\0') {
+        const passwd* account = ::getpwuid(::geteuid());
+        if (account != nullptr) context.user = account->pw_name;
+    }
     context.now = izdeu::arrival::now_microseconds();
     const std::time_t now = static_cast<std::time_t>(context.now / 1000000);
     std::tm local{};
@@ -50,6 +59,7 @@ int main(int argc, char** argv) {
     context.today_year = local.tm_year + 1900;
     context.today_month = local.tm_mon + 1;
     context.today_day = local.tm_mday;
+    context.stdout_closed = closed.output;
     context.pid = static_cast<long>(::getpid());
     char host[HOST_NAME_MAX + 1] = {};
     if (::gethostname(host, sizeof host - 1) == 0) context.hostname = host;

@@ -1,5 +1,6 @@
 #include "watch_cli.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <sstream>
@@ -32,8 +33,9 @@ constexpr const char* kExitCodes =
     "  75  another izdeu-watch run held the lock past --lock-timeout\n";
 
 constexpr const char* kWatchesFile =
-    "Watches file (one watch a line; indented lines set the watch above; # starts a comment line):\n"
-    "  court = \"Constitutional Court\"\n"
+    "Watches file (one watch a line; indented lines set the watch above; # starts a comment, on a line of its\n"
+    "own or after a space, outside a \"quoted phrase\"):\n"
+    "  court = \"Constitutional Court\"   # the Astana desk\n"
     "  ombudsman = омбудсмен OR уполномоченный\n"
     "      limit = 50     # at most this many articles a run (default 20, at most 1000)\n"
     "      edits = yes    # an article edited since the last run is reported too (default no)\n";
@@ -77,7 +79,8 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
                                          "sendmail -t)")
         ("mail-to", po::value(&mail_to)->composing(), "with --format mail: a recipient; repeat for several "
                                                       "(default: the user running it)")
-        ("mail-from", po::value(&mail_from), "with --format mail: the From address (default: the mail system's)")
+        ("mail-from", po::value(&mail_from), "with --format mail: the From address (default: izdeu-watch "
+                                             "<USER@HOST>, the user running it on this host)")
         ("send-with", po::value(&send_with), "give the report to this shell command's stdin instead of stdout, "
                                              "e.g. '/usr/sbin/sendmail -t'; run only when something is new, and "
                                              "the marks move only when it exits 0")
@@ -128,12 +131,24 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
                 throw UsageError("--format mail needs --mail-to (no $LOGNAME or $USER to default to)");
             mail_to.push_back(context.user);
         }
+        if (output == WatchFormat::Mail && mail_from.empty()) {
+            // RFC 5322 requires a From: the message must be complete without the mail system's help.
+            mail_from = std::string("izdeu-watch <") + (set(context.user) ? context.user : "izdeu") + "@" +
+                        (context.hostname.empty() ? "localhost" : context.hostname) + ">";
+        }
     } catch (const po::error& e) {
         err << "izdeu-watch: " << e.what() << " (see --help)\n";
         return kWatchUsage;
     } catch (const UsageError& e) {
         err << "izdeu-watch: " << e.what() << " (see --help)\n";
         return kWatchUsage;
+    }
+    if (context.stdout_closed && send_with.empty()) {
+        // Written to /dev/null (main() put it in the closed descriptor's place), the report would
+        // count as given and the marks would move past articles nobody saw.
+        err << "izdeu-watch: standard output is closed, so the report has nowhere to go; redirect it to a file "
+               "or give --send-with (no watch ran, no mark moved)\n";
+        return kWatchFailure;
     }
     if (db.empty()) db = default_database_path(context.env);
     if (watches_path.empty()) watches_path = default_watches_path(context);
@@ -157,7 +172,8 @@ int run_watch_cli(const std::vector<std::string>& args, std::ostream& out, std::
                     throw UsageError("no watch named '" + name + "' in " + watches_path +
                                      (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
                 }
-                chosen.push_back(found);
+                // A name given twice runs once: a second report of the same articles is noise.
+                if (std::find(chosen.begin(), chosen.end(), found) == chosen.end()) chosen.push_back(found);
             }
         }
     } catch (const WatchFileError& e) {

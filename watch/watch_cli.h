@@ -25,11 +25,12 @@ struct WatchCliContext {
     EnvironmentView env;
     const char* xdg_config_home = nullptr;  ///< $XDG_CONFIG_HOME
     const char* xdg_state_home = nullptr;   ///< $XDG_STATE_HOME
-    const char* user = nullptr;             ///< $LOGNAME or $USER: the default mail recipient
+    const char* user = nullptr;             ///< $LOGNAME, $USER or the account: default mail recipient and From
     int today_year = 2024, today_month = 1, today_day = 1;
     std::int64_t now = 0;  ///< microseconds since the epoch
     long pid = 0;
-    std::string hostname;
+    bool stdout_closed = false;  ///< started with descriptor 1 closed: a report there would be lost
+    std::string hostname;        ///< in the Message-ID and the default From
     /// Runs a shell command with `input` on its stdin; returns its exit status (128+N when a
     /// signal N ended it), or -1 when it could not be started.
     std::function<int(const std::string& command, const std::string& input)> run_command;

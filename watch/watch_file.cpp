@@ -1,5 +1,6 @@
 #include "watch_file.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -44,6 +45,17 @@ std::size_t trimmed_end(std::string_view s, std::size_t from) {
     return end;
 }
 
+/// Where a watch line's comment starts: a '#' at `from` or after a space or tab, outside a
+/// "quoted phrase" (npos: none). A '#' inside a word or a phrase is the query's.
+std::size_t comment_start(std::string_view line, std::size_t from) {
+    bool in_phrase = false;
+    for (std::size_t i = from; i < line.size(); ++i) {
+        if (line[i] == '"') in_phrase = !in_phrase;
+        if (line[i] == '#' && !in_phrase && (i == from || is_space(line[i - 1]))) return i;
+    }
+    return std::string_view::npos;
+}
+
 bool name_byte(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
            c == '.' || c >= 0x80;  // letters of other scripts (the line is valid UTF-8)
@@ -59,6 +71,9 @@ std::vector<Watch> parse_watch_file(std::string_view text, const std::string& fi
     std::vector<Watch> watches;
     std::size_t line_no = 0;
     std::size_t start = 0;
+    // Some editors begin a UTF-8 file with a byte order mark; it is not part of the first name,
+    // and columns count from after it, as the editor shows them.
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
     while (start < text.size()) {
         std::size_t end = text.find('\n', start);
         if (end == std::string_view::npos) end = text.size();
@@ -127,7 +142,8 @@ std::vector<Watch> parse_watch_file(std::string_view text, const std::string& fi
         }
         if (name_end > 64) throw fail(0, "a watch name has at most 64 bytes");
         const std::size_t query_at = skip_spaces(line, equals + 1);
-        const std::size_t query_end = trimmed_end(line, query_at);
+        const std::size_t comment = std::min(comment_start(line, query_at), line.size());
+        const std::size_t query_end = trimmed_end(line.substr(0, comment), query_at);
         if (query_at >= query_end) throw fail(equals + 1, "the watch has no query after '='");
         Watch watch;
         watch.name = std::string(line.substr(0, name_end));

@@ -1,14 +1,16 @@
 #pragma once
 // The watches file: saved searches that people edit by hand.
 //
-//   # comments are whole lines
-//   court = "Constitutional Court"
+//   # a comment line
+//   court = "Constitutional Court"   # a comment after a watch
 //   ombudsman = омбудсмен OR уполномоченный
 //       limit = 50        # indented lines set the watch above them
 //       edits = yes       # an edited article counts as new (default: no)
 //
 // A name is letters (any script), digits, '_', '-' and '.'; the query is everything after the
-// first '=', in izdeu-query's grammar. Errors name the line and the column (in characters).
+// first '=', in izdeu-query's grammar, up to a '#' that follows a space (outside a "quoted
+// phrase"): that starts a comment, as on setting lines. A byte order mark at the start is
+// skipped. Errors name the line and the column (in characters).
 
 #include <cstddef>
 #include <stdexcept>

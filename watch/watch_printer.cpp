@@ -24,11 +24,6 @@ std::string plural(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-/// Match counts are exact up to the hundred the searcher checks, and estimates beyond.
-std::string about(Xapian::doccount matched) {
-    return (matched > 100 ? "about " : "") + std::to_string(matched);
-}
-
 }  // namespace
 
 bool has_news(const std::vector<WatchReport>& reports) {
@@ -49,11 +44,11 @@ void print_text(const std::vector<WatchReport>& reports, std::ostream& out) {
         out << "== " << r.watch->name << ": ";
         if (r.first_run) {
             out << "first run, the " << plural(r.hits.size(), "newest article", "newest articles") << " of "
-                << about(r.matched) << " matching now";
+                << r.matched << " matching now";
         } else {
             out << plural(r.hits.size(), "new article", "new articles");
             if (r.matched > r.hits.size()) {
-                out << " (of " << about(r.matched) << "; the limit is " << r.watch->limit << ")";
+                out << " (of " << r.matched << "; the limit is " << r.watch->limit << ")";
             }
         }
         out << " ==\n   query: " << r.watch->query << "\n\n";

@@ -76,6 +76,8 @@ WatchRun run_watches(const std::vector<const Watch*>& watches, const WatchState&
     parse_options.today_day = options.today_day;
     query::SearchOptions search;
     search.sort = query::SortOrder::Date;  // a digest reads newest first
+    // What the limit leaves out is never reported later: the digest says exactly how much that is.
+    search.exact_count = true;
     query::QueryBuilder builder(searcher.analyzer(), search.ranking, &db);
     const std::string key = database_key(options.database);
 

@@ -32,7 +32,7 @@ struct WatchReport {
     const Watch* watch = nullptr;
     bool first_run = false;        ///< no mark yet: what matches now, up to the limit
     std::vector<WatchHit> hits;    ///< newest first (by publication date)
-    Xapian::doccount matched = 0;  ///< estimated new matches, shown or not
+    Xapian::doccount matched = 0;  ///< new matches, shown or not (exact; copies of an article count once)
     std::string error;             ///< the query could not be run ("FILE:LINE:COLUMN: why"); no mark
     WatchMark next_mark;           ///< to save once the report is written
 };
