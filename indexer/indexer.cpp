@@ -769,6 +769,24 @@ class IndexWriter {
     std::unordered_map<std::size_t, std::string> first_problem_;
 };
 
+/// Paths with the symbolic links of their folder resolved, each folder resolved once.
+class FolderResolver {
+  public:
+    std::string operator()(const std::string& path) {
+        const std::filesystem::path p(path);
+        auto [it, inserted] = folders_.emplace(p.parent_path().string(), std::string());
+        if (inserted) {
+            std::error_code ec;
+            const std::filesystem::path real = std::filesystem::weakly_canonical(p.parent_path(), ec);
+            it->second = ec ? p.parent_path().string() : real.string();
+        }
+        return (std::filesystem::path(it->second) / p.filename()).string();
+    }
+
+  private:
+    std::unordered_map<std::string, std::string> folders_;
+};
+
 /// Results travel from the workers to the writer through this bounded queue, which keeps
 /// memory flat however large the corpus is.
 class ResultQueue {
@@ -921,6 +939,32 @@ IndexSummary run_index(const IndexOptions& options) {
         tasks.push_back({std::move(f), std::move(previous)});
     }
 
+    // Records made under another spelling of a file's folder (a symbolic link an earlier run
+    // was named, or an index made before links were resolved): the file is one source. Found
+    // again, its old record hands its ids over and goes, counted as no deletion; gone, it is
+    // deleted as its real path would be.
+    std::vector<std::string> respelt;
+    std::unordered_map<std::string, std::string> real_path_of;  // record path -> resolved path
+    std::unordered_map<std::string, std::string> record_of;     // and back
+    if (!fresh) {
+        FolderResolver resolve;
+        auto walked_under = [&](const std::string& path) {
+            return std::any_of(walked.roots.begin(), walked.roots.end(),
+                               [&](const std::string& root) { return path_is_under(path, root); });
+        };
+        for (const auto& [path, state] : known) {
+            if (seen.count(path) || walked_under(path)) continue;
+            const std::string real = resolve(path);
+            if (real == path) continue;
+            if (seen.count(real)) {
+                respelt.push_back(path);
+            } else if (!known.count(real) && walked_under(real) && record_of.emplace(real, path).second) {
+                real_path_of.emplace(path, real);
+            }
+        }
+    }
+    const std::unordered_set<std::string> respelt_set(respelt.begin(), respelt.end());
+
     // Decided before anything is written: the files this run deletes may hand their ids over.
     DeletionPlan deletions;
     std::unordered_map<std::string, std::string> path_of_file_term;
@@ -932,17 +976,24 @@ IndexSummary run_index(const IndexOptions& options) {
         for (const auto& [path, state] : known) {
             const std::string term = schema::source_file_term(path);
             path_of_file_term.emplace(term, path);
+            if (respelt_set.count(path)) continue;
+            const auto real = real_path_of.find(path);
             const bool count = any_gone && before;
-            indexed.push_back({path, count ? std::max<std::size_t>(1, before->get_termfreq(term)) : 1});
+            indexed.push_back({real == real_path_of.end() ? path : real->second,
+                               count ? std::max<std::size_t>(1, before->get_termfreq(term)) : 1});
         }
         std::vector<std::string> unreadable;
         for (const WalkProblem& p : walked.problems) unreadable.push_back(p.path);
         deletions = plan_deletions(walked.roots, unreadable, seen, indexed, options.deletion);
+        for (std::string& path : deletions.doomed) {
+            if (auto r = record_of.find(path); r != record_of.end()) path = r->second;
+        }
     } else {
         for (const auto& [path, state] : known) path_of_file_term.emplace(schema::source_file_term(path), path);
     }
     std::unordered_set<std::string> leaving;
     for (const std::string& path : deletions.doomed) leaving.insert(schema::source_file_term(path));
+    for (const std::string& path : respelt) leaving.insert(schema::source_file_term(path));
     IdOwners owners(before ? &*before : nullptr, std::move(path_of_file_term), std::move(leaving));
 
     IndexWriter writer(shards, options, summary, owners);
@@ -1016,6 +1067,10 @@ IndexSummary run_index(const IndexOptions& options) {
             report(deletions.held_by[i], deletions.refusals[i]);
         }
         for (const std::string& path : deletions.doomed) writer.delete_file(known.at(path));
+    }
+    if (!summary.stopped_early) {
+        // After the file was written under its one path: only what it no longer holds goes.
+        for (const std::string& path : respelt) writer.delete_file(known.at(path));
     }
     writer.settle_spelling();
     writer.collect();
