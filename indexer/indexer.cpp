@@ -38,6 +38,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// Folders outside the id root a notice has named, one a line: each is named once.
+constexpr std::string_view kMetaOutsideRootNoted = "izdeu:outside-root-noted";
+
 /// What the database remembers of a file: enough to skip it next time without reading it.
 struct FileState {
     std::uint64_t size = 0;
@@ -877,13 +880,15 @@ IndexSummary run_index(const IndexOptions& options) {
     // the folder ids are relative to. (A fresh build reads only that folder from it.)
     std::optional<Xapian::Database> before;
     std::string recorded_root;
-    bool legacy_index = false;
+    std::vector<std::string> legacy_roots;
+    std::string outside_noted;  // folders outside the id root already named in a notice
     try {
         std::error_code ec;
         if (std::filesystem::exists(options.database, ec)) {
             Xapian::Database live(options.database);
             recorded_root = live.get_metadata(std::string(schema::kMetaIdRoot));
-            legacy_index = !fresh && recorded_root.empty() && live.get_doccount() > 0;
+            if (!options.rebuild) outside_noted = live.get_metadata(std::string(kMetaOutsideRootNoted));
+            if (!fresh && recorded_root.empty() && live.get_doccount() > 0) legacy_roots = id_roots_in_use(live);
             if (!fresh) before = live;
         }
     } catch (const Xapian::Error& e) {
@@ -891,7 +896,28 @@ IndexSummary run_index(const IndexOptions& options) {
     }
     const std::string id_root =
         choose_id_root(options.id_root, options.rebuild && options.id_root ? std::string() : recorded_root,
-                       walked.roots, legacy_index, options.rebuild);
+                       walked.roots, legacy_roots, options.rebuild);
+    if (recorded_root.empty() && legacy_roots.size() == 1 && id_root == legacy_roots.front() && options.on_notice) {
+        options.on_notice(
+            "this index, made before izdeu recorded the folder article ids are relative to, keeps "
+            "its ids relative to " +
+            id_root + " (read from its ids, and recorded now)");
+    }
+    // A folder outside the id root gives its .txt articles absolute ids: said once per folder.
+    for (const std::string& root : walked.roots) {
+        if (id_root.empty() || path_is_under(root, id_root)) continue;
+        std::istringstream noted(outside_noted);
+        bool said = false;
+        for (std::string line; std::getline(noted, line);) said = said || path_is_under(root, line);
+        if (said) continue;
+        outside_noted += root + "\n";
+        if (options.on_notice) {
+            options.on_notice(root + " is outside " + id_root +
+                              ", the folder this index's article ids are relative to (recorded by its first run): "
+                              "its .txt articles get their absolute paths as ids. To have ids relative to a folder "
+                              "that holds both, rebuild with izdeu-index --rebuild --root FOLDER (said once)");
+        }
+    }
     assign_article_ids(walked.files, id_root);
     std::vector<std::pair<std::string, std::string>> identity = {
         {std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
@@ -904,6 +930,7 @@ IndexSummary run_index(const IndexOptions& options) {
              .dump()},
     };
     if (!id_root.empty()) identity.emplace_back(std::string(schema::kMetaIdRoot), id_root);
+    if (!outside_noted.empty()) identity.emplace_back(std::string(kMetaOutsideRootNoted), outside_noted);
     // Only a build that writes every article marks every copy; a later run keeps the marks up.
     if (fresh) {
         identity.emplace_back(std::string(schema::kMetaCopiesSlot), "1");

@@ -129,23 +129,71 @@ class StableIdsTest(unittest.TestCase):
         self.assertEqual(ws.count("capybara"), 3)
         self.assertEqual(ws.count("fixed"), 1)
 
-    def test_an_old_index_named_with_several_folders_asks_for_a_rebuild(self):
+    def forget_id_root(self, ws):
+        """Makes the index look like one made before the id root was recorded."""
+        r = run(["xapian-metadata", "set", ws.db, "izdeu:id-root", ""])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_an_old_index_with_ids_relative_to_several_folders_asks_for_a_rebuild(self):
         if not shutil.which("xapian-metadata"):
             self.skipTest("xapian-metadata (xapian-tools) is not installed")
         ws = Workspace(self)
         write_article(ws.path("a", "x.txt"), "A", "numbat a")
         write_article(ws.path("b", "y.txt"), "B", "numbat b")
-        self.assertEqual(ws.index("--quiet", ws.path("a"), ws.path("b")).returncode, 0)
-        # An index made before the id root was recorded: the same, without the record.
-        r = run(["xapian-metadata", "set", ws.db, "izdeu:id-root", ""])
+        # As older versions wrote it: each folder's ids relative to that folder (x.txt, y.txt).
+        self.assertEqual(ws.index("--quiet", ws.path("a")).returncode, 0)
+        r = run(["xapian-metadata", "set", ws.db, "izdeu:id-root", os.path.realpath(ws.path("b"))])
         self.assertEqual(r.returncode, 0, r.stderr)
-        r = ws.index("--quiet", ws.path("a"), ws.path("b"))
-        self.assertEqual(r.returncode, 3, r.stderr)
-        self.assertIn("rebuild it once with izdeu-index --rebuild", r.stderr)
-        self.assertEqual(ws.index("--quiet", ws.path("a")).returncode, 0)  # one folder: its ids are kept
-        self.assertEqual(ws.count("numbat"), 2)
+        self.assertEqual(ws.index("--quiet", ws.path("b")).returncode, 0)
+        self.forget_id_root(ws)
+        self.assertEqual(ws.ids("numbat"), ["x.txt", "y.txt"])
+        for folders in ([ws.path("a"), ws.path("b")], [ws.path("a")]):
+            with self.subTest(folders=folders):
+                r = ws.index("--quiet", *folders)
+                self.assertEqual(r.returncode, 3, r.stderr)
+                self.assertIn("its ids are relative to several folders", r.stderr)
+                self.assertIn("rebuild it once with izdeu-index --rebuild", r.stderr)
+        self.assertEqual(ws.ids("numbat"), ["x.txt", "y.txt"])
         self.assertEqual(ws.index("--quiet", "--rebuild", ws.path("a"), ws.path("b")).returncode, 0)
         self.assertEqual(ws.ids("numbat"), ["a/x.txt", "b/y.txt"])
+
+    def test_an_old_index_keeps_its_ids_when_a_subfolder_is_named(self):
+        # Before the fix, the edit below re-id'ed en/005_court.txt as 005_court.txt ("1 added,
+        # 1 deleted", exit 0) and recorded news/en as the root.
+        if not shutil.which("xapian-metadata"):
+            self.skipTest("xapian-metadata (xapian-tools) is not installed")
+        ws = Workspace(self)
+        news = ws.path("news")
+        write_article(os.path.join(news, "en", "005_court.txt"), "Court", "The numbat court ruled.")
+        write_article(os.path.join(news, "kk", "001.txt"), "Сот", "Сот numbat ісін қарады.")
+        self.assertEqual(ws.index("--quiet", news).returncode, 0)
+        self.forget_id_root(ws)
+        write_article(os.path.join(news, "en", "005_court.txt"), "Court", "The numbat court ruled again.")
+        r = ws.index("--summary=json", os.path.join(news, "en"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual((ws.summary(r)["added"], ws.summary(r)["updated"], ws.summary(r)["deleted"]), (0, 1, 0))
+        self.assertIn(f"keeps its ids relative to {os.path.realpath(news)} (read from its ids", r.stderr)
+        self.assertEqual(ws.ids("numbat"), ["en/005_court.txt", "kk/001.txt"])
+        self.assertEqual(ws.count("again"), 1)
+        r = ws.index("--summary=json", news)  # recorded now: said once
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+    def test_a_folder_outside_the_recorded_root_is_said_once(self):
+        ws = Workspace(self)
+        news = ws.path("news")
+        write_article(os.path.join(news, "en", "001.txt"), "Court", "The numbat court ruled.")
+        write_article(os.path.join(news, "kk", "001.txt"), "Сот", "Сот numbat ісін қарады.")
+        self.assertEqual(ws.index("--quiet", os.path.join(news, "en")).returncode, 0)
+        r = ws.index("--quiet", os.path.join(news, "kk"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        real = os.path.realpath(news)
+        self.assertIn(f"{real}/kk is outside {real}/en, the folder this index's article ids are relative to",
+                      r.stderr)
+        self.assertIn("izdeu-index --rebuild --root FOLDER", r.stderr)
+        self.assertEqual(ws.ids("numbat"), [f"{real}/kk/001.txt", "001.txt"])
+        write_article(os.path.join(news, "kk", "002.txt"), "Сот", "Тағы numbat.")
+        r = ws.index("--quiet", os.path.join(news, "kk"))
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
 
 
 def fnv1a64(text):
