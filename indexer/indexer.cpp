@@ -1161,7 +1161,16 @@ std::string summary_json(const IndexSummary& s) {
 }
 
 std::string database_stats_json(const std::string& database) {
-    Xapian::Database db(database);
+    Xapian::Database db;
+    try {
+        db = Xapian::Database(database);
+    } catch (const Xapian::DatabaseNotFoundError&) {
+        std::error_code ec;
+        if (!std::filesystem::exists(database, ec) || std::filesystem::is_empty(database, ec)) {
+            throw DatabaseError("no izdeu database at " + database + " (index articles with izdeu-index first)");
+        }
+        throw DatabaseError(database + " is not an izdeu database: the folder holds other files and no index");
+    }
     nlohmann::json j;
     j["database"] = database;
     j["documents"] = db.get_doccount();
@@ -1178,14 +1187,13 @@ std::string database_stats_json(const std::string& database) {
         j["first_date"] = date(db.get_value_lower_bound(schema::kSlotDate));
         j["last_date"] = date(db.get_value_upper_bound(schema::kSlotDate));
     }
-    std::uint64_t bytes = 0;
-    std::error_code ec;
-    if (std::filesystem::is_directory(database, ec)) {
-        for (const auto& e : std::filesystem::recursive_directory_iterator(database, ec)) {
-            if (e.is_regular_file(ec)) bytes += e.file_size(ec);
-        }
-    }
-    j["size_bytes"] = bytes;
+    // Both sizes: Xapian's tables are sparse files, whose apparent size can be twice the disk's.
+    j["size_bytes"] = apparent_size(database);
+    j["disk_bytes"] = disk_usage(database);
+    // Read-only: the next indexing run removes them, --stats only says they are there.
+    nlohmann::json leftovers = nlohmann::json::array();
+    for (const Leftover& l : stale_builds(database)) leftovers.push_back({{"path", l.path}, {"disk_bytes", l.bytes}});
+    j["leftovers"] = leftovers;
     const std::string last = db.get_metadata(std::string(schema::kMetaLastRun));
     if (!last.empty()) j["last_run"] = nlohmann::json::parse(last, nullptr, false);
     nlohmann::json failed = nlohmann::json::array();

@@ -195,7 +195,9 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (!stats_format.empty()) {
             if (stats_format != "text" && stats_format != "json") throw UsageError("--stats takes text or json");
-            if (!std::filesystem::exists(db)) throw DatabaseError("no database at " + db);
+            if (!std::filesystem::exists(db)) {
+                throw DatabaseError("no izdeu database at " + db + " (index articles with izdeu-index first)");
+            }
             nlohmann::json stats = nlohmann::json::parse(database_stats_json(db));
             if (stats_format == "json") {
                 out << stats.dump() << "\n";
@@ -209,7 +211,21 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
                     out << "dates:      " << stats["first_date"].get<std::string>() << " .. "
                         << stats["last_date"].get<std::string>() << "\n";
                 }
-                out << "size:       " << human_bytes(stats["size_bytes"].get<std::uint64_t>()) << "\n";
+                out << "size:       " << human_bytes(stats["disk_bytes"].get<std::uint64_t>()) << " on disk ("
+                    << human_bytes(stats["size_bytes"].get<std::uint64_t>())
+                    << " apparent: Xapian's tables are sparse files)\n";
+                if (!stats["leftovers"].empty()) {
+                    std::uint64_t bytes = 0;
+                    std::string names;
+                    for (auto& l : stats["leftovers"]) {
+                        bytes += l["disk_bytes"].get<std::uint64_t>();
+                        names += (names.empty() ? "" : ", ") + l["path"].get<std::string>();
+                    }
+                    out << "leftovers:  " << human_bytes(bytes)
+                        << " left beside the index by a killed rebuild or compaction (the next izdeu-index run "
+                           "removes them): "
+                        << names << "\n";
+                }
                 if (stats.contains("last_run")) out << "last run:   " << stats["last_run"].dump() << "\n";
                 const std::string russian = stats.value("russian_dictionary", std::string());
                 out << "russian:    "

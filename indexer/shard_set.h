@@ -127,6 +127,18 @@ class ShardSet {
     std::vector<Leftover> leftovers_;
 };
 
+/// Leftovers of killed rebuilds and compactions beside the index at path: DIR.new-PID and its
+/// parts (DIR.new-PID.part-N, .spelling) whose process is gone (a live PID is still building).
+/// Only looks; any indexing run removes them.
+std::vector<Leftover> stale_builds(const std::string& path);
+
+/// Bytes a file or folder takes on disk (allocated blocks): Xapian's tables are sparse files,
+/// whose apparent size can be twice that.
+std::uint64_t disk_usage(const std::string& path);
+
+/// The apparent size of a file or folder's files (what ls -l adds up).
+std::uint64_t apparent_size(const std::string& path);
+
 /// One sentence naming removed leftovers and their size; empty when there were none.
 std::string describe_leftovers(const std::vector<Leftover>& leftovers);
 

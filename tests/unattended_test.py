@@ -374,6 +374,14 @@ class LeftoversTest(unittest.TestCase):
         p.wait()
         left = glob.glob(ws.db + ".new-*")
         self.assertTrue(left, "the rebuild finished before it was killed")
+        # --stats says they are there, and leaves them (it only reads).
+        r = ws.index("--stats")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("left beside the index by a killed rebuild or compaction (the next izdeu-index run removes "
+                      "them): ", r.stdout)
+        self.assertIn(left[0], r.stdout)
+        self.assertEqual(len(json.loads(ws.index("--stats=json").stdout)["leftovers"]), len(left))
+        self.assertEqual(sorted(glob.glob(ws.db + ".new-*")), sorted(left))
         r = ws.index("--quiet", ws.path("c"))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("removed what a killed rebuild or compaction left beside the index", r.stderr)
@@ -466,6 +474,29 @@ class OptionMessagesTest(unittest.TestCase):
         self.assertTrue(r.stderr.startswith(f"izdeu-query: {some} is a file, and neither an izdeu database folder"),
                         r.stderr)
         self.assertIn("(Xapian: DatabaseOpeningError", r.stderr)
+
+    def test_stats_of_a_folder_that_holds_no_index_says_so(self):
+        empty = os.path.join(self.root, "emptydir")
+        os.makedirs(empty, exist_ok=True)
+        not_an_index = os.path.join(self.root, "c")
+        for db, message in ((empty, f"izdeu-index: no izdeu database at {empty} (index articles"),
+                            (os.path.join(self.root, "missing"), "izdeu-index: no izdeu database at "),
+                            (not_an_index, f"izdeu-index: {not_an_index} is not an izdeu database")):
+            with self.subTest(db=db):
+                r = run([bin_path("izdeu-index"), "--db", db, "--stats"])
+                self.assertEqual(r.returncode, 3, r.stderr)
+                self.assertTrue(r.stderr.startswith(message), r.stderr)
+                self.assertNotIn("damaged", r.stderr)
+                self.assertNotIn("Xapian", r.stderr)
+
+    def test_stats_give_the_size_on_disk(self):
+        r = run([bin_path("izdeu-index"), "--db", self.db, "--stats=json"])
+        stats = json.loads(r.stdout)
+        blocks = sum(os.stat(p).st_blocks * 512 for p in glob.glob(os.path.join(self.db, "*")))
+        self.assertEqual(stats["disk_bytes"], blocks)
+        r = run([bin_path("izdeu-index"), "--db", self.db, "--stats"])
+        self.assertIn(" MB on disk (", r.stdout)
+        self.assertIn(" MB apparent: Xapian's tables are sparse files)", r.stdout)
 
 
 def main():
