@@ -475,6 +475,16 @@ class OptionMessagesTest(unittest.TestCase):
                         r.stderr)
         self.assertIn("(Xapian: DatabaseOpeningError", r.stderr)
 
+    def test_the_database_that_failed_is_the_one_named(self):
+        some = os.path.join(self.root, "some.txt")
+        r = run([bin_path("izdeu-query"), "--db", self.db, "--db", some, "court"])
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertTrue(r.stderr.startswith(f"izdeu-query: {some} is a file"), r.stderr)
+        self.assertNotIn(f"at {self.db}", r.stderr)
+        r = run([bin_path("izdeu-query"), "--db", self.db, "--db", os.path.join(self.root, "nowhere"), "court"])
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn(f"no izdeu database at {os.path.join(self.root, 'nowhere')}", r.stderr)
+
     def test_stats_of_a_folder_that_holds_no_index_says_so(self):
         empty = os.path.join(self.root, "emptydir")
         os.makedirs(empty, exist_ok=True)
