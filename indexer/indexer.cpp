@@ -346,6 +346,7 @@ class ShardWorker {
 
 struct Counters {
     std::atomic<std::size_t> added{0}, updated{0}, deleted{0}, duplicates{0}, moved{0};
+    std::atomic<std::uint64_t> deleted_length{0};  ///< lengths of the documents deleted or replaced
 };
 
 /// The spelling data holds the words that can be suggested: each word in at least
@@ -624,6 +625,9 @@ class IndexWriter {
         for (auto& w : workers_) w->sync();
     }
 
+    /// The summed lengths of the documents this run deleted or replaced (after collect()).
+    std::uint64_t deleted_length() const { return counters_.deleted_length; }
+
     /// The duplicate keys of the articles an incremental run wrote.
     const std::vector<std::string>& written_keys() const { return written_keys_; }
 
@@ -670,7 +674,10 @@ class IndexWriter {
                 for (auto p = db.postlist_begin(file_term); p != db.postlist_end(file_term); ++p) {
                     if (keep->empty() || !keep->count(id_term_of(db, *p))) doomed.push_back(*p);
                 }
-                for (Xapian::docid did : doomed) db.delete_document(did);
+                for (Xapian::docid did : doomed) {
+                    counters_.deleted_length += db.get_doclength(did);
+                    db.delete_document(did);
+                }
                 counters_.deleted += doomed.size();
             });
         }
@@ -728,6 +735,10 @@ class IndexWriter {
             stamper->stamp(doc->document, doc->id_term, doc->content_hash, db, arrival::now_microseconds());
             // replace_document() by term looks the id up again; a new one is simply added.
             if (exists) {
+                // The old version's space is freed (reused by Xapian, not given back to the disk).
+                if (auto p = db.postlist_begin(doc->id_term); p != db.postlist_end(doc->id_term)) {
+                    counters_.deleted_length += db.get_doclength(*p);
+                }
                 db.replace_document(doc->id_term, doc->document);
             } else {
                 db.add_document(doc->document);
@@ -836,7 +847,10 @@ class ResultQueue {
 
 }  // namespace
 
-IndexSummary run_index(const IndexOptions& options) {
+namespace {
+
+/// One indexing pass (run_index without the compaction that may follow).
+IndexSummary index_pass(const IndexOptions& options) {
     const auto started = Clock::now();
     IndexSummary summary;
     auto report = [&](const std::string& where, const std::string& reason) {
@@ -1129,6 +1143,15 @@ IndexSummary run_index(const IndexOptions& options) {
         groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
         writer.mark_copies(groups);
     }
+    if (!fresh) {
+        // Free space left by deletions since the last compaction, against the live volume.
+        const std::string recorded = shards.shard(ShardSet::kStateShard).get_metadata(std::string(kMetaDeletedLength));
+        const std::uint64_t deleted = std::strtoull(recorded.c_str(), nullptr, 10) + writer.deleted_length();
+        if (writer.deleted_length() > 0)
+            writer.set_state_metadata(std::string(kMetaDeletedLength), std::to_string(deleted));
+        const double live = static_cast<double>(whole.get_total_length());
+        if (deleted > 0) summary.deleted_share = static_cast<double>(deleted) / (static_cast<double>(deleted) + live);
+    }
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     nlohmann::json last_run = nlohmann::json::parse(summary_json(summary));
     last_run["finished"] = static_cast<long long>(
@@ -1145,6 +1168,39 @@ IndexSummary run_index(const IndexOptions& options) {
     return summary;
 }
 
+}  // namespace
+
+IndexSummary run_index(const IndexOptions& options) {
+    IndexSummary summary = index_pass(options);
+    if (!options.auto_compact || summary.stopped_early || summary.deleted_share < kAutoCompactShare) return summary;
+    summary.disk_bytes_before = disk_usage(options.database);
+    if (summary.deleted_share * static_cast<double>(summary.disk_bytes_before) < kAutoCompactMinBytes) return summary;
+    // After the pass has let go of the index's lock; written beside and swapped in, as --compact
+    // does, so a kill leaves the index as it was (and a leftover the next run removes).
+    const auto started = Clock::now();
+    try {
+        compact_index(options.database, false, options.lock_timeout_seconds);
+    } catch (const std::exception& e) {
+        ++summary.failed;
+        if (options.on_problem) {
+            options.on_problem(options.database, std::string("the run's articles are committed, but compacting "
+                                                             "the index after its deletions failed: ") +
+                                                     e.what());
+        }
+        return summary;
+    }
+    summary.compacted = true;
+    summary.disk_bytes_after = disk_usage(options.database);
+    summary.seconds += std::chrono::duration<double>(Clock::now() - started).count();
+    if (options.on_notice) {
+        options.on_notice("compacted: " + megabytes(summary.disk_bytes_before) + " -> " +
+                          megabytes(summary.disk_bytes_after) + " on disk, deleted articles made up " +
+                          std::to_string(static_cast<int>(std::lround(summary.deleted_share * 100))) +
+                          "% of the index (--no-auto-compact turns this off)");
+    }
+    return summary;
+}
+
 std::string summary_json(const IndexSummary& s) {
     nlohmann::json j = {
         {"added", s.added},     {"updated", s.updated},       {"unchanged", s.unchanged},
@@ -1157,6 +1213,8 @@ std::string summary_json(const IndexSummary& s) {
     if (s.rebuild_discarded) j["rebuild_discarded"] = true;
     if (s.first_build) j["first_build"] = true;
     if (s.databases_written > 0) j["parts"] = s.databases_written;
+    if (s.compacted)
+        j["compacted"] = {{"disk_bytes_before", s.disk_bytes_before}, {"disk_bytes_after", s.disk_bytes_after}};
     return j.dump();
 }
 

@@ -135,6 +135,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("shards", po::value<std::string>(), "split the index into N shards written in parallel (with --rebuild or a new index; 1 = one database)")
         ("shard-by", po::value<std::string>(), "hash (by article id; the default with --shards) or year (one shard per publication year)")
         ("compact", po::bool_switch(), "compact the index (merge all shards into one with --shards 1) beside the live one, then swap it in")
+        ("no-auto-compact", po::bool_switch(), "do not compact after a run when deleted or replaced articles made up 25% of the index since its last compaction")
         ("stats", po::value(&stats_format)->implicit_value("text"), "print database statistics (text or json) and exit");
     // clang-format on
     po::options_description hidden_opts;
@@ -284,6 +285,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
 
     options.delete_missing = !vm["no-delete"].as<bool>();
     options.spelling = !vm["no-spelling"].as<bool>();
+    options.auto_compact = !vm["no-auto-compact"].as<bool>();
     options.analyzer.stemming = !vm["no-stemming"].as<bool>();
     options.analyzer.keyboard_folding = !vm["no-keyboard-folding"].as<bool>();
     // The word list is opt-in: measured on kazqad_dev it costs nDCG (EVALUATION.md).

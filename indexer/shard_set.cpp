@@ -522,6 +522,7 @@ std::vector<Leftover> compact_index(const std::string& path, bool into_single, d
             source.compact(built);
             Xapian::WritableDatabase result(built, Xapian::DB_OPEN);
             result.set_metadata(kLayoutKey, "single");
+            result.set_metadata(std::string(kMetaDeletedLength), "");  // the free space is given back
             result.commit();
         } else {
             fs::create_directories(built);
@@ -529,6 +530,10 @@ std::vector<Leftover> compact_index(const std::string& path, bool into_single, d
                 Xapian::Database source((fs::path(path) / n).string());
                 source.compact((fs::path(built) / n).string());
             }
+            Xapian::WritableDatabase state((fs::path(built) / names.front()).string(), Xapian::DB_OPEN);
+            state.set_metadata(std::string(kMetaDeletedLength), "");
+            state.commit();
+            state.close();
             fs::copy_file(fs::path(path) / kStubFile, fs::path(built) / kStubFile);
         }
         sync_tree(built);

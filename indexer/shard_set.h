@@ -35,6 +35,10 @@ struct Layout {
     static std::optional<Layout> parse(const std::string& name);
 };
 
+/// The summed lengths of articles deleted or replaced since the index was last compacted (or
+/// built), in the state shard: what izdeu-index's automatic compaction weighs.
+inline constexpr std::string_view kMetaDeletedLength = "izdeu:deleted-length";
+
 /// A folder a killed rebuild or compaction left beside the index, removed by a later run.
 struct Leftover {
     std::string path;

@@ -357,6 +357,64 @@ class ArticleLimitsTest(unittest.TestCase):
         self.assertEqual(ws.count("quokka"), 1)
 
 
+def disk_bytes(folder):
+    return sum(os.stat(p).st_blocks * 512 for p in glob.glob(os.path.join(folder, "*")))
+
+
+class AutoCompactTest(unittest.TestCase):
+    """Deleting a large article gives its space back: the run after which deleted articles make up
+    a quarter of the index compacts it (Xapian reuses freed blocks but never shrinks its files)."""
+
+    def setUp(self):
+        self.ws = Workspace(self)
+        for i in range(10):
+            write_article(self.ws.path("c", f"a{i}.txt"), f"Good {i}", f"The quokka {i} met the senate.")
+        # A medium article: 1.7 MB, 150,000 distinct terms (under the limits), about 6 MB of index.
+        with open(self.ws.path("c", "big.txt"), "w") as f:
+            f.write("Big article\n\nBig article\nPhoto: Akorda 01.02.2024 10:00 5\n\n")
+            f.write(" ".join(f"tok{j:07d}" for j in range(150_000)) + " needleword\n")
+        r = self.ws.index("--quiet", self.ws.path("c"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.count("needleword"), 1)
+        self.indexed = disk_bytes(self.ws.db)
+        self.assertGreater(self.indexed, 3_000_000)
+
+    def test_deleting_a_large_article_gives_its_space_back(self):
+        os.remove(self.ws.path("c", "big.txt"))
+        r = self.ws.index("--summary=json", self.ws.path("c"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"compacted: [0-9.]+ MB -> [0-9.]+ MB on disk, deleted articles made up "
+                                   r"(9[0-9]|100)% of the index \(--no-auto-compact turns this off\)")
+        summary = self.ws.summary(r)
+        self.assertEqual(summary["deleted"], 1)
+        after = disk_bytes(self.ws.db)
+        self.assertEqual(summary["compacted"]["disk_bytes_after"], after)
+        self.assertLess(after, self.indexed / 10)
+        self.assertEqual(self.ws.count("quokka"), 10)
+        self.assertEqual(self.ws.count("needleword"), 0)
+        print(f"\n  1.7 MB article deleted: index {self.indexed / 1e6:.1f} MB -> {after / 1e6:.2f} MB",
+              file=sys.stderr)
+        r = self.ws.index("--quiet", self.ws.path("c"))  # nothing more to give back
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+    def test_no_auto_compact_keeps_the_space_until_a_run_without_it(self):
+        os.remove(self.ws.path("c", "big.txt"))
+        r = self.ws.index("--quiet", "--no-auto-compact", self.ws.path("c"))
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertGreater(disk_bytes(self.ws.db), self.indexed * 0.9)
+        # The deleted volume is remembered: the next run (nothing deleted in it) compacts.
+        r = self.ws.index("--quiet", self.ws.path("c"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("compacted: ", r.stderr)
+        self.assertLess(disk_bytes(self.ws.db), self.indexed / 10)
+
+    def test_small_deletions_do_not_compact(self):
+        os.remove(self.ws.path("c", "a0.txt"))
+        r = self.ws.index("--quiet", self.ws.path("c"))
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertEqual(self.ws.count("quokka"), 9)
+
+
 class LeftoversTest(unittest.TestCase):
     def test_a_killed_rebuild_is_cleaned_by_the_next_normal_run(self):
         ws = Workspace(self)
