@@ -113,7 +113,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("db", po::value(&db), "database folder (default: $IZDEU_DB, else $XDG_DATA_HOME/izdeu/db, else ~/.local/share/izdeu/db)")
         ("rebuild", po::bool_switch(&options.rebuild), "start from an empty database (needed after an analyzer change)")
         ("no-delete", po::bool_switch(), "keep documents of files that disappeared")
-        ("max-delete", po::value<std::string>(), "delete nothing from a folder when more than this percentage of its articles are gone (0-100, default 20)")
+        ("max-delete", po::value<std::string>(), "delete nothing from a folder when more than this percentage of its articles, and more than 10 articles, are gone, or all of them (0-100, default 20)")
         ("allow-mass-delete", po::bool_switch(&options.deletion.allow_mass_delete), "delete whatever is gone, even all of an empty folder")
         ("max-article-size", po::value<std::string>(), "refuse an article larger than this many MB (0.001-4096, default 16)")
         ("max-article-terms", po::value<std::string>(), "refuse an article with more distinct terms than this (1000-100000000, default 200000)")
