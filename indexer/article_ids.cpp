@@ -50,8 +50,58 @@ std::string relative_id(const std::string& file, const std::string& root) {
 
 }  // namespace
 
-std::string choose_id_root(const std::optional<std::string>& given, const std::string& recorded,
-                           const std::vector<std::string>& walked_roots, bool legacy_index, bool fresh_build) {
+std::vector<std::string> id_roots_in_use(const Xapian::Database& db) {
+    std::vector<std::string> roots;
+    const std::string records(schema::kMetaFilePrefix);
+    for (auto k = db.metadata_keys_begin(records); k != db.metadata_keys_end(records) && roots.size() < 2; ++k) {
+        const std::string record = db.get_metadata(*k);
+        const std::size_t tab = record.find('\t');
+        if (tab == std::string::npos) continue;
+        const std::string path = record.substr(tab + 1);
+        InputKind kind;
+        bool gzip;
+        if (!classify_input(path, kind, gzip) || kind != InputKind::Article) continue;  // feed ids are no paths
+        const std::string file_term = schema::source_file_term(path);
+        Xapian::PostingIterator doc = db.postlist_begin(file_term);
+        if (doc == db.postlist_end(file_term)) continue;
+        Xapian::TermIterator t = db.termlist_begin(*doc);
+        t.skip_to(std::string(schema::kIdPrefix));
+        if (t == db.termlist_end(*doc) || (*t).rfind(schema::kIdPrefix, 0) != 0) continue;
+        const std::string id = (*t).substr(schema::kIdPrefix.size());
+        if (id == path || id.empty()) continue;  // outside any root: an absolute id
+        std::string root;
+        if (path.size() > id.size() && path.compare(path.size() - id.size(), id.size(), id) == 0 &&
+            path[path.size() - id.size() - 1] == '/') {
+            root = resolved(path.substr(0, path.size() - id.size() - 1));
+        } else {
+            root = "?";  // a hashed long id, or one no folder explains: the ids cannot all be kept
+        }
+        if (std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
+    }
+    return roots;
+}
+
+std::string choose_id_root(const std::optional<std::string>& given, const std::string& recorded_root,
+                           const std::vector<std::string>& walked_roots, const std::vector<std::string>& legacy_roots,
+                           bool fresh_build) {
+    if (legacy_roots.size() > 1 && !fresh_build) {
+        // Older indexes took ids relative to each folder named, so the ids already written
+        // depend on how the folders were named; no one root reproduces them all, and taking one
+        // would silently give the other articles new ids.
+        std::string folders;
+        for (const std::string& r : legacy_roots) {
+            if (r != "?") folders += (folders.empty() ? "" : ", ") + r;
+        }
+        throw DatabaseError(
+            "this index was made before izdeu recorded the folder article ids are relative to, and its ids are "
+            "relative to several folders" +
+            (folders.empty() ? std::string() : " (" + folders + ")") +
+            ": rebuild it once with izdeu-index --rebuild (ids then become paths relative to the folder that "
+            "holds every path named, or to the folder given with --root)");
+    }
+    // An old index whose ids all tell one folder keeps it, as if it had been recorded.
+    const std::string recorded =
+        recorded_root.empty() && legacy_roots.size() == 1 ? legacy_roots.front() : recorded_root;
     if (given) {
         std::error_code ec;
         if (!fs::is_directory(*given, ec)) throw UsageError("--root " + *given + " is not a folder");
@@ -74,17 +124,7 @@ std::string choose_id_root(const std::optional<std::string>& given, const std::s
     });
     if (!recorded.empty() && (!fresh_build || covers)) return recorded;
     if (folders.empty()) return {};
-    const std::string common = common_folder(folders);
-    if (legacy_index && std::any_of(folders.begin(), folders.end(), [&](const auto& f) { return f != common; })) {
-        // Older indexes took ids relative to each folder named, so the ids already written
-        // depend on how the folders were named; no one root reproduces them all.
-        throw DatabaseError(
-            "this index was made before izdeu recorded the folder article ids are relative to, "
-            "and it is given several folders: rebuild it once with izdeu-index --rebuild "
-            "(ids then become paths relative to " +
-            common + ", or to the folder given with --root)");
-    }
-    return common;
+    return common_folder(folders);
 }
 
 void assign_article_ids(std::vector<InputFile>& files, const std::string& id_root) {

@@ -22,16 +22,23 @@
 
 namespace izdeu {
 
+/// The folders the .txt ids of an index made before the id root was recorded are relative to,
+/// read from its file records and ids (a file's path ends with "/" + its id): one folder, or
+/// two when they disagree (the search stops there), or none when no .txt id tells.
+std::vector<std::string> id_roots_in_use(const Xapian::Database& db);
+
 /// The id root of this run, absolute with symbolic links resolved.
 /// `given` is --root; `recorded` what the index holds (empty: nothing recorded); `walked_roots`
-/// the files and folders named on the command line that exist; `legacy_index` whether the index
-/// already has articles made before the id root was recorded; `fresh_build` a --rebuild, which
-/// keeps the recorded root only when it holds every path named. With nothing given or recorded,
-/// the root is the deepest folder that holds every named file and folder (for one folder, that
-/// folder: the ids indexes made before kept). Throws UsageError (a --root that contradicts the
-/// index) or DatabaseError (an old index named with several folders: its ids are ambiguous).
+/// the files and folders named on the command line that exist; `legacy_roots` what
+/// id_roots_in_use() found in an index that has articles but no recorded root (one: kept as if
+/// recorded, so no id changes); `fresh_build` a --rebuild, which keeps the recorded root only
+/// when it holds every path named. With nothing given or recorded, the root is the deepest
+/// folder that holds every named file and folder. Throws UsageError (a --root that contradicts
+/// the index) or DatabaseError (an old index whose ids are relative to several folders: no one
+/// root keeps them all).
 std::string choose_id_root(const std::optional<std::string>& given, const std::string& recorded,
-                           const std::vector<std::string>& walked_roots, bool legacy_index, bool fresh_build);
+                           const std::vector<std::string>& walked_roots, const std::vector<std::string>& legacy_roots,
+                           bool fresh_build);
 
 /// Sets each file's id to its path relative to id_root (or its absolute path outside it).
 void assign_article_ids(std::vector<InputFile>& files, const std::string& id_root);

@@ -6,16 +6,16 @@ namespace izdeu {
 
 namespace {
 
-bool under(const std::string& path, const std::string& root) {
-    return path == root || root == "/" ||
-           (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/');
-}
-
 std::string percent(double share) {
     return std::to_string(static_cast<long>(std::lround(share * 100))) + "%";
 }
 
 }  // namespace
+
+bool path_is_under(const std::string& path, const std::string& root) {
+    return path == root || root == "/" ||
+           (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/');
+}
 
 DeletionPlan plan_deletions(const std::vector<std::string>& roots, const std::vector<std::string>& unreadable,
                             const std::unordered_set<std::string>& seen, const std::vector<IndexedFile>& indexed,
@@ -25,7 +25,7 @@ DeletionPlan plan_deletions(const std::vector<std::string>& roots, const std::ve
         if (seen.count(f.path)) return false;
         // A folder the walk could not read hides its files; they are not gone.
         for (const std::string& u : unreadable) {
-            if (under(f.path, u)) return false;
+            if (path_is_under(f.path, u)) return false;
         }
         return true;
     };
@@ -33,14 +33,14 @@ DeletionPlan plan_deletions(const std::vector<std::string>& roots, const std::ve
     for (const std::string& root : roots) {
         std::size_t indexed_articles = 0, doomed_articles = 0;
         for (const IndexedFile& f : indexed) {
-            if (!under(f.path, root)) continue;
+            if (!path_is_under(f.path, root)) continue;
             indexed_articles += f.articles;
             if (gone(f)) doomed_articles += f.articles;
         }
         if (doomed_articles == 0 || limits.allow_mass_delete) continue;
         bool any_seen = false;
         for (const std::string& s : seen) {
-            if (under(s, root)) {
+            if (path_is_under(s, root)) {
                 any_seen = true;
                 break;
             }
@@ -66,8 +66,8 @@ DeletionPlan plan_deletions(const std::vector<std::string>& roots, const std::ve
     }
     for (const IndexedFile& f : indexed) {
         bool in_scope = false, held = false;
-        for (const std::string& root : roots) in_scope = in_scope || under(f.path, root);
-        for (const std::string& root : braked) held = held || under(f.path, root);
+        for (const std::string& root : roots) in_scope = in_scope || path_is_under(f.path, root);
+        for (const std::string& root : braked) held = held || path_is_under(f.path, root);
         if (in_scope && !held && gone(f)) plan.doomed.push_back(f.path);
     }
     return plan;

@@ -34,6 +34,9 @@ struct DeletionPlan {
     std::vector<std::string> held_by;   ///< the folder of each refusal
 };
 
+/// Whether `path` is `root` or inside it (both absolute, normalized).
+bool path_is_under(const std::string& path, const std::string& root);
+
 /// Plans the deletions of a run that got to its end. `roots`: the files and folders named that
 /// exist; `unreadable`: folders the walk could not read (nothing under them counts as gone);
 /// `seen`: the files the walk found; `indexed`: what the index knew before the run.

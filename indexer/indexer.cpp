@@ -38,6 +38,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// Folders outside the id root a notice has named, one a line: each is named once.
+constexpr std::string_view kMetaOutsideRootNoted = "izdeu:outside-root-noted";
+
 /// What the database remembers of a file: enough to skip it next time without reading it.
 struct FileState {
     std::uint64_t size = 0;
@@ -343,6 +346,7 @@ class ShardWorker {
 
 struct Counters {
     std::atomic<std::size_t> added{0}, updated{0}, deleted{0}, duplicates{0}, moved{0};
+    std::atomic<std::uint64_t> deleted_length{0};  ///< lengths of the documents deleted or replaced
 };
 
 /// The spelling data holds the words that can be suggested: each word in at least
@@ -621,6 +625,9 @@ class IndexWriter {
         for (auto& w : workers_) w->sync();
     }
 
+    /// The summed lengths of the documents this run deleted or replaced (after collect()).
+    std::uint64_t deleted_length() const { return counters_.deleted_length; }
+
     /// The duplicate keys of the articles an incremental run wrote.
     const std::vector<std::string>& written_keys() const { return written_keys_; }
 
@@ -667,7 +674,10 @@ class IndexWriter {
                 for (auto p = db.postlist_begin(file_term); p != db.postlist_end(file_term); ++p) {
                     if (keep->empty() || !keep->count(id_term_of(db, *p))) doomed.push_back(*p);
                 }
-                for (Xapian::docid did : doomed) db.delete_document(did);
+                for (Xapian::docid did : doomed) {
+                    counters_.deleted_length += db.get_doclength(did);
+                    db.delete_document(did);
+                }
                 counters_.deleted += doomed.size();
             });
         }
@@ -725,6 +735,10 @@ class IndexWriter {
             stamper->stamp(doc->document, doc->id_term, doc->content_hash, db, arrival::now_microseconds());
             // replace_document() by term looks the id up again; a new one is simply added.
             if (exists) {
+                // The old version's space is freed (reused by Xapian, not given back to the disk).
+                if (auto p = db.postlist_begin(doc->id_term); p != db.postlist_end(doc->id_term)) {
+                    counters_.deleted_length += db.get_doclength(*p);
+                }
                 db.replace_document(doc->id_term, doc->document);
             } else {
                 db.add_document(doc->document);
@@ -767,6 +781,24 @@ class IndexWriter {
     /// Feeds being streamed, by task: the ids of their batches so far, and their first problem.
     std::unordered_map<std::size_t, std::shared_ptr<std::unordered_set<std::string>>> feed_ids_;
     std::unordered_map<std::size_t, std::string> first_problem_;
+};
+
+/// Paths with the symbolic links of their folder resolved, each folder resolved once.
+class FolderResolver {
+  public:
+    std::string operator()(const std::string& path) {
+        const std::filesystem::path p(path);
+        auto [it, inserted] = folders_.emplace(p.parent_path().string(), std::string());
+        if (inserted) {
+            std::error_code ec;
+            const std::filesystem::path real = std::filesystem::weakly_canonical(p.parent_path(), ec);
+            it->second = ec ? p.parent_path().string() : real.string();
+        }
+        return (std::filesystem::path(it->second) / p.filename()).string();
+    }
+
+  private:
+    std::unordered_map<std::string, std::string> folders_;
 };
 
 /// Results travel from the workers to the writer through this bounded queue, which keeps
@@ -815,7 +847,10 @@ class ResultQueue {
 
 }  // namespace
 
-IndexSummary run_index(const IndexOptions& options) {
+namespace {
+
+/// One indexing pass (run_index without the compaction that may follow).
+IndexSummary index_pass(const IndexOptions& options) {
     const auto started = Clock::now();
     IndexSummary summary;
     auto report = [&](const std::string& where, const std::string& reason) {
@@ -859,13 +894,15 @@ IndexSummary run_index(const IndexOptions& options) {
     // the folder ids are relative to. (A fresh build reads only that folder from it.)
     std::optional<Xapian::Database> before;
     std::string recorded_root;
-    bool legacy_index = false;
+    std::vector<std::string> legacy_roots;
+    std::string outside_noted;  // folders outside the id root already named in a notice
     try {
         std::error_code ec;
         if (std::filesystem::exists(options.database, ec)) {
             Xapian::Database live(options.database);
             recorded_root = live.get_metadata(std::string(schema::kMetaIdRoot));
-            legacy_index = !fresh && recorded_root.empty() && live.get_doccount() > 0;
+            if (!options.rebuild) outside_noted = live.get_metadata(std::string(kMetaOutsideRootNoted));
+            if (!fresh && recorded_root.empty() && live.get_doccount() > 0) legacy_roots = id_roots_in_use(live);
             if (!fresh) before = live;
         }
     } catch (const Xapian::Error& e) {
@@ -873,7 +910,28 @@ IndexSummary run_index(const IndexOptions& options) {
     }
     const std::string id_root =
         choose_id_root(options.id_root, options.rebuild && options.id_root ? std::string() : recorded_root,
-                       walked.roots, legacy_index, options.rebuild);
+                       walked.roots, legacy_roots, options.rebuild);
+    if (recorded_root.empty() && legacy_roots.size() == 1 && id_root == legacy_roots.front() && options.on_notice) {
+        options.on_notice(
+            "this index, made before izdeu recorded the folder article ids are relative to, keeps "
+            "its ids relative to " +
+            id_root + " (read from its ids, and recorded now)");
+    }
+    // A folder outside the id root gives its .txt articles absolute ids: said once per folder.
+    for (const std::string& root : walked.roots) {
+        if (id_root.empty() || path_is_under(root, id_root)) continue;
+        std::istringstream noted(outside_noted);
+        bool said = false;
+        for (std::string line; std::getline(noted, line);) said = said || path_is_under(root, line);
+        if (said) continue;
+        outside_noted += root + "\n";
+        if (options.on_notice) {
+            options.on_notice(root + " is outside " + id_root +
+                              ", the folder this index's article ids are relative to (recorded by its first run): "
+                              "its .txt articles get their absolute paths as ids. To have ids relative to a folder "
+                              "that holds both, rebuild with izdeu-index --rebuild --root FOLDER (said once)");
+        }
+    }
     assign_article_ids(walked.files, id_root);
     std::vector<std::pair<std::string, std::string>> identity = {
         {std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
@@ -886,6 +944,7 @@ IndexSummary run_index(const IndexOptions& options) {
              .dump()},
     };
     if (!id_root.empty()) identity.emplace_back(std::string(schema::kMetaIdRoot), id_root);
+    if (!outside_noted.empty()) identity.emplace_back(std::string(kMetaOutsideRootNoted), outside_noted);
     // Only a build that writes every article marks every copy; a later run keeps the marks up.
     if (fresh) {
         identity.emplace_back(std::string(schema::kMetaCopiesSlot), "1");
@@ -921,6 +980,32 @@ IndexSummary run_index(const IndexOptions& options) {
         tasks.push_back({std::move(f), std::move(previous)});
     }
 
+    // Records made under another spelling of a file's folder (a symbolic link an earlier run
+    // was named, or an index made before links were resolved): the file is one source. Found
+    // again, its old record hands its ids over and goes, counted as no deletion; gone, it is
+    // deleted as its real path would be.
+    std::vector<std::string> respelt;
+    std::unordered_map<std::string, std::string> real_path_of;  // record path -> resolved path
+    std::unordered_map<std::string, std::string> record_of;     // and back
+    if (!fresh) {
+        FolderResolver resolve;
+        auto walked_under = [&](const std::string& path) {
+            return std::any_of(walked.roots.begin(), walked.roots.end(),
+                               [&](const std::string& root) { return path_is_under(path, root); });
+        };
+        for (const auto& [path, state] : known) {
+            if (seen.count(path) || walked_under(path)) continue;
+            const std::string real = resolve(path);
+            if (real == path) continue;
+            if (seen.count(real)) {
+                respelt.push_back(path);
+            } else if (!known.count(real) && walked_under(real) && record_of.emplace(real, path).second) {
+                real_path_of.emplace(path, real);
+            }
+        }
+    }
+    const std::unordered_set<std::string> respelt_set(respelt.begin(), respelt.end());
+
     // Decided before anything is written: the files this run deletes may hand their ids over.
     DeletionPlan deletions;
     std::unordered_map<std::string, std::string> path_of_file_term;
@@ -932,17 +1017,24 @@ IndexSummary run_index(const IndexOptions& options) {
         for (const auto& [path, state] : known) {
             const std::string term = schema::source_file_term(path);
             path_of_file_term.emplace(term, path);
+            if (respelt_set.count(path)) continue;
+            const auto real = real_path_of.find(path);
             const bool count = any_gone && before;
-            indexed.push_back({path, count ? std::max<std::size_t>(1, before->get_termfreq(term)) : 1});
+            indexed.push_back({real == real_path_of.end() ? path : real->second,
+                               count ? std::max<std::size_t>(1, before->get_termfreq(term)) : 1});
         }
         std::vector<std::string> unreadable;
         for (const WalkProblem& p : walked.problems) unreadable.push_back(p.path);
         deletions = plan_deletions(walked.roots, unreadable, seen, indexed, options.deletion);
+        for (std::string& path : deletions.doomed) {
+            if (auto r = record_of.find(path); r != record_of.end()) path = r->second;
+        }
     } else {
         for (const auto& [path, state] : known) path_of_file_term.emplace(schema::source_file_term(path), path);
     }
     std::unordered_set<std::string> leaving;
     for (const std::string& path : deletions.doomed) leaving.insert(schema::source_file_term(path));
+    for (const std::string& path : respelt) leaving.insert(schema::source_file_term(path));
     IdOwners owners(before ? &*before : nullptr, std::move(path_of_file_term), std::move(leaving));
 
     IndexWriter writer(shards, options, summary, owners);
@@ -1017,6 +1109,10 @@ IndexSummary run_index(const IndexOptions& options) {
         }
         for (const std::string& path : deletions.doomed) writer.delete_file(known.at(path));
     }
+    if (!summary.stopped_early) {
+        // After the file was written under its one path: only what it no longer holds goes.
+        for (const std::string& path : respelt) writer.delete_file(known.at(path));
+    }
     writer.settle_spelling();
     writer.collect();
     summary.rebuild_discarded = options.rebuild && summary.stopped_early;
@@ -1047,6 +1143,15 @@ IndexSummary run_index(const IndexOptions& options) {
         groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
         writer.mark_copies(groups);
     }
+    if (!fresh) {
+        // Free space left by deletions since the last compaction, against the live volume.
+        const std::string recorded = shards.shard(ShardSet::kStateShard).get_metadata(std::string(kMetaDeletedLength));
+        const std::uint64_t deleted = std::strtoull(recorded.c_str(), nullptr, 10) + writer.deleted_length();
+        if (writer.deleted_length() > 0)
+            writer.set_state_metadata(std::string(kMetaDeletedLength), std::to_string(deleted));
+        const double live = static_cast<double>(whole.get_total_length());
+        if (deleted > 0) summary.deleted_share = static_cast<double>(deleted) / (static_cast<double>(deleted) + live);
+    }
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     nlohmann::json last_run = nlohmann::json::parse(summary_json(summary));
     last_run["finished"] = static_cast<long long>(
@@ -1063,6 +1168,39 @@ IndexSummary run_index(const IndexOptions& options) {
     return summary;
 }
 
+}  // namespace
+
+IndexSummary run_index(const IndexOptions& options) {
+    IndexSummary summary = index_pass(options);
+    if (!options.auto_compact || summary.stopped_early || summary.deleted_share < kAutoCompactShare) return summary;
+    summary.disk_bytes_before = disk_usage(options.database);
+    if (summary.deleted_share * static_cast<double>(summary.disk_bytes_before) < kAutoCompactMinBytes) return summary;
+    // After the pass has let go of the index's lock; written beside and swapped in, as --compact
+    // does, so a kill leaves the index as it was (and a leftover the next run removes).
+    const auto started = Clock::now();
+    try {
+        compact_index(options.database, false, options.lock_timeout_seconds);
+    } catch (const std::exception& e) {
+        ++summary.failed;
+        if (options.on_problem) {
+            options.on_problem(options.database, std::string("the run's articles are committed, but compacting "
+                                                             "the index after its deletions failed: ") +
+                                                     e.what());
+        }
+        return summary;
+    }
+    summary.compacted = true;
+    summary.disk_bytes_after = disk_usage(options.database);
+    summary.seconds += std::chrono::duration<double>(Clock::now() - started).count();
+    if (options.on_notice) {
+        options.on_notice("compacted: " + megabytes(summary.disk_bytes_before) + " -> " +
+                          megabytes(summary.disk_bytes_after) + " on disk, deleted articles made up " +
+                          std::to_string(static_cast<int>(std::lround(summary.deleted_share * 100))) +
+                          "% of the index (--no-auto-compact turns this off)");
+    }
+    return summary;
+}
+
 std::string summary_json(const IndexSummary& s) {
     nlohmann::json j = {
         {"added", s.added},     {"updated", s.updated},       {"unchanged", s.unchanged},
@@ -1075,11 +1213,22 @@ std::string summary_json(const IndexSummary& s) {
     if (s.rebuild_discarded) j["rebuild_discarded"] = true;
     if (s.first_build) j["first_build"] = true;
     if (s.databases_written > 0) j["parts"] = s.databases_written;
+    if (s.compacted)
+        j["compacted"] = {{"disk_bytes_before", s.disk_bytes_before}, {"disk_bytes_after", s.disk_bytes_after}};
     return j.dump();
 }
 
 std::string database_stats_json(const std::string& database) {
-    Xapian::Database db(database);
+    Xapian::Database db;
+    try {
+        db = Xapian::Database(database);
+    } catch (const Xapian::DatabaseNotFoundError&) {
+        std::error_code ec;
+        if (!std::filesystem::exists(database, ec) || std::filesystem::is_empty(database, ec)) {
+            throw DatabaseError("no izdeu database at " + database + " (index articles with izdeu-index first)");
+        }
+        throw DatabaseError(database + " is not an izdeu database: the folder holds other files and no index");
+    }
     nlohmann::json j;
     j["database"] = database;
     j["documents"] = db.get_doccount();
@@ -1096,14 +1245,13 @@ std::string database_stats_json(const std::string& database) {
         j["first_date"] = date(db.get_value_lower_bound(schema::kSlotDate));
         j["last_date"] = date(db.get_value_upper_bound(schema::kSlotDate));
     }
-    std::uint64_t bytes = 0;
-    std::error_code ec;
-    if (std::filesystem::is_directory(database, ec)) {
-        for (const auto& e : std::filesystem::recursive_directory_iterator(database, ec)) {
-            if (e.is_regular_file(ec)) bytes += e.file_size(ec);
-        }
-    }
-    j["size_bytes"] = bytes;
+    // Both sizes: Xapian's tables are sparse files, whose apparent size can be twice the disk's.
+    j["size_bytes"] = apparent_size(database);
+    j["disk_bytes"] = disk_usage(database);
+    // Read-only: the next indexing run removes them, --stats only says they are there.
+    nlohmann::json leftovers = nlohmann::json::array();
+    for (const Leftover& l : stale_builds(database)) leftovers.push_back({{"path", l.path}, {"disk_bytes", l.bytes}});
+    j["leftovers"] = leftovers;
     const std::string last = db.get_metadata(std::string(schema::kMetaLastRun));
     if (!last.empty()) j["last_run"] = nlohmann::json::parse(last, nullptr, false);
     nlohmann::json failed = nlohmann::json::array();

@@ -35,6 +35,7 @@ struct IndexOptions {
     ArticleLimits limits;                ///< the largest article indexed
     std::optional<std::string> id_root;  ///< --root: the folder .txt ids are relative to
     bool spelling = true;                ///< build the spelling dictionary
+    bool auto_compact = true;            ///< --no-auto-compact turns off compaction after large deletions
     unsigned jobs = 2;                   ///< worker threads for reading and analysis
     std::size_t commit_every = 2000;     ///< articles between commits
     double lock_timeout_seconds = 60;
@@ -59,13 +60,26 @@ struct IndexSummary {
     std::size_t files_left = 0;
     bool rebuild_discarded = false;  ///< a stopped --rebuild is thrown away; the live index stays
     bool first_build = false;        ///< the index was new or empty, so it was built as --rebuild builds
+    /// The share of the index's volume that deleted or replaced articles left as free space
+    /// since its last compaction (their lengths against the live articles' lengths).
+    double deleted_share = 0;
+    bool compacted = false;  ///< compacted after the run, the deleted share being large
+    std::uint64_t disk_bytes_before = 0, disk_bytes_after = 0;  ///< of the compaction
     /// Databases a fresh build wrote side by side (parts merged at the end, or shards); 0 when
     /// the run updated the live index in place.
     std::size_t databases_written = 0;
 };
 
-/// Runs one indexing pass. Throws LockedError, DatabaseError or Xapian::Error; per-article
-/// problems are reported through on_problem and counted in failed.
+/// Compaction after a run is due when deleted or replaced articles made up this share of the
+/// index's volume since its last compaction (Xapian reuses the blocks they freed, but never
+/// gives them back to the disk: a deleted 40 MB article left a 447 MB index at 447 MB)...
+inline constexpr double kAutoCompactShare = 0.25;
+/// ...and it would give back at least this much: a smaller index is not worth a copy of it, nor
+/// a line in cron's mail.
+inline constexpr std::uint64_t kAutoCompactMinBytes = 1'000'000;
+
+/// Runs one indexing pass, then compacts the index when kAutoCompactShare is passed. Throws LockedError, DatabaseError
+/// or Xapian::Error; per-article problems are reported through on_problem and counted in failed.
 IndexSummary run_index(const IndexOptions& options);
 
 /// JSON text of a summary (one line).

@@ -113,7 +113,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("db", po::value(&db), "database folder (default: $IZDEU_DB, else $XDG_DATA_HOME/izdeu/db, else ~/.local/share/izdeu/db)")
         ("rebuild", po::bool_switch(&options.rebuild), "start from an empty database (needed after an analyzer change)")
         ("no-delete", po::bool_switch(), "keep documents of files that disappeared")
-        ("max-delete", po::value<std::string>(), "delete nothing from a folder when more than this percentage of its articles are gone (0-100, default 20)")
+        ("max-delete", po::value<std::string>(), "delete nothing from a folder when more than this percentage of its articles, and more than 10 articles, are gone, or all of them (0-100, default 20)")
         ("allow-mass-delete", po::bool_switch(&options.deletion.allow_mass_delete), "delete whatever is gone, even all of an empty folder")
         ("max-article-size", po::value<std::string>(), "refuse an article larger than this many MB (0.001-4096, default 16)")
         ("max-article-terms", po::value<std::string>(), "refuse an article with more distinct terms than this (1000-100000000, default 200000)")
@@ -135,6 +135,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         ("shards", po::value<std::string>(), "split the index into N shards written in parallel (with --rebuild or a new index; 1 = one database)")
         ("shard-by", po::value<std::string>(), "hash (by article id; the default with --shards) or year (one shard per publication year)")
         ("compact", po::bool_switch(), "compact the index (merge all shards into one with --shards 1) beside the live one, then swap it in")
+        ("no-auto-compact", po::bool_switch(), "do not compact after a run when deleted or replaced articles made up 25% of the index since its last compaction")
         ("stats", po::value(&stats_format)->implicit_value("text"), "print database statistics (text or json) and exit");
     // clang-format on
     po::options_description hidden_opts;
@@ -195,7 +196,9 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (!stats_format.empty()) {
             if (stats_format != "text" && stats_format != "json") throw UsageError("--stats takes text or json");
-            if (!std::filesystem::exists(db)) throw DatabaseError("no database at " + db);
+            if (!std::filesystem::exists(db)) {
+                throw DatabaseError("no izdeu database at " + db + " (index articles with izdeu-index first)");
+            }
             nlohmann::json stats = nlohmann::json::parse(database_stats_json(db));
             if (stats_format == "json") {
                 out << stats.dump() << "\n";
@@ -209,7 +212,21 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
                     out << "dates:      " << stats["first_date"].get<std::string>() << " .. "
                         << stats["last_date"].get<std::string>() << "\n";
                 }
-                out << "size:       " << human_bytes(stats["size_bytes"].get<std::uint64_t>()) << "\n";
+                out << "size:       " << human_bytes(stats["disk_bytes"].get<std::uint64_t>()) << " on disk ("
+                    << human_bytes(stats["size_bytes"].get<std::uint64_t>())
+                    << " apparent: Xapian's tables are sparse files)\n";
+                if (!stats["leftovers"].empty()) {
+                    std::uint64_t bytes = 0;
+                    std::string names;
+                    for (auto& l : stats["leftovers"]) {
+                        bytes += l["disk_bytes"].get<std::uint64_t>();
+                        names += (names.empty() ? "" : ", ") + l["path"].get<std::string>();
+                    }
+                    out << "leftovers:  " << human_bytes(bytes)
+                        << " left beside the index by a killed rebuild or compaction (the next izdeu-index run "
+                           "removes them): "
+                        << names << "\n";
+                }
                 if (stats.contains("last_run")) out << "last run:   " << stats["last_run"].dump() << "\n";
                 const std::string russian = stats.value("russian_dictionary", std::string());
                 out << "russian:    "
@@ -268,6 +285,7 @@ int run_indexer_cli(const std::vector<std::string>& args, std::ostream& out, std
 
     options.delete_missing = !vm["no-delete"].as<bool>();
     options.spelling = !vm["no-spelling"].as<bool>();
+    options.auto_compact = !vm["no-auto-compact"].as<bool>();
     options.analyzer.stemming = !vm["no-stemming"].as<bool>();
     options.analyzer.keyboard_folding = !vm["no-keyboard-folding"].as<bool>();
     // The word list is opt-in: measured on kazqad_dev it costs nDCG (EVALUATION.md).

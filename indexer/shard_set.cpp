@@ -56,35 +56,13 @@ std::size_t route_by_hash(const std::string& id, std::size_t n) {
     return std::stoull(schema::hex_hash64(id), nullptr, 16) % n;
 }
 
-std::uint64_t tree_bytes(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_regular_file(path, ec)) return fs::file_size(path, ec);
-    std::uint64_t bytes = 0;
-    for (const auto& e : fs::recursive_directory_iterator(path, ec)) {
-        if (e.is_regular_file(ec)) bytes += e.file_size(ec);
-    }
-    return bytes;
-}
-
-// Leftovers of fresh builds and compactions that were killed: DIR.new-PID and its parts
-// (DIR.new-PID.part-N, .spelling), whose process is gone. A live PID is still building.
 std::vector<Leftover> remove_stale_builds(const std::string& path) {
     std::vector<Leftover> removed;
-    const fs::path live(path);
-    std::error_code ec;
-    const std::string prefix = live.filename().string() + ".new-";
-    for (const auto& e : fs::directory_iterator(live.parent_path().empty() ? "." : live.parent_path(), ec)) {
-        const std::string name = e.path().filename().string();
-        if (name.rfind(prefix, 0) != 0) continue;
-        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-        // Still building (EPERM: alive, under another user).
-        if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
-        const std::uint64_t bytes = tree_bytes(e.path());
+    for (Leftover& l : stale_builds(path)) {
         std::error_code removal;
-        fs::remove_all(e.path(), removal);
-        if (!removal) removed.push_back({e.path().string(), bytes});
+        fs::remove_all(l.path, removal);
+        if (!removal) removed.push_back(std::move(l));
     }
-    std::sort(removed.begin(), removed.end(), [](const Leftover& a, const Leftover& b) { return a.path < b.path; });
     return removed;
 }
 
@@ -212,6 +190,49 @@ std::optional<Layout> existing_layout(const std::string& path, std::vector<std::
 }
 
 }  // namespace
+
+std::uint64_t disk_usage(const std::string& path) {
+    std::uint64_t bytes = 0;
+    auto add = [&](const fs::path& file) {
+        struct stat st = {};
+        if (::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+            bytes += static_cast<std::uint64_t>(st.st_blocks) * 512;
+    };
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+        add(path);
+        return bytes;
+    }
+    for (const auto& e : fs::recursive_directory_iterator(path, ec)) add(e.path());
+    return bytes;
+}
+
+std::uint64_t apparent_size(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) return fs::file_size(path, ec);
+    std::uint64_t bytes = 0;
+    for (const auto& e : fs::recursive_directory_iterator(path, ec)) {
+        if (e.is_regular_file(ec)) bytes += e.file_size(ec);
+    }
+    return bytes;
+}
+
+std::vector<Leftover> stale_builds(const std::string& path) {
+    std::vector<Leftover> found;
+    const fs::path live(path);
+    std::error_code ec;
+    const std::string prefix = live.filename().string() + ".new-";
+    for (const auto& e : fs::directory_iterator(live.parent_path().empty() ? "." : live.parent_path(), ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) != 0) continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        // Still building (EPERM: alive, under another user).
+        if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
+        found.push_back({e.path().string(), disk_usage(e.path().string())});
+    }
+    std::sort(found.begin(), found.end(), [](const Leftover& a, const Leftover& b) { return a.path < b.path; });
+    return found;
+}
 
 std::string describe_leftovers(const std::vector<Leftover>& leftovers) {
     if (leftovers.empty()) return {};
@@ -501,6 +522,7 @@ std::vector<Leftover> compact_index(const std::string& path, bool into_single, d
             source.compact(built);
             Xapian::WritableDatabase result(built, Xapian::DB_OPEN);
             result.set_metadata(kLayoutKey, "single");
+            result.set_metadata(std::string(kMetaDeletedLength), "");  // the free space is given back
             result.commit();
         } else {
             fs::create_directories(built);
@@ -508,6 +530,10 @@ std::vector<Leftover> compact_index(const std::string& path, bool into_single, d
                 Xapian::Database source((fs::path(path) / n).string());
                 source.compact((fs::path(built) / n).string());
             }
+            Xapian::WritableDatabase state((fs::path(built) / names.front()).string(), Xapian::DB_OPEN);
+            state.set_metadata(std::string(kMetaDeletedLength), "");
+            state.commit();
+            state.close();
             fs::copy_file(fs::path(path) / kStubFile, fs::path(built) / kStubFile);
         }
         sync_tree(built);

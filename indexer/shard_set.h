@@ -35,6 +35,10 @@ struct Layout {
     static std::optional<Layout> parse(const std::string& name);
 };
 
+/// The summed lengths of articles deleted or replaced since the index was last compacted (or
+/// built), in the state shard: what izdeu-index's automatic compaction weighs.
+inline constexpr std::string_view kMetaDeletedLength = "izdeu:deleted-length";
+
 /// A folder a killed rebuild or compaction left beside the index, removed by a later run.
 struct Leftover {
     std::string path;
@@ -126,6 +130,18 @@ class ShardSet {
     bool first_build_ = false;
     std::vector<Leftover> leftovers_;
 };
+
+/// Leftovers of killed rebuilds and compactions beside the index at path: DIR.new-PID and its
+/// parts (DIR.new-PID.part-N, .spelling) whose process is gone (a live PID is still building).
+/// Only looks; any indexing run removes them.
+std::vector<Leftover> stale_builds(const std::string& path);
+
+/// Bytes a file or folder takes on disk (allocated blocks): Xapian's tables are sparse files,
+/// whose apparent size can be twice that.
+std::uint64_t disk_usage(const std::string& path);
+
+/// The apparent size of a file or folder's files (what ls -l adds up).
+std::uint64_t apparent_size(const std::string& path);
 
 /// One sentence naming removed leftovers and their size; empty when there were none.
 std::string describe_leftovers(const std::vector<Leftover>& leftovers);

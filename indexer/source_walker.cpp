@@ -134,13 +134,19 @@ WalkResult walk_sources(const std::vector<std::string>& paths, const WalkOptions
             result.problems.push_back({given, std::string("cannot read: ") + std::strerror(errno)});
             continue;
         }
+        // Symbolic links in the path named are resolved, so a file has one path (its record in
+        // the index) whichever link it is reached through, in this run and the next.
+        if (fs::path real = fs::canonical(path, ec); !ec) path = real.string();
         if (S_ISDIR(st.st_mode)) {
+            // Loops are looked for in each root's walk: a root reached again (through a link, or
+            // inside another root) is walked again, and its files kept once below.
+            walker.visited_dirs.clear();
             walker.visited_dirs.insert({st.st_dev, st.st_ino});
             result.roots.push_back(path);
             walker.walk_dir(path, "", path, 0);
         } else if (S_ISREG(st.st_mode)) {
             result.roots.push_back(path);
-            walker.add_file(path, absolute.filename().string(), path, st, true);
+            walker.add_file(path, fs::path(path).filename().string(), path, st, true);
         } else {
             result.problems.push_back({given, "not a regular file or folder"});
         }

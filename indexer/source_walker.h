@@ -10,7 +10,7 @@ namespace izdeu {
 enum class InputKind { Article, Jsonl };
 
 struct InputFile {
-    std::string path;       ///< absolute, normalized: the key of the file's state in the database
+    std::string path;       ///< absolute, normalized, links in the root resolved: the key of its state
     std::string id;         ///< article id: the path relative to the root it was found under
     std::string root;       ///< absolute root it was found under (for deletion of vanished files)
     InputKind kind = InputKind::Article;
@@ -34,7 +34,7 @@ struct WalkProblem {
 struct WalkResult {
     std::vector<InputFile> files;
     std::vector<WalkProblem> problems;
-    std::vector<std::string> roots;  ///< absolute roots that exist and were walked
+    std::vector<std::string> roots;  ///< absolute roots that exist and were walked, links resolved
 };
 
 /// Walks files and folders recursively; symlinks are followed once, loops are reported.

@@ -147,6 +147,8 @@ void Searcher::add(const std::string& path, bool allow_partial) {
 
 Searcher::Searcher(const std::vector<std::string>& databases, const std::string& kazakh_lexicon_path,
                    bool allow_partial, const std::string& cache_dir) {
+    // The database being opened, named when it fails: with several --db, not always the first.
+    std::string opening = databases.empty() ? std::string() : databases.front();
     try {
         // The indexer may commit twice while we open and read the identity: start again.
         for (int attempt = 0;; ++attempt) {
@@ -156,7 +158,11 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                 missing_shard_.clear();
                 shards_.clear();
                 has_remote_ = false;
-                for (const std::string& path : databases) add(path, allow_partial);
+                for (const std::string& path : databases) {
+                    opening = path;
+                    add(path, allow_partial);
+                }
+                opening = databases.empty() ? std::string() : databases.front();
                 if (db_.size() == 0) throw DatabaseError("no shard of the index answered");
                 analyzer_ = std::make_unique<Analyzer>(stored_analyzer_options(db_, kazakh_lexicon_path, cache_dir));
                 // Every shard, not only the first: a shard made by another analyzer would leave
@@ -176,7 +182,7 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                 // --compact and --rebuild swap the index folder: a reader that read the old
                 // stub may look for a shard that just moved. Opening again sees the new index;
                 // a database that is really missing is reported after a few tries.
-                if (attempt >= 3 || !std::filesystem::exists(databases.front())) throw;
+                if (attempt >= 3 || !std::filesystem::exists(opening)) throw;
                 std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
             } catch (const Xapian::DatabaseCorruptError&) {
                 // Opening while the indexer commits can read a block the writer is reusing
@@ -191,19 +197,17 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
             throw DatabaseError("the shard " + missing_shard_ +
                                 " named in the stub is missing (--allow-partial answers from the other shards)");
         }
-        throw DatabaseError("no izdeu database at " + (databases.empty() ? "" : databases.front()) +
-                            " (index articles with izdeu-index first)");
+        throw DatabaseError("no izdeu database at " + opening + " (index articles with izdeu-index first)");
     } catch (const Xapian::NetworkError& e) {
         throw DatabaseError("a remote shard did not answer: " + e.get_description() +
                             " (--allow-partial answers from the other shards)");
     } catch (const Xapian::Error& e) {
-        const std::string first = databases.empty() ? std::string() : databases.front();
-        if (std::filesystem::is_regular_file(first)) {
-            throw DatabaseError(first + " is a file, and neither an izdeu database folder nor a Xapian stub file " +
+        if (std::filesystem::is_regular_file(opening)) {
+            throw DatabaseError(opening + " is a file, and neither an izdeu database folder nor a Xapian stub file " +
                                 "listing one; give --db the folder izdeu-index wrote (Xapian: " + e.get_description() +
                                 ")");
         }
-        throw DatabaseError("cannot open the database at " + first +
+        throw DatabaseError("cannot open the database at " + opening +
                             "; it may be damaged (check it with xapian-check) or not an izdeu database (Xapian: " +
                             e.get_description() + ")");
     }

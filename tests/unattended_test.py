@@ -129,23 +129,138 @@ class StableIdsTest(unittest.TestCase):
         self.assertEqual(ws.count("capybara"), 3)
         self.assertEqual(ws.count("fixed"), 1)
 
-    def test_an_old_index_named_with_several_folders_asks_for_a_rebuild(self):
+    def forget_id_root(self, ws):
+        """Makes the index look like one made before the id root was recorded."""
+        r = run(["xapian-metadata", "set", ws.db, "izdeu:id-root", ""])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_an_old_index_with_ids_relative_to_several_folders_asks_for_a_rebuild(self):
         if not shutil.which("xapian-metadata"):
             self.skipTest("xapian-metadata (xapian-tools) is not installed")
         ws = Workspace(self)
         write_article(ws.path("a", "x.txt"), "A", "numbat a")
         write_article(ws.path("b", "y.txt"), "B", "numbat b")
-        self.assertEqual(ws.index("--quiet", ws.path("a"), ws.path("b")).returncode, 0)
-        # An index made before the id root was recorded: the same, without the record.
-        r = run(["xapian-metadata", "set", ws.db, "izdeu:id-root", ""])
+        # As older versions wrote it: each folder's ids relative to that folder (x.txt, y.txt).
+        self.assertEqual(ws.index("--quiet", ws.path("a")).returncode, 0)
+        r = run(["xapian-metadata", "set", ws.db, "izdeu:id-root", os.path.realpath(ws.path("b"))])
         self.assertEqual(r.returncode, 0, r.stderr)
-        r = ws.index("--quiet", ws.path("a"), ws.path("b"))
-        self.assertEqual(r.returncode, 3, r.stderr)
-        self.assertIn("rebuild it once with izdeu-index --rebuild", r.stderr)
-        self.assertEqual(ws.index("--quiet", ws.path("a")).returncode, 0)  # one folder: its ids are kept
-        self.assertEqual(ws.count("numbat"), 2)
+        self.assertEqual(ws.index("--quiet", ws.path("b")).returncode, 0)
+        self.forget_id_root(ws)
+        self.assertEqual(ws.ids("numbat"), ["x.txt", "y.txt"])
+        for folders in ([ws.path("a"), ws.path("b")], [ws.path("a")]):
+            with self.subTest(folders=folders):
+                r = ws.index("--quiet", *folders)
+                self.assertEqual(r.returncode, 3, r.stderr)
+                self.assertIn("its ids are relative to several folders", r.stderr)
+                self.assertIn("rebuild it once with izdeu-index --rebuild", r.stderr)
+        self.assertEqual(ws.ids("numbat"), ["x.txt", "y.txt"])
         self.assertEqual(ws.index("--quiet", "--rebuild", ws.path("a"), ws.path("b")).returncode, 0)
         self.assertEqual(ws.ids("numbat"), ["a/x.txt", "b/y.txt"])
+
+    def test_an_old_index_keeps_its_ids_when_a_subfolder_is_named(self):
+        # Before the fix, the edit below re-id'ed en/005_court.txt as 005_court.txt ("1 added,
+        # 1 deleted", exit 0) and recorded news/en as the root.
+        if not shutil.which("xapian-metadata"):
+            self.skipTest("xapian-metadata (xapian-tools) is not installed")
+        ws = Workspace(self)
+        news = ws.path("news")
+        write_article(os.path.join(news, "en", "005_court.txt"), "Court", "The numbat court ruled.")
+        write_article(os.path.join(news, "kk", "001.txt"), "Сот", "Сот numbat ісін қарады.")
+        self.assertEqual(ws.index("--quiet", news).returncode, 0)
+        self.forget_id_root(ws)
+        write_article(os.path.join(news, "en", "005_court.txt"), "Court", "The numbat court ruled again.")
+        r = ws.index("--summary=json", os.path.join(news, "en"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual((ws.summary(r)["added"], ws.summary(r)["updated"], ws.summary(r)["deleted"]), (0, 1, 0))
+        self.assertIn(f"keeps its ids relative to {os.path.realpath(news)} (read from its ids", r.stderr)
+        self.assertEqual(ws.ids("numbat"), ["en/005_court.txt", "kk/001.txt"])
+        self.assertEqual(ws.count("again"), 1)
+        r = ws.index("--summary=json", news)  # recorded now: said once
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+    def test_a_folder_outside_the_recorded_root_is_said_once(self):
+        ws = Workspace(self)
+        news = ws.path("news")
+        write_article(os.path.join(news, "en", "001.txt"), "Court", "The numbat court ruled.")
+        write_article(os.path.join(news, "kk", "001.txt"), "Сот", "Сот numbat ісін қарады.")
+        self.assertEqual(ws.index("--quiet", os.path.join(news, "en")).returncode, 0)
+        r = ws.index("--quiet", os.path.join(news, "kk"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        real = os.path.realpath(news)
+        self.assertIn(f"{real}/kk is outside {real}/en, the folder this index's article ids are relative to",
+                      r.stderr)
+        self.assertIn("izdeu-index --rebuild --root FOLDER", r.stderr)
+        self.assertEqual(ws.ids("numbat"), [f"{real}/kk/001.txt", "001.txt"])
+        write_article(os.path.join(news, "kk", "002.txt"), "Сот", "Тағы numbat.")
+        r = ws.index("--quiet", os.path.join(news, "kk"))
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+
+def fnv1a64(text):
+    """schema::hex_hash64 (FNV-1a with its own offset basis): the key of a path's records."""
+    h = 1469598103934665603
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+class SymbolicLinkTest(unittest.TestCase):
+    """A folder named through a symbolic link is the folder itself: its files keep their records
+    and ids, and an edit is indexed. (Each file was refused as a clash with itself, exit 1.)"""
+
+    def setUp(self):
+        self.ws = Workspace(self)
+        self.news = self.ws.path("news")
+        for i in range(5):
+            write_article(os.path.join(self.news, "en", f"{i:03d}_court.txt"), f"Court {i}", f"The numbat case {i}.")
+        write_article(os.path.join(self.news, "kk", "001.txt"), "Сот", "Сот numbat ісін қарады.")
+        os.symlink("news", self.ws.path("newslink"))
+        os.symlink(os.path.join("news", "en"), self.ws.path("enlink"))
+
+    def edit_and_index(self, folder, word):
+        write_article(os.path.join(self.news, "en", "002_court.txt"), "Court 2", f"The numbat case 2, {word}.")
+        return self.ws.index("--summary=json", folder)
+
+    def assert_one_update(self, r, word):
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = self.ws.summary(r)
+        self.assertEqual((s["added"], s["updated"], s["deleted"], s["failed"]), (0, 1, 0, 0), r.stderr)
+        self.assertNotIn("already given", r.stderr)
+        self.assertEqual(self.ws.count(word), 1)
+        self.assertEqual(self.ws.count("numbat"), 6)
+
+    def test_the_link_then_the_folder_and_back(self):
+        self.assertEqual(self.ws.index("--quiet", self.news).returncode, 0)
+        self.assert_one_update(self.edit_and_index(self.ws.path("newslink"), "wallaby"), "wallaby")
+        self.assert_one_update(self.edit_and_index(self.ws.path("enlink"), "bilby"), "bilby")
+        self.assert_one_update(self.edit_and_index(self.news, "dingo"), "dingo")
+        self.assertEqual(self.ws.ids("numbat")[:2], ["en/000_court.txt", "en/001_court.txt"])
+
+    def test_the_link_first(self):
+        self.assertEqual(self.ws.index("--quiet", self.ws.path("newslink")).returncode, 0)
+        self.assert_one_update(self.edit_and_index(self.news, "wallaby"), "wallaby")
+
+    def test_one_file_through_two_spellings_in_one_run_is_one_source(self):
+        r = self.ws.index("--summary=json", self.news, self.ws.path("newslink"), self.ws.path("enlink"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.summary(r)["added"], 6)
+
+    def test_failures_left_under_a_link_leave_the_list_when_the_file_indexes(self):
+        # What an older izdeu recorded when run through the link: every file a clash with itself.
+        if not shutil.which("xapian-metadata"):
+            self.skipTest("xapian-metadata (xapian-tools) is not installed")
+        self.assertEqual(self.ws.index("--quiet", self.news).returncode, 0)
+        for name in ("000_court.txt", "002_court.txt"):
+            spelt = os.path.join(self.ws.path("newslink"), "en", name)
+            real = os.path.join(os.path.realpath(self.news), "en", name)
+            for key, value in ((f"izdeu:file:{fnv1a64(spelt)}", f"100 -1 id-clash\t{spelt}"),
+                               (f"izdeu:failed:{fnv1a64(spelt)}",
+                                f'article id "en/{name}" is already given by {real}; not indexed\t{spelt}')):
+                r = run(["xapian-metadata", "set", self.ws.db, key, value])
+                self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("failed:     2 file(s)", self.ws.index("--stats").stdout)
+        self.assert_one_update(self.edit_and_index(self.ws.path("newslink"), "wallaby"), "wallaby")
+        self.assertIn("failed:     0 file(s)", self.ws.index("--stats").stdout)
 
 
 class MassDeleteTest(unittest.TestCase):
@@ -242,6 +357,64 @@ class ArticleLimitsTest(unittest.TestCase):
         self.assertEqual(ws.count("quokka"), 1)
 
 
+def disk_bytes(folder):
+    return sum(os.stat(p).st_blocks * 512 for p in glob.glob(os.path.join(folder, "*")))
+
+
+class AutoCompactTest(unittest.TestCase):
+    """Deleting a large article gives its space back: the run after which deleted articles make up
+    a quarter of the index compacts it (Xapian reuses freed blocks but never shrinks its files)."""
+
+    def setUp(self):
+        self.ws = Workspace(self)
+        for i in range(10):
+            write_article(self.ws.path("c", f"a{i}.txt"), f"Good {i}", f"The quokka {i} met the senate.")
+        # A medium article: 1.7 MB, 150,000 distinct terms (under the limits), about 6 MB of index.
+        with open(self.ws.path("c", "big.txt"), "w") as f:
+            f.write("Big article\n\nBig article\nPhoto: Akorda 01.02.2024 10:00 5\n\n")
+            f.write(" ".join(f"tok{j:07d}" for j in range(150_000)) + " needleword\n")
+        r = self.ws.index("--quiet", self.ws.path("c"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ws.count("needleword"), 1)
+        self.indexed = disk_bytes(self.ws.db)
+        self.assertGreater(self.indexed, 3_000_000)
+
+    def test_deleting_a_large_article_gives_its_space_back(self):
+        os.remove(self.ws.path("c", "big.txt"))
+        r = self.ws.index("--summary=json", self.ws.path("c"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"compacted: [0-9.]+ MB -> [0-9.]+ MB on disk, deleted articles made up "
+                                   r"(9[0-9]|100)% of the index \(--no-auto-compact turns this off\)")
+        summary = self.ws.summary(r)
+        self.assertEqual(summary["deleted"], 1)
+        after = disk_bytes(self.ws.db)
+        self.assertEqual(summary["compacted"]["disk_bytes_after"], after)
+        self.assertLess(after, self.indexed / 10)
+        self.assertEqual(self.ws.count("quokka"), 10)
+        self.assertEqual(self.ws.count("needleword"), 0)
+        print(f"\n  1.7 MB article deleted: index {self.indexed / 1e6:.1f} MB -> {after / 1e6:.2f} MB",
+              file=sys.stderr)
+        r = self.ws.index("--quiet", self.ws.path("c"))  # nothing more to give back
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+    def test_no_auto_compact_keeps_the_space_until_a_run_without_it(self):
+        os.remove(self.ws.path("c", "big.txt"))
+        r = self.ws.index("--quiet", "--no-auto-compact", self.ws.path("c"))
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertGreater(disk_bytes(self.ws.db), self.indexed * 0.9)
+        # The deleted volume is remembered: the next run (nothing deleted in it) compacts.
+        r = self.ws.index("--quiet", self.ws.path("c"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("compacted: ", r.stderr)
+        self.assertLess(disk_bytes(self.ws.db), self.indexed / 10)
+
+    def test_small_deletions_do_not_compact(self):
+        os.remove(self.ws.path("c", "a0.txt"))
+        r = self.ws.index("--quiet", self.ws.path("c"))
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertEqual(self.ws.count("quokka"), 9)
+
+
 class LeftoversTest(unittest.TestCase):
     def test_a_killed_rebuild_is_cleaned_by_the_next_normal_run(self):
         ws = Workspace(self)
@@ -259,6 +432,14 @@ class LeftoversTest(unittest.TestCase):
         p.wait()
         left = glob.glob(ws.db + ".new-*")
         self.assertTrue(left, "the rebuild finished before it was killed")
+        # --stats says they are there, and leaves them (it only reads).
+        r = ws.index("--stats")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("left beside the index by a killed rebuild or compaction (the next izdeu-index run removes "
+                      "them): ", r.stdout)
+        self.assertIn(left[0], r.stdout)
+        self.assertEqual(len(json.loads(ws.index("--stats=json").stdout)["leftovers"]), len(left))
+        self.assertEqual(sorted(glob.glob(ws.db + ".new-*")), sorted(left))
         r = ws.index("--quiet", ws.path("c"))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("removed what a killed rebuild or compaction left beside the index", r.stderr)
@@ -351,6 +532,39 @@ class OptionMessagesTest(unittest.TestCase):
         self.assertTrue(r.stderr.startswith(f"izdeu-query: {some} is a file, and neither an izdeu database folder"),
                         r.stderr)
         self.assertIn("(Xapian: DatabaseOpeningError", r.stderr)
+
+    def test_the_database_that_failed_is_the_one_named(self):
+        some = os.path.join(self.root, "some.txt")
+        r = run([bin_path("izdeu-query"), "--db", self.db, "--db", some, "court"])
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertTrue(r.stderr.startswith(f"izdeu-query: {some} is a file"), r.stderr)
+        self.assertNotIn(f"at {self.db}", r.stderr)
+        r = run([bin_path("izdeu-query"), "--db", self.db, "--db", os.path.join(self.root, "nowhere"), "court"])
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn(f"no izdeu database at {os.path.join(self.root, 'nowhere')}", r.stderr)
+
+    def test_stats_of_a_folder_that_holds_no_index_says_so(self):
+        empty = os.path.join(self.root, "emptydir")
+        os.makedirs(empty, exist_ok=True)
+        not_an_index = os.path.join(self.root, "c")
+        for db, message in ((empty, f"izdeu-index: no izdeu database at {empty} (index articles"),
+                            (os.path.join(self.root, "missing"), "izdeu-index: no izdeu database at "),
+                            (not_an_index, f"izdeu-index: {not_an_index} is not an izdeu database")):
+            with self.subTest(db=db):
+                r = run([bin_path("izdeu-index"), "--db", db, "--stats"])
+                self.assertEqual(r.returncode, 3, r.stderr)
+                self.assertTrue(r.stderr.startswith(message), r.stderr)
+                self.assertNotIn("damaged", r.stderr)
+                self.assertNotIn("Xapian", r.stderr)
+
+    def test_stats_give_the_size_on_disk(self):
+        r = run([bin_path("izdeu-index"), "--db", self.db, "--stats=json"])
+        stats = json.loads(r.stdout)
+        blocks = sum(os.stat(p).st_blocks * 512 for p in glob.glob(os.path.join(self.db, "*")))
+        self.assertEqual(stats["disk_bytes"], blocks)
+        r = run([bin_path("izdeu-index"), "--db", self.db, "--stats"])
+        self.assertIn(" MB on disk (", r.stdout)
+        self.assertIn(" MB apparent: Xapian's tables are sparse files)", r.stdout)
 
 
 def main():
