@@ -125,21 +125,35 @@ Xapian::doccount SpellingSuggester::min_articles() const {
     return schema::spelling_min_articles(database_.get_doccount());
 }
 
-Xapian::doccount SpellingSuggester::articles_with(const std::string& term,
-                                                  const std::vector<std::string>& stems) const {
-    Xapian::doccount most = database_.get_termfreq(term);
-    auto consider = [&](const std::string& t) { most = std::max(most, database_.get_termfreq(t)); };
+std::vector<std::string> SpellingSuggester::query_forms(const std::string& term,
+                                                        const std::vector<std::string>& stems) const {
+    // As QueryBuilder::term_query and word_forms look a word up.
+    std::vector<std::string> forms{term};
     for (const std::string& stem : stems) {
-        consider(std::string(schema::kStemPrefix) + stem);
-        consider(stem);
+        forms.push_back(std::string(schema::kStemPrefix) + stem);
+        forms.push_back(stem);
     }
     if (analyzer_.options().keyboard_folding) {
         // Kazakh typed on a Russian keyboard is found through the folded forms: not a typo.
-        consider(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(term));
+        forms.push_back(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(term));
         for (const std::string& stem : stems)
-            consider(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(stem));
+            forms.push_back(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(stem));
     }
+    return forms;
+}
+
+Xapian::doccount SpellingSuggester::articles_with(const std::vector<std::string>& forms) const {
+    Xapian::doccount most = 0;
+    for (const std::string& form : forms) most = std::max(most, database_.get_termfreq(form));
     return most;
+}
+
+bool SpellingSuggester::finds_every_article_of(const std::vector<std::string>& forms, const std::string& word) const {
+    Xapian::Enquire enquire(database_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(word),
+                                    Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end())));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    return enquire.get_mset(0, 1).empty();
 }
 
 std::string SpellingSuggester::respell(std::string_view text, const std::vector<TypedWord>& words) {
@@ -171,15 +185,20 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
             tokens.push_back({w.offset + raw[i].start, w.offset + raw[i].end, terms[i], analyzer_.query_stems(raw[i])});
         }
         for (const TypedToken& t : tokens) {
-            const Xapian::doccount typed_articles = articles_with(t.term, t.stems);
+            const std::vector<std::string> typed_forms = query_forms(t.term, t.stems);
+            const Xapian::doccount typed_articles = articles_with(typed_forms);
             if (typed_articles >= rare_below) continue;
             const unsigned max_edits = code_points(t.term) <= 4 ? 1 : 2;
             const std::string better = keys ? schema::word_of_spelling_key(database_.get_spelling_suggestion(
                                                   schema::spelling_key(t.term), max_edits))
                                             : database_.get_spelling_suggestion(t.term, max_edits);
             if (better.empty() || better == t.term) continue;
-            // The suggestion must be one word with other stems: another form of the same word
-            // (courts for court, астане for Астана) finds what the typed one already finds.
+            // The suggestion must be one word, and one the typed word does not already find:
+            // another form of the same word (courts for court, астане for Астана) finds nothing
+            // more. Asked of the index, not of the stems: a Cyrillic word has a Russian and a
+            // Kazakh stem, and a typo sharing the one the index does not hold for the suggestion
+            // (столицыы: Russian столиц, the Kazakh stem of столицы, whose Russian article holds
+            // столица) still finds nothing.
             std::vector<Token> suggested;
             std::string suggested_term, suggested_stem;
             analyzer_.analyze(better, Language::Undetermined, 1, [&](const Token& s) {
@@ -187,22 +206,16 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
                 suggested_term = s.term;
                 suggested_stem = s.stem;
             });
-            if (suggested.size() != 1 || is_stop_word(suggested_term)) continue;
+            if (suggested.size() != 1 || is_stop_word(suggested_term) || suggested_term == t.term) continue;
             suggested[0].term = suggested_term;
             suggested[0].stem = suggested_stem;
-            std::vector<std::string> suggested_forms = analyzer_.query_stems(suggested[0]);
-            suggested_forms.push_back(suggested_term);
-            const bool same_word =
-                std::any_of(suggested_forms.begin(), suggested_forms.end(), [&](const std::string& f) {
-                    return f == t.term || std::find(t.stems.begin(), t.stems.end(), f) != t.stems.end();
-                });
-            if (same_word) continue;
-            suggested_forms.pop_back();
-            const Xapian::doccount suggested_articles = articles_with(suggested_term, suggested_forms);
+            const Xapian::doccount suggested_articles =
+                articles_with(query_forms(suggested_term, analyzer_.query_stems(suggested[0])));
             // In enough articles as written (the rule by which the indexer keeps spelling words,
             // so that an archive indexed before it kept them all suggests the same).
             if (database_.get_termfreq(suggested_term) < min_articles_now ||
-                suggested_articles < kSuggestionGain * typed_articles || suggested_articles == 0) {
+                suggested_articles < kSuggestionGain * typed_articles || suggested_articles == 0 ||
+                finds_every_article_of(typed_forms, suggested_term)) {
                 continue;
             }
             out.append(text.substr(copied, t.start - copied));
