@@ -61,6 +61,13 @@ void collect(const Node& node, std::string_view text, std::vector<TypedWord>& ou
     }
 }
 
+/// The UTF-8 bytes of a word's first letter.
+std::string_view first_letter(std::string_view word) {
+    std::size_t end = 1;
+    while (end < word.size() && (static_cast<unsigned char>(word[end]) & 0xC0) == 0x80) ++end;
+    return word.substr(0, std::min(end, word.size()));
+}
+
 /// The suggested word written as the typed one was: Capitalized, UPPER or lower case.
 std::string in_typed_case(std::string_view typed, const std::string& word) {
     const icu::UnicodeString was =
@@ -188,11 +195,22 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
             const std::vector<std::string> typed_forms = query_forms(t.term, t.stems);
             const Xapian::doccount typed_articles = articles_with(typed_forms);
             if (typed_articles >= rare_below) continue;
-            const unsigned max_edits = code_points(t.term) <= 4 ? 1 : 2;
+            // A word some article has as written is a word someone wrote: in a small archive a
+            // real word (raw, news, institution, болмайды) is as rare as a typo that made it into
+            // print (goverment), and ten times as many articles is no reason to respell it. Such a
+            // word is respelled only as print's typos go: by one edit, not of its first letter,
+            // in a word of 5 letters or more. Two edits, one in a short word, or a first letter
+            // reach real words (law, new, constitution, болады - which reverses a negation -,
+            // weather for leather).
+            const bool written = database_.get_termfreq(t.term) > 0;
+            const std::size_t letters = code_points(t.term);
+            if (written && letters < 5) continue;
+            const unsigned max_edits = written || letters <= 4 ? 1 : 2;
             const std::string better = keys ? schema::word_of_spelling_key(database_.get_spelling_suggestion(
                                                   schema::spelling_key(t.term), max_edits))
                                             : database_.get_spelling_suggestion(t.term, max_edits);
             if (better.empty() || better == t.term) continue;
+            if (written && first_letter(better) != first_letter(t.term)) continue;
             // The suggestion must be one word, and one the typed word does not already find:
             // another form of the same word (courts for court, астане for Астана) finds nothing
             // more. Asked of the index, not of the stems: a Cyrillic word has a Russian and a

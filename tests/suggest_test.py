@@ -45,6 +45,9 @@ ARTICLES = {
 # rein, in two articles, is one letter from rain, in the twelve weather reports: a real word.
 for i in range(2):
     ARTICLES["en/2%02d.txt" % i] = ("Stables %d" % i, "The horse pulled at the rein in the stable yard.")
+# Real words in one article, near words of the weather reports: rain, weather, warned, region.
+ARTICLES["en/300.txt"] = ("Old mill", "Heavy rain turned the old mill into a ruin. Its owner earned a living from "
+                                      "leather, feathers and religion books.")
 # More articles, so checkpoints and jobs can split the corpus in many ways.
 for i in range(12):
     ARTICLES["en/1%02d.txt" % i] = ("Weather report %d" % i,
@@ -138,6 +141,19 @@ class SuggestionTest(CorpusTest):
         # rain is in six times the articles of rein; a typo is rarer than that.
         self.assertIsNone(suggestion(self.db, "rein"))
         self.assertEqual(suggestion(self.db, "rian"), "rain")
+
+    def test_a_word_an_article_has_is_respelled_only_as_typos_in_print_go(self):
+        # Each is in one article, and one or two edits from a word of the twelve weather reports:
+        # ruin (rain) is short, religion (region) two edits away, leather (weather) and earned
+        # (warned) differ in their first letter. All were respelled.
+        for query in ("ruin", "religion", "leather", "earned", "Leather"):
+            with self.subTest(query=query):
+                self.assertIsNone(suggestion(self.db, query))
+        # A typo that made it into print is one edit inside a long word: respelled.
+        self.assertEqual(suggestion(self.db, "goverment"), "government")
+        # In no article, the same words' typos are respelled (two edits, or the first letter).
+        self.assertEqual(suggestion(self.db, "reigon"), "region")
+        self.assertEqual(suggestion(self.db, "qeather"), "weather")
 
     def test_excluded_words_and_field_values_are_not_respelled(self):
         self.assertIsNone(suggestion(self.db, "court -ombudsmn"))
