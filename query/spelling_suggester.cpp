@@ -10,6 +10,7 @@
 
 #include "query_builder.h"
 #include "schema.h"
+#include "utf8.h"
 
 namespace izdeu::query {
 
@@ -23,6 +24,15 @@ std::size_t byte_of_column(std::string_view text, std::size_t column) {
         if (++seen == column) return i;
     }
     return text.size();
+}
+
+std::u32string decoded(std::string_view text) {
+    std::u32string out;
+    for_each_code_point(text, [&](char32_t c) {
+        out += c;
+        return true;
+    });
+    return out;
 }
 
 std::size_t code_points(std::string_view text) {
@@ -163,6 +173,73 @@ bool SpellingSuggester::finds_every_article_of(const std::vector<std::string>& f
     return enquire.get_mset(0, 1).empty();
 }
 
+std::string SpellingSuggester::in_typed_letters(std::string_view typed, std::string_view typed_term,
+                                                const std::string& word) {
+    // The typed letters, each with the one letter the analyzer makes of it (ū -> u, ё -> е); a
+    // combining mark belongs to the letter before it.
+    struct Letter {
+        std::string typed;
+        char32_t term_letter = 0;
+    };
+    std::vector<Letter> letters;
+    for_each_code_point(typed, [&](char32_t c) {
+        const auto type = u_charType(static_cast<UChar32>(c));
+        const bool mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK;
+        if (letters.empty() || !mark) letters.emplace_back();
+        append_utf8(letters.back().typed, c);
+        return true;
+    });
+    std::u32string term_letters;
+    for (Letter& letter : letters) {
+        std::string term;
+        std::size_t tokens = 0;
+        analyzer_.analyze(letter.typed, Language::Undetermined, 1, [&](const Token& t) {
+            term = t.term;
+            ++tokens;
+        });
+        const std::u32string one = decoded(term);
+        if (tokens != 1 || one.size() != 1) return word;  // ß -> ss: not read letter by letter
+        letter.term_letter = one[0];
+        term_letters += one[0];
+    }
+    if (term_letters != decoded(typed_term)) return word;
+    // The suggestion aligned with the typed word by edit distance: where a letter is kept, it is
+    // written as typed (qūtqaurşylar -> qūtqaruşylar, not qutqarusylar).
+    const std::u32string wanted = decoded(word);
+    const std::size_t n = term_letters.size(), m = wanted.size();
+    std::vector<std::vector<std::size_t>> edits(n + 1, std::vector<std::size_t>(m + 1));
+    for (std::size_t i = 0; i <= n; ++i) edits[i][0] = i;
+    for (std::size_t j = 0; j <= m; ++j) edits[0][j] = j;
+    for (std::size_t i = 1; i <= n; ++i) {
+        for (std::size_t j = 1; j <= m; ++j) {
+            edits[i][j] = std::min({edits[i - 1][j] + 1, edits[i][j - 1] + 1,
+                                    edits[i - 1][j - 1] + (term_letters[i - 1] == wanted[j - 1] ? 0 : 1)});
+        }
+    }
+    std::vector<const Letter*> kept(m, nullptr);
+    for (std::size_t i = n, j = m; i > 0 && j > 0;) {
+        if (term_letters[i - 1] == wanted[j - 1] && edits[i][j] == edits[i - 1][j - 1]) {
+            kept[j - 1] = &letters[i - 1];
+            --i, --j;
+        } else if (edits[i][j] == edits[i - 1][j - 1] + 1) {
+            --i, --j;
+        } else if (edits[i][j] == edits[i - 1][j] + 1) {
+            --i;
+        } else {
+            --j;
+        }
+    }
+    std::string out;
+    for (std::size_t j = 0; j < m; ++j) {
+        if (kept[j] == nullptr) {
+            append_utf8(out, wanted[j]);
+        } else {
+            out += kept[j]->typed;
+        }
+    }
+    return out;
+}
+
 std::string SpellingSuggester::respell(std::string_view text, const std::vector<TypedWord>& words) {
     // A word is looked up in the spelling data when few articles have it (1 in 2,000; at least
     // 5): a word in more is what was meant, and the lookup (about a millisecond in the
@@ -237,7 +314,8 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
                 continue;
             }
             out.append(text.substr(copied, t.start - copied));
-            out += in_typed_case(text.substr(t.start, t.end - t.start), suggested_term);
+            const std::string_view typed = text.substr(t.start, t.end - t.start);
+            out += in_typed_case(typed, in_typed_letters(typed, t.term, suggested_term));
             copied = t.end;
             changed = true;
         }

@@ -45,6 +45,9 @@ class SpellingSuggester {
     Xapian::doccount min_articles() const;
 
   private:
+    /// The suggested word with the letters it keeps of the typed one written as typed (their
+    /// accents, ё, case); the others as the spelling data writes them.
+    std::string in_typed_letters(std::string_view typed, std::string_view typed_term, const std::string& word);
     /// The terms the query looks a word up by: as typed, its stems, keyboard-folded.
     std::vector<std::string> query_forms(const std::string& term, const std::vector<std::string>& stems) const;
     /// The articles that have the word in any of its query forms (the largest count).

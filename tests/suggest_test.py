@@ -263,7 +263,8 @@ CYRILLIC_ARTICLES = {
     "ru/001.txt": ("Парк", "Жители столицы пришли в новый парк."),
     "ru/002.txt": ("Набережная",
                    "Городской совет утвердил проект реконструкции набережной. Работы начнутся весной и продлятся "
-                   "два года. Строители обещают сохранить старые деревья и открыть велосипедные дорожки."),
+                   "два года. Строители обещают сохранить старые деревья и открыть велосипедные дорожки. Объём "
+                   "работ вырос вдвое."),
     "ru/003.txt": ("Олимпиада",
                    "Школьники из северных районов победили на олимпиаде по математике. Учителя готовили команду "
                    "целый год, а родители собрали деньги на поездку."),
@@ -274,6 +275,11 @@ CYRILLIC_ARTICLES = {
     "kk/003.txt": ("Олимпиада",
                    "Ауыл мектебінің оқушылары математикадан олимпиадада жеңіске жетті. Мұғалімдер командаға бір "
                    "жыл бойы дайындалды."),
+}
+
+# Kazakh in the 2021 Latin alphabet: the index folds its accents (qutqarusylar).
+KAZAKH_LATIN_ARTICLES = {
+    "kk/101.txt": ("Qūtqaruşylar", "Qūtqaruşylar tūrğyndarmen birge bögetterdi jöndedi."),
 }
 
 
@@ -287,7 +293,7 @@ class TypoAtTheEndTest(unittest.TestCase):
     def setUpClass(cls):
         cls.root = tempfile.mkdtemp(prefix="izdeu-suggest-typo-")
         corpus = os.path.join(cls.root, "corpus")
-        for rel, (title, body) in CYRILLIC_ARTICLES.items():
+        for rel, (title, body) in {**CYRILLIC_ARTICLES, **KAZAKH_LATIN_ARTICLES}.items():
             path = os.path.join(corpus, rel)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as f:
@@ -316,6 +322,14 @@ class TypoAtTheEndTest(unittest.TestCase):
         # A letter missing inside a word was always respelled.
         self.assertEqual(suggestion(self.db, "стлицы"), "столицы")
         self.assertEqual(suggestion(self.db, "автрлары"), "авторлары")
+
+    def test_a_suggestion_keeps_the_typed_letters(self):
+        # The index folds accents and ё; the letters a suggestion keeps are written as typed.
+        for typo, meant in (("qūtqaurşylar", "qūtqaruşylar"), ("Qūtqaruşylarr", "Qūtqaruşylar"),
+                            ("BÖGETTERDİİ", "BÖGETTERDİ"), ("объёмм", "объём"), ("Обьём", "Объём"),
+                            ("qutqaurşylar", "qutqaruşylar")):
+            with self.subTest(typo=typo):
+                self.assertEqual(suggestion(self.db, typo), meant)
 
     def test_nearly_every_word_with_a_doubled_last_letter_finds_it_or_is_respelled(self):
         # Every word of 5 letters or more in the bodies (none a stop word), its last letter
