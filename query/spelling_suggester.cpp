@@ -10,6 +10,7 @@
 
 #include "query_builder.h"
 #include "schema.h"
+#include "utf8.h"
 
 namespace izdeu::query {
 
@@ -23,6 +24,15 @@ std::size_t byte_of_column(std::string_view text, std::size_t column) {
         if (++seen == column) return i;
     }
     return text.size();
+}
+
+std::u32string decoded(std::string_view text) {
+    std::u32string out;
+    for_each_code_point(text, [&](char32_t c) {
+        out += c;
+        return true;
+    });
+    return out;
 }
 
 std::size_t code_points(std::string_view text) {
@@ -59,6 +69,13 @@ void collect(const Node& node, std::string_view text, std::vector<TypedWord>& ou
         case NodeKind::MatchAll:
             return;
     }
+}
+
+/// The UTF-8 bytes of a word's first letter.
+std::string_view first_letter(std::string_view word) {
+    std::size_t end = 1;
+    while (end < word.size() && (static_cast<unsigned char>(word[end]) & 0xC0) == 0x80) ++end;
+    return word.substr(0, std::min(end, word.size()));
 }
 
 /// The suggested word written as the typed one was: Capitalized, UPPER or lower case.
@@ -125,21 +142,102 @@ Xapian::doccount SpellingSuggester::min_articles() const {
     return schema::spelling_min_articles(database_.get_doccount());
 }
 
-Xapian::doccount SpellingSuggester::articles_with(const std::string& term,
-                                                  const std::vector<std::string>& stems) const {
-    Xapian::doccount most = database_.get_termfreq(term);
-    auto consider = [&](const std::string& t) { most = std::max(most, database_.get_termfreq(t)); };
+std::vector<std::string> SpellingSuggester::query_forms(const std::string& term,
+                                                        const std::vector<std::string>& stems) const {
+    // As QueryBuilder::term_query and word_forms look a word up.
+    std::vector<std::string> forms{term};
     for (const std::string& stem : stems) {
-        consider(std::string(schema::kStemPrefix) + stem);
-        consider(stem);
+        forms.push_back(std::string(schema::kStemPrefix) + stem);
+        forms.push_back(stem);
     }
     if (analyzer_.options().keyboard_folding) {
         // Kazakh typed on a Russian keyboard is found through the folded forms: not a typo.
-        consider(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(term));
+        forms.push_back(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(term));
         for (const std::string& stem : stems)
-            consider(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(stem));
+            forms.push_back(std::string(schema::kKeyboardFoldPrefix) + Analyzer::keyboard_fold(stem));
     }
+    return forms;
+}
+
+Xapian::doccount SpellingSuggester::articles_with(const std::vector<std::string>& forms) const {
+    Xapian::doccount most = 0;
+    for (const std::string& form : forms) most = std::max(most, database_.get_termfreq(form));
     return most;
+}
+
+bool SpellingSuggester::finds_every_article_of(const std::vector<std::string>& forms, const std::string& word) const {
+    Xapian::Enquire enquire(database_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(word),
+                                    Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end())));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    return enquire.get_mset(0, 1).empty();
+}
+
+std::string SpellingSuggester::in_typed_letters(std::string_view typed, std::string_view typed_term,
+                                                const std::string& word) {
+    // The typed letters, each with the one letter the analyzer makes of it (ū -> u, ё -> е); a
+    // combining mark belongs to the letter before it.
+    struct Letter {
+        std::string typed;
+        char32_t term_letter = 0;
+    };
+    std::vector<Letter> letters;
+    for_each_code_point(typed, [&](char32_t c) {
+        const auto type = u_charType(static_cast<UChar32>(c));
+        const bool mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK;
+        if (letters.empty() || !mark) letters.emplace_back();
+        append_utf8(letters.back().typed, c);
+        return true;
+    });
+    std::u32string term_letters;
+    for (Letter& letter : letters) {
+        std::string term;
+        std::size_t tokens = 0;
+        analyzer_.analyze(letter.typed, Language::Undetermined, 1, [&](const Token& t) {
+            term = t.term;
+            ++tokens;
+        });
+        const std::u32string one = decoded(term);
+        if (tokens != 1 || one.size() != 1) return word;  // ß -> ss: not read letter by letter
+        letter.term_letter = one[0];
+        term_letters += one[0];
+    }
+    if (term_letters != decoded(typed_term)) return word;
+    // The suggestion aligned with the typed word by edit distance: where a letter is kept, it is
+    // written as typed (qūtqaurşylar -> qūtqaruşylar, not qutqarusylar).
+    const std::u32string wanted = decoded(word);
+    const std::size_t n = term_letters.size(), m = wanted.size();
+    std::vector<std::vector<std::size_t>> edits(n + 1, std::vector<std::size_t>(m + 1));
+    for (std::size_t i = 0; i <= n; ++i) edits[i][0] = i;
+    for (std::size_t j = 0; j <= m; ++j) edits[0][j] = j;
+    for (std::size_t i = 1; i <= n; ++i) {
+        for (std::size_t j = 1; j <= m; ++j) {
+            edits[i][j] = std::min({edits[i - 1][j] + 1, edits[i][j - 1] + 1,
+                                    edits[i - 1][j - 1] + (term_letters[i - 1] == wanted[j - 1] ? 0 : 1)});
+        }
+    }
+    std::vector<const Letter*> kept(m, nullptr);
+    for (std::size_t i = n, j = m; i > 0 && j > 0;) {
+        if (term_letters[i - 1] == wanted[j - 1] && edits[i][j] == edits[i - 1][j - 1]) {
+            kept[j - 1] = &letters[i - 1];
+            --i, --j;
+        } else if (edits[i][j] == edits[i - 1][j - 1] + 1) {
+            --i, --j;
+        } else if (edits[i][j] == edits[i - 1][j] + 1) {
+            --i;
+        } else {
+            --j;
+        }
+    }
+    std::string out;
+    for (std::size_t j = 0; j < m; ++j) {
+        if (kept[j] == nullptr) {
+            append_utf8(out, wanted[j]);
+        } else {
+            out += kept[j]->typed;
+        }
+    }
+    return out;
 }
 
 std::string SpellingSuggester::respell(std::string_view text, const std::vector<TypedWord>& words) {
@@ -171,15 +269,31 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
             tokens.push_back({w.offset + raw[i].start, w.offset + raw[i].end, terms[i], analyzer_.query_stems(raw[i])});
         }
         for (const TypedToken& t : tokens) {
-            const Xapian::doccount typed_articles = articles_with(t.term, t.stems);
+            const std::vector<std::string> typed_forms = query_forms(t.term, t.stems);
+            const Xapian::doccount typed_articles = articles_with(typed_forms);
             if (typed_articles >= rare_below) continue;
-            const unsigned max_edits = code_points(t.term) <= 4 ? 1 : 2;
+            // A word some article has as written is a word someone wrote: in a small archive a
+            // real word (raw, news, institution, болмайды) is as rare as a typo that made it into
+            // print (goverment), and ten times as many articles is no reason to respell it. Such a
+            // word is respelled only as print's typos go: by one edit, not of its first letter,
+            // in a word of 5 letters or more. Two edits, one in a short word, or a first letter
+            // reach real words (law, new, constitution, болады - which reverses a negation -,
+            // weather for leather).
+            const bool written = database_.get_termfreq(t.term) > 0;
+            const std::size_t letters = code_points(t.term);
+            if (written && letters < 5) continue;
+            const unsigned max_edits = written || letters <= 4 ? 1 : 2;
             const std::string better = keys ? schema::word_of_spelling_key(database_.get_spelling_suggestion(
                                                   schema::spelling_key(t.term), max_edits))
                                             : database_.get_spelling_suggestion(t.term, max_edits);
             if (better.empty() || better == t.term) continue;
-            // The suggestion must be one word with other stems: another form of the same word
-            // (courts for court, астане for Астана) finds what the typed one already finds.
+            if (written && first_letter(better) != first_letter(t.term)) continue;
+            // The suggestion must be one word, and one the typed word does not already find:
+            // another form of the same word (courts for court, астане for Астана) finds nothing
+            // more. Asked of the index, not of the stems: a Cyrillic word has a Russian and a
+            // Kazakh stem, and a typo sharing the one the index does not hold for the suggestion
+            // (столицыы: Russian столиц, the Kazakh stem of столицы, whose Russian article holds
+            // столица) still finds nothing.
             std::vector<Token> suggested;
             std::string suggested_term, suggested_stem;
             analyzer_.analyze(better, Language::Undetermined, 1, [&](const Token& s) {
@@ -187,26 +301,21 @@ std::string SpellingSuggester::respell(std::string_view text, const std::vector<
                 suggested_term = s.term;
                 suggested_stem = s.stem;
             });
-            if (suggested.size() != 1 || is_stop_word(suggested_term)) continue;
+            if (suggested.size() != 1 || is_stop_word(suggested_term) || suggested_term == t.term) continue;
             suggested[0].term = suggested_term;
             suggested[0].stem = suggested_stem;
-            std::vector<std::string> suggested_forms = analyzer_.query_stems(suggested[0]);
-            suggested_forms.push_back(suggested_term);
-            const bool same_word =
-                std::any_of(suggested_forms.begin(), suggested_forms.end(), [&](const std::string& f) {
-                    return f == t.term || std::find(t.stems.begin(), t.stems.end(), f) != t.stems.end();
-                });
-            if (same_word) continue;
-            suggested_forms.pop_back();
-            const Xapian::doccount suggested_articles = articles_with(suggested_term, suggested_forms);
+            const Xapian::doccount suggested_articles =
+                articles_with(query_forms(suggested_term, analyzer_.query_stems(suggested[0])));
             // In enough articles as written (the rule by which the indexer keeps spelling words,
             // so that an archive indexed before it kept them all suggests the same).
             if (database_.get_termfreq(suggested_term) < min_articles_now ||
-                suggested_articles < kSuggestionGain * typed_articles || suggested_articles == 0) {
+                suggested_articles < kSuggestionGain * typed_articles || suggested_articles == 0 ||
+                finds_every_article_of(typed_forms, suggested_term)) {
                 continue;
             }
             out.append(text.substr(copied, t.start - copied));
-            out += in_typed_case(text.substr(t.start, t.end - t.start), suggested_term);
+            const std::string_view typed = text.substr(t.start, t.end - t.start);
+            out += in_typed_case(typed, in_typed_letters(typed, t.term, suggested_term));
             copied = t.end;
             changed = true;
         }

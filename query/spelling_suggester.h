@@ -1,7 +1,7 @@
 #pragma once
 // "Did you mean": a respelling of the query that finds more. Only words the user typed are
 // respelled, each in place, so operators, fields, quotes and the other words stay exactly as
-// typed; a word is respelled only into one with other stems that more articles have, and the
+// typed; a word is respelled only into one whose articles it does not find, that more articles have, and the
 // respelled query is shown only when it finds far more than the query did.
 
 #include <cstddef>
@@ -45,8 +45,16 @@ class SpellingSuggester {
     Xapian::doccount min_articles() const;
 
   private:
-    /// The articles that have the word in any form the query would look for (the largest count).
-    Xapian::doccount articles_with(const std::string& term, const std::vector<std::string>& stems) const;
+    /// The suggested word with the letters it keeps of the typed one written as typed (their
+    /// accents, ё, case); the others as the spelling data writes them.
+    std::string in_typed_letters(std::string_view typed, std::string_view typed_term, const std::string& word);
+    /// The terms the query looks a word up by: as typed, its stems, keyboard-folded.
+    std::vector<std::string> query_forms(const std::string& term, const std::vector<std::string>& stems) const;
+    /// The articles that have the word in any of its query forms (the largest count).
+    Xapian::doccount articles_with(const std::vector<std::string>& forms) const;
+    /// Whether every article that has `word` as written has one of `forms`: a word looked up by
+    /// them already finds what `word` would.
+    bool finds_every_article_of(const std::vector<std::string>& forms, const std::string& word) const;
 
     const Xapian::Database& database_;
     Analyzer& analyzer_;

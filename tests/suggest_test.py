@@ -45,6 +45,9 @@ ARTICLES = {
 # rein, in two articles, is one letter from rain, in the twelve weather reports: a real word.
 for i in range(2):
     ARTICLES["en/2%02d.txt" % i] = ("Stables %d" % i, "The horse pulled at the rein in the stable yard.")
+# Real words in one article, near words of the weather reports: rain, weather, warned, region.
+ARTICLES["en/300.txt"] = ("Old mill", "Heavy rain turned the old mill into a ruin. Its owner earned a living from "
+                                      "leather, feathers and religion books.")
 # More articles, so checkpoints and jobs can split the corpus in many ways.
 for i in range(12):
     ARTICLES["en/1%02d.txt" % i] = ("Weather report %d" % i,
@@ -138,6 +141,19 @@ class SuggestionTest(CorpusTest):
         # rain is in six times the articles of rein; a typo is rarer than that.
         self.assertIsNone(suggestion(self.db, "rein"))
         self.assertEqual(suggestion(self.db, "rian"), "rain")
+
+    def test_a_word_an_article_has_is_respelled_only_as_typos_in_print_go(self):
+        # Each is in one article, and one or two edits from a word of the twelve weather reports:
+        # ruin (rain) is short, religion (region) two edits away, leather (weather) and earned
+        # (warned) differ in their first letter. All were respelled.
+        for query in ("ruin", "religion", "leather", "earned", "Leather"):
+            with self.subTest(query=query):
+                self.assertIsNone(suggestion(self.db, query))
+        # A typo that made it into print is one edit inside a long word: respelled.
+        self.assertEqual(suggestion(self.db, "goverment"), "government")
+        # In no article, the same words' typos are respelled (two edits, or the first letter).
+        self.assertEqual(suggestion(self.db, "reigon"), "region")
+        self.assertEqual(suggestion(self.db, "qeather"), "weather")
 
     def test_excluded_words_and_field_values_are_not_respelled(self):
         self.assertIsNone(suggestion(self.db, "court -ombudsmn"))
@@ -240,6 +256,105 @@ class PhraseHighlightTest(CorpusTest):
     def test_a_hyphenated_word_in_a_phrase_highlights_as_one(self):
         # (Unquoted, its parts are words of the bag, each highlighted.)
         self.assertEqual(self.hit('"e-government"', "en/002.txt"), ["e-government"])
+
+
+# Russian and Kazakh Cyrillic articles, for typos that only add a letter at a word's end.
+CYRILLIC_ARTICLES = {
+    "ru/001.txt": ("Парк", "Жители столицы пришли в новый парк."),
+    "ru/002.txt": ("Набережная",
+                   "Городской совет утвердил проект реконструкции набережной. Работы начнутся весной и продлятся "
+                   "два года. Строители обещают сохранить старые деревья и открыть велосипедные дорожки. Объём "
+                   "работ вырос вдвое."),
+    "ru/003.txt": ("Олимпиада",
+                   "Школьники из северных районов победили на олимпиаде по математике. Учителя готовили команду "
+                   "целый год, а родители собрали деньги на поездку."),
+    "kk/001.txt": ("Кездесу", "Кітаптың авторлары оқырмандармен кездесті."),
+    "kk/002.txt": ("Саябақ",
+                   "Қала әкімдігі жаңа саябақтың құрылысын бастады. Жұмыс көктемде аяқталады, тұрғындар ағаш "
+                   "отырғызуға көмектеседі."),
+    "kk/003.txt": ("Олимпиада",
+                   "Ауыл мектебінің оқушылары математикадан олимпиадада жеңіске жетті. Мұғалімдер командаға бір "
+                   "жыл бойы дайындалды."),
+}
+
+# Kazakh in the 2021 Latin alphabet: the index folds its accents (qutqarusylar).
+KAZAKH_LATIN_ARTICLES = {
+    "kk/101.txt": ("Qūtqaruşylar", "Qūtqaruşylar tūrğyndarmen birge bögetterdi jöndedi."),
+}
+
+
+class TypoAtTheEndTest(unittest.TestCase):
+    """A letter added at a word's end. A Cyrillic word is looked up by its Russian and its Kazakh
+    stem, and such a typo often shares one of them with the word it misspells (столицыы: Russian
+    столиц, the Kazakh stem of столицы) while the index holds the other (the Russian article:
+    столица): the typo finds nothing, and must not be taken for another form of the word."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = tempfile.mkdtemp(prefix="izdeu-suggest-typo-")
+        corpus = os.path.join(cls.root, "corpus")
+        for rel, (title, body) in {**CYRILLIC_ARTICLES, **KAZAKH_LATIN_ARTICLES}.items():
+            path = os.path.join(corpus, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(ARTICLE.format(title=title, body=body))
+        cls.db = os.path.join(cls.root, "db")
+        r = run(tool("izdeu-index"), "--db", cls.db, "--quiet", corpus)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def summaries(self, queries):
+        """Each query's summary record, through one --batch run."""
+        recs, r = records(self.db, "--batch", "-", "--no-snippets", "--limit", "1",
+                          input_text="".join("q%d\t%s\n" % (i, q) for i, q in enumerate(queries)))
+        by_id = {x["query"]: x for x in recs if x["type"] == "summary"}
+        self.assertEqual(len(by_id), len(queries), r.stderr)
+        return [by_id["q%d" % i] for i in range(len(queries))]
+
+    def test_a_doubled_last_letter_is_respelled(self):
+        for typo, meant in (("столицыы", "столицы"), ("Столицыы", "Столицы"), ("авторларыы", "авторлары"),
+                            ("кездестіі", "кездесті")):
+            with self.subTest(typo=typo):
+                self.assertEqual(suggestion(self.db, typo), meant)
+        # A letter missing inside a word was always respelled.
+        self.assertEqual(suggestion(self.db, "стлицы"), "столицы")
+        self.assertEqual(suggestion(self.db, "автрлары"), "авторлары")
+
+    def test_a_suggestion_keeps_the_typed_letters(self):
+        # The index folds accents and ё; the letters a suggestion keeps are written as typed.
+        for typo, meant in (("qūtqaurşylar", "qūtqaruşylar"), ("Qūtqaruşylarr", "Qūtqaruşylar"),
+                            ("BÖGETTERDİİ", "BÖGETTERDİ"), ("объёмм", "объём"), ("Обьём", "Объём"),
+                            ("qutqaurşylar", "qutqaruşylar")):
+            with self.subTest(typo=typo):
+                self.assertEqual(suggestion(self.db, typo), meant)
+
+    def test_nearly_every_word_with_a_doubled_last_letter_finds_it_or_is_respelled(self):
+        # Every word of 5 letters or more in the bodies (none a stop word), its last letter
+        # doubled: the typo finds the word's articles itself (through a stem it shares with the
+        # word) or is respelled into a query that finds more. All 59 do; when a shared stem made
+        # a word "the same", 5 found nothing and got no suggestion (in the sample corpus, 108 of
+        # 759 Kazakh and 18 of 893 Russian words).
+        typos = sorted({word.lower() + word[-1]
+                        for _, body in CYRILLIC_ARTICLES.values()
+                        for word in body.replace(",", " ").replace(".", " ").split() if len(word) >= 5})
+        first = self.summaries(typos)
+        again = iter(self.summaries([s["suggestion"] for s in first if s["suggestion"] is not None]))
+        failed = []
+        for typo, summary in zip(typos, first):
+            if summary["suggestion"] is None:
+                ok = summary["estimated"] > 0
+            else:
+                ok = next(again)["estimated"] > summary["estimated"]
+            if not ok:
+                failed.append((typo, summary["suggestion"]))
+        # One in 20 may be missed, no more: the lookup offers one word, the nearest, and where
+        # another word of a larger archive is as near to a typo and refused (a stop word, a word
+        # in too few articles) nothing is suggested. The test guards the class of typos.
+        self.assertGreaterEqual(len(typos), 50)
+        self.assertLessEqual(len(failed), len(typos) // 20, failed)
 
 
 class LargeArchiveSpellingTest(unittest.TestCase):
