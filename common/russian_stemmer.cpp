@@ -64,15 +64,6 @@ constexpr const char* kDescription = "russian-izdeu-3";  // 2: verbs' roots; 3: 
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
 
-std::u32string decode(std::string_view s) {
-    std::u32string out;
-    for_each_code_point(s, [&](char32_t c) {
-        out += c;
-        return true;
-    });
-    return out;
-}
-
 std::string encode(std::u32string_view s) {
     std::string out;
     for (char32_t c : s) append_utf8(out, c);
@@ -238,7 +229,7 @@ void RussianDictionary::parse_rules(std::string_view aff) {
         rule.strip = f[2] == "0" ? std::string() : fold_word(f[2]);
         std::string_view add = f[3].substr(0, f[3].find('/'));  // no continuation classes used
         rule.add = add == "0" ? std::string() : fold_word(add);
-        const std::u32string condition = decode(fold_word(f[4]));
+        const std::u32string condition = decode_utf32(fold_word(f[4]));
         for (std::size_t i = 0; i < condition.size(); ++i) {
             std::u32string set;
             bool negated = false;
@@ -729,7 +720,7 @@ bool is_numeral(const std::string& lemma) {
 /// shares its forms, the chemical elements (Германию, Франции, Индии: германий, франций,
 /// индий): the news means the country.
 bool is_country(const RussianDictionary::Lemma& lemma, const std::vector<RussianDictionary::Lemma>& lemmas) {
-    const std::u32string w = decode(lemma.word);
+    const std::u32string w = decode_utf32(lemma.word);
     if (!lemma.proper || !ends_with(w, U"ия")) return false;
     const std::string element = encode(std::u32string_view(w).substr(0, w.size() - 1)) + "\xD0\xB9";  // -ий
     return std::any_of(lemmas.begin(), lemmas.end(), [&](const auto& other) { return other.word == element; });
@@ -761,7 +752,7 @@ std::optional<std::string> neuter_in_mya(const std::u32string& word) {
 }  // namespace
 
 std::string RussianStemmer::rule_stem(std::string_view word) {
-    const std::u32string w = decode(word);
+    const std::u32string w = decode_utf32(word);
     if (!all_cyrillic(w)) return std::string(word);
     if (auto base = surname_base(w)) {
         const bool ov = ends_with(*base, U"ов") || ends_with(*base, U"ев");
@@ -808,7 +799,7 @@ namespace {
 /// действ~. Each lemma is its own paradigm in the dictionary, so without this a
 /// headline's "Вооружая" (вооружать) missed an article's "вооружить". Empty for any other word.
 std::string verb_root(const std::string& lemma) {
-    std::u32string w = decode(lemma);
+    std::u32string w = decode_utf32(lemma);
     if (ends_with(w, U"ся") || ends_with(w, U"сь")) w.resize(w.size() - 2);
     if (!ends_with(w, U"ть") && !ends_with(w, U"ти")) return {};
     w.resize(w.size() - 2);
@@ -837,7 +828,7 @@ std::string RussianStemmer::choose(const std::vector<RussianDictionary::Lemma>& 
     }
     // A plural listed as its own entry (ветры, займы) beside singular forms listed bare (ветер,
     // ветра): the stem the rules give the singular forms, so that both numbers meet.
-    if (const std::u32string w = decode(lemma.word);
+    if (const std::u32string w = decode_utf32(lemma.word);
         lemma.noun && !lemma.proper && w.size() >= 4 && (w.back() == U'ы' || w.back() == U'и')) {
         return rule_stem(lemma.word);
     }
@@ -854,7 +845,7 @@ const RussianDictionary::Lemma& RussianStemmer::choose_lemma(const std::vector<R
     auto rank = [&](const RussianDictionary::Lemma& lemma) {
         const bool agrees = snowball_(lemma.word) == form_stem;
         return std::make_tuple(!lemma.noun, is_numeral(lemma.word), !is_country(lemma, lemmas), !agrees,
-                               decode(lemma.word).size(), lemma.word);
+                               decode_utf32(lemma.word).size(), lemma.word);
     };
     return *std::min_element(lemmas.begin(), lemmas.end(),
                              [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
@@ -883,7 +874,7 @@ std::string RussianStemmer::surname_stem(const std::string& base) {
     // The base may be a noun's genitive plural (попов: поп, волков: волк); then every form of
     // the surname stems to that noun, as its bare form does.
     if (auto words = common_words(dictionary_->lemmas(base)); !words.empty()) return choose(words, base);
-    const std::u32string b = decode(base);
+    const std::u32string b = decode_utf32(base);
     if (ends_with(b, U"ов") || ends_with(b, U"ев")) {
         // A genitive plural the dictionary lacks (владельцев, продавцов, кузнецов: it has
         // владельца but no -ьцев): the masculine noun whose genitive singular is the same stem
@@ -929,7 +920,7 @@ std::string RussianStemmer::operator()(const std::string& word) {
     // Without a dictionary, Snowball alone: most unknown words are then common words and verbs,
     // for which its rules are right more often than ours.
     if (!dictionary_ || word.size() > kMaxWordBytes) return snowball_(word);
-    const std::u32string w = decode(word);
+    const std::u32string w = decode_utf32(word);
     if (!all_cyrillic(w)) return snowball_(word);  // digits or other letters inside: as before
     if (auto lemma = neuter_in_mya(w)) return *lemma;
     std::vector<RussianDictionary::Lemma> lemmas;

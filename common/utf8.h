@@ -33,6 +33,16 @@ void for_each_code_point(std::string_view s, Visit&& visit) {
     }
 }
 
+/// The code points of s (invalid bytes skipped, as for_each_code_point does).
+inline std::u32string decode_utf32(std::string_view s) {
+    std::u32string out;
+    for_each_code_point(s, [&](char32_t c) {
+        out += c;
+        return true;
+    });
+    return out;
+}
+
 /// Appends code point c as UTF-8; a value that is no Unicode scalar (a surrogate, or above
 /// U+10FFFF) appends nothing.
 inline void append_utf8(std::string& out, char32_t c) {

@@ -26,15 +26,6 @@ std::size_t byte_of_column(std::string_view text, std::size_t column) {
     return text.size();
 }
 
-std::u32string decoded(std::string_view text) {
-    std::u32string out;
-    for_each_code_point(text, [&](char32_t c) {
-        out += c;
-        return true;
-    });
-    return out;
-}
-
 std::size_t code_points(std::string_view text) {
     return static_cast<std::size_t>(
         std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
@@ -197,15 +188,15 @@ std::string SpellingSuggester::in_typed_letters(std::string_view typed, std::str
             term = t.term;
             ++tokens;
         });
-        const std::u32string one = decoded(term);
+        const std::u32string one = decode_utf32(term);
         if (tokens != 1 || one.size() != 1) return word;  // ß -> ss: not read letter by letter
         letter.term_letter = one[0];
         term_letters += one[0];
     }
-    if (term_letters != decoded(typed_term)) return word;
+    if (term_letters != decode_utf32(typed_term)) return word;
     // The suggestion aligned with the typed word by edit distance: where a letter is kept, it is
     // written as typed (qūtqaurşylar -> qūtqaruşylar, not qutqarusylar).
-    const std::u32string wanted = decoded(word);
+    const std::u32string wanted = decode_utf32(word);
     const std::size_t n = term_letters.size(), m = wanted.size();
     std::vector<std::vector<std::size_t>> edits(n + 1, std::vector<std::size_t>(m + 1));
     for (std::size_t i = 0; i <= n; ++i) edits[i][0] = i;
