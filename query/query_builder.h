@@ -23,6 +23,9 @@ struct QueryError : std::runtime_error {
 struct RankingOptions {
     double bm25_k1 = 2.0;          ///< measured best on the judged collections (EVALUATION.md)
     double bm25_b = 0.65;          ///< chosen with every collection held out in turn (EVALUATION.md, news, sixth step)
+    /// A document shorter than this share of the average length is weighed as if it were that
+    /// long (Xapian's default; Lucene and FTS5 have no floor: 0). Measured: EVALUATION.md.
+    double bm25_min_normlen = 0.5;
     double phrase_boost = 1.0;     ///< weight of the whole query as a phrase (several words)
     double near_boost = 0.5;       ///< weight of all words within a window
     double all_words_boost = 0.5;  ///< weight of documents having every word (measured: EVALUATION.md)

@@ -92,6 +92,7 @@ void read_number_options(const po::variables_map& vm, SearchOptions& search) {
     RankingOptions& r = search.ranking;
     decimal("bm25-k1", r.bm25_k1, 0, 100);
     decimal("bm25-b", r.bm25_b, 0, 1);
+    decimal("bm25-min-normlen", r.bm25_min_normlen, 0, 1);
     decimal("phrase-boost", r.phrase_boost, 0, 1000);
     decimal("near-boost", r.near_boost, 0, 1000);
     decimal("all-words-boost", r.all_words_boost, 0, 1000);
@@ -136,6 +137,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("time-limit", po::value<std::string>(), "seconds a query may run (default 10)")
         ("bm25-k1", po::value<std::string>(), "BM25 k1 (term frequency saturation)")
         ("bm25-b", po::value<std::string>(), "BM25 b (length normalisation)")
+        ("bm25-min-normlen", po::value<std::string>(),
+         "BM25: shorter documents weigh as if this share of the average length (default 0.5; 0: no floor)")
         ("phrase-boost", po::value<std::string>(), "weight of the words as a phrase")
         ("near-boost", po::value<std::string>(), "weight of the words close together")
         ("all-words-boost", po::value<std::string>(), "weight of having every word")

@@ -638,7 +638,7 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& statistic
 SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions& options) {
     Xapian::Enquire enquire(db_);
     const RankingOptions& r = options.ranking;
-    enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+    enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, r.bm25_min_normlen));
     if (options.collapse)
         enquire.set_collapse_key(collapse_on_copies_ ? schema::kSlotCopiesKey : schema::kSlotDuplicateKey);
     if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
@@ -831,7 +831,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             // Each term's own BM25 weight for this document: the same scheme, one term at a
             // time, filtered to this document by its id term.
             Xapian::Enquire single(db_);
-            single.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+            single.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, r.bm25_min_normlen));
             const std::string id_term = schema::id_term(hit.id);
             for (auto t = query.query.get_unique_terms_begin(); t != query.query.get_unique_terms_end(); ++t) {
                 single.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(*t), Xapian::Query(id_term)));

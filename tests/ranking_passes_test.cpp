@@ -53,7 +53,7 @@ TEST_CASE("The two passes score every article as one query of the words and boos
 
         // One query: the words, and the boosts where an article has them.
         Xapian::Enquire one(searcher.database());
-        one.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+        one.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, r.bm25_min_normlen));
         const Xapian::Query words = built.base.empty() ? built.query : built.base;
         one.set_query(built.boosts.empty() ? words
                                            : Xapian::Query(Xapian::Query::OP_AND_MAYBE, words,
