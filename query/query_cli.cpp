@@ -138,9 +138,9 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("bm25-k1", po::value<std::string>(), "BM25 k1 (term frequency saturation)")
         ("bm25-b", po::value<std::string>(), "BM25 b (length normalisation)")
         ("bm25-min-normlen", po::value<std::string>(),
-         "BM25: shorter documents weigh as if this share of the average length (default 0.5; 0: no floor)")
+         "BM25: shorter documents weigh as if this share of the average length (default 0: no floor)")
         ("phrase-boost", po::value<std::string>(), "weight of the words as a phrase")
-        ("near-boost", po::value<std::string>(), "weight of the words close together")
+        ("near-boost", po::value<std::string>(), "weight of the words close together (default 0: off)")
         ("all-words-boost", po::value<std::string>(), "weight of having every word")
         ("boost-max-words", po::value<std::string>(), "no proximity boosts for more words than this (default 8)")
         ("keyboard-weight", po::value<std::string>(), "weight of keyboard-folded Kazakh forms")
