@@ -22,6 +22,7 @@ EVAL_DIR = Path(__file__).resolve().parents[1] / "bench" / "eval"
 sys.path.insert(0, str(EVAL_DIR))
 
 import run_eval  # noqa: E402
+import sweep  # noqa: E402
 import trec_metrics  # noqa: E402
 
 # Hand-worked example.
@@ -427,6 +428,92 @@ class HarnessTest(unittest.TestCase):
         self.assertTrue(text.startswith("# Evaluation\n\n<!-- eval:begin -->\n| collection |"))
         self.assertTrue(text.endswith("<!-- eval:end -->\n\nNotes.\n"))
         self.assertNotIn("old", text)
+
+
+class SweepObjectiveTest(unittest.TestCase):
+    """sweep.py loo: the mean gain (default) against issue 16's objective, on made-up scores.
+
+    a1, a2 are academic (best stock engine 0.5 each), n1, n2 news (0.8 each). With the floor at
+    +10% academic lead: `ref` (academic +20%, news +2.5%) is the defaults; `A` wins the mean gain
+    (+32% academic, news +0%); `B` trades academic for news (+14%, +7.5%) and is issue 16's
+    choice; `C` has more news (+12.5%) but the academic lead under the floor (+6%); `D` has the
+    most news but a2 under its best stock engine.
+    """
+
+    README = textwrap.dedent("""\
+        | collection | Engine, stock | Engine B |
+        |---|---|---|
+        | a1 | 0.4 / 0.3 | 0.5 / 0.4 |
+        | a2 | 0.4 / 0.3 | 0.5 / 0.4 |
+
+        | news collection | Engine, stock | Engine B |
+        |---|---|---|
+        | n1 | 0.7 / 0.6 | 0.8 / 0.7 |
+        | n2 | 0.7 / 0.6 | 0.8 / 0.7 |
+        """)
+    SCORES = {
+        "x/ref": (0.60, 0.60, 0.82, 0.82),
+        "x/A": (0.66, 0.66, 0.80, 0.80),
+        "x/B": (0.57, 0.57, 0.86, 0.86),
+        "x/C": (0.53, 0.53, 0.90, 0.90),
+        "x/D": (0.60, 0.45, 0.95, 0.95),
+    }
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="izdeu-sweep-test-"))
+        (self.tmp / "README.md").write_text(self.README, encoding="utf-8")
+        results = {key: dict(zip(("a1", "a2", "n1", "n2"), scores)) for key, scores in self.SCORES.items()}
+        self.results = self.tmp / "results.json"
+        self.results.write_text(json.dumps(results), encoding="utf-8")
+
+    def tearDown(self):
+        for path in self.tmp.iterdir():
+            path.unlink()
+        self.tmp.rmdir()
+
+    def loo(self, *args):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = sweep.main(["--eval-dir", str(self.tmp), "loo", "--results", str(self.results), *args])
+        return code, out.getvalue(), err.getvalue()
+
+    def chosen(self, text):
+        """{held-out collection: chosen variant} from the held-out table, and the choice on all."""
+        rows = {cells[0]: cells[1] for cells in (run_eval._table_cells(line) for line in text.splitlines()
+                                                 if line.startswith("| ") and not line.startswith("| held"))}
+        on_all = text.splitlines()[0].split("collections: ")[1].split(" ")[0]
+        return rows, on_all
+
+    def test_the_mean_gain_stays_the_default(self):
+        code, out, err = self.loo()
+        self.assertEqual(code, 0, err)
+        rows, on_all = self.chosen(out)
+        self.assertEqual(on_all, "x/A")
+        self.assertEqual(rows["n1"], "x/A")
+
+    def test_issue16_trades_academic_lead_for_news_down_to_the_floor(self):
+        code, out, err = self.loo("--objective", "issue16", "--reference", "x/ref", "--academic-lead", "10")
+        self.assertEqual(code, 0, err)
+        rows, on_all = self.chosen(out)
+        self.assertEqual(on_all, "x/B")
+        self.assertIn("tuned on all: academic +14.0%, news +7.5%", out)
+        # Held out: one academic collection keeps ref's lead on it less the 10 points ref may give
+        # up, which C falls under; D's a2 is under its best stock engine, so only a fold without
+        # a2 can choose D, and a2 held out shows what that costs.
+        self.assertEqual([rows[c] for c in ("a1", "n1", "n2")], ["x/B"] * 3)
+        self.assertEqual(rows["a2"], "x/D")
+        self.assertIn("every collection at or above its best stock engine: no", out)
+
+    def test_a_higher_floor_leaves_the_trade_out(self):
+        code, out, err = self.loo("--objective", "issue16", "--reference", "x/ref", "--academic-lead", "15")
+        self.assertEqual(code, 0, err)
+        # B's +14% is under the floor now; ref and A remain, and ref has more news.
+        self.assertEqual(self.chosen(out)[1], "x/ref")
+
+    def test_issue16_needs_the_reference(self):
+        code, _, err = self.loo("--objective", "issue16")
+        self.assertEqual(code, run_eval.EXIT_USAGE)
+        self.assertIn("--reference", err)
 
 
 if __name__ == "__main__":
