@@ -39,6 +39,7 @@ TEST_CASE("The two passes score every article as one query of the words and boos
     r.feedback_terms = 0;       // its terms are the searcher's choice: checked by the evaluation harness
     r.lead_boost = 0;           // re-orders after the sum (lead_terms_test.cpp)
     r.rerank_documents = 5000;  // every match: past them, the first pass's order continues
+    r.near_boost = 0.5;         // off by default; on here, so that its crediting is checked too
     Searcher searcher({dir.str("db")}, "");
     for (const std::string& text : queries) {
         INFO(text);
