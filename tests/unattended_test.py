@@ -478,6 +478,7 @@ class OptionMessagesTest(unittest.TestCase):
             (["--time-limit", "-3"], "--time-limit takes a number from 0.001 to 3600, not '-3'"),
             (["--time-limit", "0"], "--time-limit takes a number from 0.001 to 3600"),
             (["--bm25-b", "2"], "--bm25-b takes a number from 0 to 1, not '2'"),
+            (["--bm25-min-normlen", "-0.5"], "--bm25-min-normlen takes a number from 0 to 1, not '-0.5'"),
             (["--feedback-docs", "-1"], "--feedback-docs takes a whole number from 0 to 1000"),
         ]
         for args, message in cases:
