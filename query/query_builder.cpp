@@ -6,6 +6,7 @@
 #include <functional>
 #include <unordered_set>
 
+#include "keyboard_spellings.h"
 #include "schema.h"
 #include "transliteration.h"
 
@@ -146,9 +147,11 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
     // The same forms as OP_SYNONYM, which weighs them as one term.
     w.weighted = leaf_queries.size() > 1 ? Q(Q::OP_SYNONYM, leaf_queries.begin(), leaf_queries.end()) : w.any_form;
     w.positional = w.any_form;
-    if (!exact && field.empty() && t.script == Script::Cyrillic && analyzer_.options().keyboard_folding &&
-        ranking_.keyboard_fold_weight > 0 &&
-        (Analyzer::keyboard_fold(t.term) == t.term || !found_as_typed(w.any_form))) {
+    const bool may_be_folded =
+        t.script == Script::Cyrillic && analyzer_.options().keyboard_folding && ranking_.keyboard_fold_weight > 0;
+    if (may_be_folded && (exact || !field.empty())) {
+        add_kazakh_spellings(t, exact, field, w, out);
+    } else if (may_be_folded && (Analyzer::keyboard_fold(t.term) == t.term || !found_as_typed(w.any_form))) {
         // Kazakh typed on a Russian keyboard: the folded word and its stems, weighted below
         // the exact spellings. A word with a Kazakh letter that the index holds as typed was
         // typed on a Kazakh keyboard: its folded forms would only add near-misses (қан would
@@ -169,6 +172,54 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
     }
     if (!exact && field.empty() && !t.alternative && ranking_.translit) add_name_forms(t, w, out);
     return w;
+}
+
+bool QueryBuilder::typed_on_kazakh_keyboard(const Token& t) {
+    if (Analyzer::keyboard_fold(t.term) == t.term) return false;
+    // As word_forms decides for a bag of words: by the word's forms in the whole text, whatever
+    // the field or exactness asked for.
+    BuiltQuery ignored;
+    return found_as_typed(term_query(t, false, "", ignored));
+}
+
+void QueryBuilder::add_kazakh_spellings(const Token& t, bool exact, std::string_view field, WordForms& w,
+                                        BuiltQuery& out) {
+    if (database_ == nullptr || typed_on_kazakh_keyboard(t)) return;
+    // The Kazakh words of the title, or the surface forms of an exact phrase, that fold to what
+    // was typed: the index writes no folded twin of them (keyboard_spellings.h). Not exact: the
+    // folded word and its stems meet the title's words and stems, as the XK terms do.
+    const bool title = field == "title";
+    std::vector<std::string_view> prefixes{title ? schema::kTitlePrefix : std::string_view()};
+    if (!exact) prefixes.push_back(title ? schema::kTitleStemPrefix : schema::kStemPrefix);
+    std::vector<std::string> folded{Analyzer::keyboard_fold(t.term)};
+    if (!exact) {
+        for (const std::string& stem : analyzer_.query_stems(t)) folded.push_back(Analyzer::keyboard_fold(stem));
+    }
+    std::unordered_set<std::string> seen(w.any_form.get_terms_begin(), w.any_form.get_terms_end());
+    std::vector<Q> spellings;
+    for (const std::string_view prefix : prefixes) {
+        for (const std::string& form : folded) {
+            for (std::string& term :
+                 keyboard_spellings(*database_, prefix, form, false, limits_.max_keyboard_spellings).terms) {
+                std::string word = term.substr(prefix.size());
+                // Only Kazakh words, as the index folds only them: a word typed with a Kazakh
+                // letter does not find a Russian look-alike of its fold.
+                if (!Analyzer::has_kazakh_letter(word) || !seen.insert(term).second) continue;
+                // Highlighted as the index has them: a title word as a word, a title stem as a stem.
+                if (prefix == schema::kStemPrefix || prefix == schema::kTitleStemPrefix) {
+                    out.highlight.stems.insert(std::move(word));
+                } else {
+                    out.highlight.terms.insert(std::move(word));
+                }
+                spellings.emplace_back(std::move(term));
+            }
+        }
+    }
+    if (spellings.empty()) return;
+    w.weighted =
+        Q(Q::OP_OR, w.weighted, Q(ranking_.keyboard_fold_weight, Q(Q::OP_SYNONYM, spellings.begin(), spellings.end())));
+    spellings.insert(spellings.begin(), w.any_form);
+    w.positional = Q(Q::OP_OR, spellings.begin(), spellings.end());
 }
 
 bool QueryBuilder::looks_like_name(const Token& t, const std::vector<std::string>& own_key_terms) const {

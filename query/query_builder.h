@@ -64,6 +64,9 @@ struct RankingOptions {
 
 struct BuildLimits {
     Xapian::termcount max_wildcard_expansion = 1000;
+    /// Kazakh spellings a word typed on a Russian keyboard may stand for, per folded form and
+    /// field (title, exact): a handful in practice; the limit bounds a pathological index.
+    std::size_t max_keyboard_spellings = 100;
 };
 
 struct BuiltQuery {
@@ -112,6 +115,13 @@ class QueryBuilder {
         Xapian::Query positional;
     };
     WordForms word_forms(const Token& token, bool exact, std::string_view field, BuiltQuery& out);
+    /// Whether a word with a Kazakh letter is in the index as typed: typed on a Kazakh keyboard,
+    /// so not also searched in its folded form.
+    bool typed_on_kazakh_keyboard(const Token& token);
+    /// In the title and in exact phrases, where the index has no folded terms: adds the Kazakh
+    /// spellings of the index that fold to the word (keyboard_spellings.h), below the word.
+    void add_kazakh_spellings(const Token& token, bool exact, std::string_view field, WordForms& forms,
+                              BuiltQuery& out);
     /// Whether a query word is read as a name: typed capitalised, or mostly capitalised in the index.
     bool looks_like_name(const Token& token, const std::vector<std::string>& own_key_terms) const;
     /// Adds the word's name keys in the other scripts to its forms (unless --no-translit).
