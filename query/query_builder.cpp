@@ -452,11 +452,14 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
         case NodeKind::Wildcard: {
             std::string prefix;
             std::size_t count = 0;
+            Script script = Script::Other;
             analyzer_.analyze(node.text, Language::Undetermined, 1, [&](const Token& t) {
                 if (t.alternative) return;
                 ++count;
                 prefix = t.term;
+                script = t.script;
             });
+            const bool cyrillic = script == Script::Cyrillic;
             if (count != 1) {
                 throw QueryError("wildcard '" + node.text + "*' at column " + std::to_string(node.column) +
                                  " must start with one word");
@@ -467,20 +470,47 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
             if (database_ == nullptr) {
                 return Q(Q::OP_WILDCARD, pattern, limits_.max_wildcard_expansion, Q::WILDCARD_LIMIT_ERROR);
             }
+            const auto too_many = [&] {
+                return QueryError("wildcard '" + node.text + "*' at column " + std::to_string(node.column) +
+                                  " matches more than " + std::to_string(limits_.max_wildcard_expansion) +
+                                  " words; make the prefix longer");
+            };
             std::vector<Q> words;
             for (auto t = database_->allterms_begin(pattern); t != database_->allterms_end(pattern); ++t) {
-                if (words.size() >= limits_.max_wildcard_expansion) {
-                    throw QueryError("wildcard '" + node.text + "*' at column " + std::to_string(node.column) +
-                                     " matches more than " + std::to_string(limits_.max_wildcard_expansion) +
-                                     " words; make the prefix longer");
-                }
+                if (words.size() >= limits_.max_wildcard_expansion) throw too_many();
                 words.emplace_back(*t);
+            }
+            // A prefix typed on a Russian keyboard (казакст*) also expands to the Kazakh words
+            // whose folded form it starts (қазақстан), below the words it starts as typed. A
+            // prefix with a Kazakh letter that starts some word was typed on a Kazakh keyboard.
+            const std::string folded_prefix = Analyzer::keyboard_fold(prefix);
+            std::vector<Q> kazakh_words;
+            if (cyrillic && analyzer_.options().keyboard_folding && ranking_.keyboard_fold_weight > 0 &&
+                (folded_prefix == prefix || words.empty())) {
+                const std::string_view p_only = field == "title" ? schema::kTitlePrefix : std::string_view();
+                // The walk finds the words as typed too (their letters are among its choices).
+                KeyboardSpellings found =
+                    keyboard_spellings(*database_, p_only, folded_prefix, true, limits_.max_wildcard_expansion + 1);
+                for (std::string& term : found.terms) {
+                    const std::string_view word = std::string_view(term).substr(p_only.size());
+                    // Words as typed are there already; only Kazakh words are folded.
+                    if (term.compare(0, pattern.size(), pattern) == 0 || !Analyzer::has_kazakh_letter(word)) continue;
+                    // As for the typed prefix, a word that is the prefix itself is highlighted.
+                    if (Analyzer::keyboard_fold(word) == folded_prefix) out.highlight.terms.emplace(word);
+                    kazakh_words.emplace_back(std::move(term));
+                }
+                if (found.truncated || words.size() + kazakh_words.size() > limits_.max_wildcard_expansion) {
+                    throw too_many();
+                }
             }
             out.has_terms = true;
             // No such word: a term that never exists, so the query matches nothing (an empty
             // query would read as "only punctuation").
-            if (words.empty()) return Q(std::string(schema::kIdPrefix) + "\x01none");
-            return Q(Q::OP_SYNONYM, words.begin(), words.end());
+            if (words.empty() && kazakh_words.empty()) return Q(std::string(schema::kIdPrefix) + "\x01none");
+            if (kazakh_words.empty()) return Q(Q::OP_SYNONYM, words.begin(), words.end());
+            const Q folded(ranking_.keyboard_fold_weight, Q(Q::OP_SYNONYM, kazakh_words.begin(), kazakh_words.end()));
+            if (words.empty()) return folded;
+            return Q(Q::OP_OR, Q(Q::OP_SYNONYM, words.begin(), words.end()), folded);
         }
         case NodeKind::And:
         case NodeKind::Or: {
