@@ -465,6 +465,11 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
                                  " must start with one word");
             }
             out.highlight.terms.insert(prefix);  // snippets highlight the prefix's own word
+            // Counted as a word of its script, which decides the feedback (a Cyrillic wildcard
+            // got the feedback meant for Latin queries, which ranked the Kazakh words it finds
+            // through folding above the words it starts as typed).
+            if (cyrillic) ++out.cyrillic_words;
+            if (script == Script::Latin) ++out.latin_words;
             const std::string_view p = field == "title" ? schema::kTitlePrefix : std::string_view();
             const std::string pattern = prefixed(p, prefix);
             if (database_ == nullptr) {
