@@ -406,11 +406,24 @@ Q QueryBuilder::field_query(const Node& node, BuiltQuery& out, int depth) {
             std::vector<Q> terms;
             analyzer_.analyze(value.text, Language::Undetermined, 1, [&](const Token& t) {
                 if (t.alternative) return;
-                if (!ranking_.translit) {
-                    terms.emplace_back(prefixed(schema::kCreditPrefix, t.term));
-                    return;
+                std::vector<std::string> spellings = ranking_.translit
+                                                         ? credit_spellings(t.term, database_)
+                                                         : std::vector{prefixed(schema::kCreditPrefix, t.term)};
+                // A Kazakh credit typed on a Russian keyboard (credit:Денсаулык): its Kazakh
+                // spellings, also with --no-translit, which is about other scripts, not keys.
+                const std::string typed = prefixed(schema::kCreditPrefix, t.term);
+                if (t.script == Script::Cyrillic && analyzer_.options().keyboard_folding && database_ != nullptr &&
+                    (Analyzer::keyboard_fold(t.term) == t.term || !database_->term_exists(typed))) {
+                    for (std::string& term :
+                         keyboard_spellings(*database_, schema::kCreditPrefix, Analyzer::keyboard_fold(t.term), false,
+                                            limits_.max_keyboard_spellings)
+                             .terms) {
+                        if (!Analyzer::has_kazakh_letter(std::string_view(term).substr(schema::kCreditPrefix.size())) ||
+                            std::find(spellings.begin(), spellings.end(), term) != spellings.end())
+                            continue;
+                        spellings.push_back(std::move(term));
+                    }
                 }
-                const std::vector<std::string> spellings = credit_spellings(t.term, database_);
                 terms.emplace_back(Q::OP_OR, spellings.begin(), spellings.end());
             });
             if (terms.empty()) {
