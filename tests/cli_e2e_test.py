@@ -337,6 +337,71 @@ class RankingTest(unittest.TestCase):
         self.assertIn("kk/001_konstitutsiyalyq_sot_otinishter.txt", court)
         self.assertEqual(court, {h["id"] for h in self.ws.json_hits('"Конституциялық сот"')[0]})
 
+    KK = "kk/{:03d}_{}.txt".format
+    COURT = {KK(1, "konstitutsiyalyq_sot_otinishter"), KK(2, "konstitutsiyalyq_sot_askeri_zeinetaqy")}
+    CONSTITUTIONAL = COURT | {KK(9, "konstitutsiyalyq_reforma_konstitutsiya_kuni")}
+    SCHOOLS, OLYMPICS = KK(3, "zhana_mektepter_ashyldy"), KK(6, "olimpiada_parizh")
+    # Issue 15: Kazakh typed on a Russian keyboard (қ->к, ә->а, ...) in every context of the query
+    # grammar where a typed word works: (context, query, the articles found, words marked in
+    # their snippets). The title:, exact and wildcard rows found nothing before the index's
+    # Kazakh spellings were looked up (query/keyboard_spellings.h).
+    FOLDED = [
+        ("word", "Конституциялык", CONSTITUTIONAL, {"Конституциялық"}),
+        ("+word", "+Конституциялык", CONSTITUTIONAL, {"Конституциялық"}),
+        ("-word", "мектеп -Казакстанда", {KK(4, "kitap_oqu_aptalygy"), OLYMPICS}, {"мектеп", "мектебі"}),
+        ("phrase", '"Конституциялык сот"', COURT, {"Конституциялық сот"}),
+        ("exact phrase", '="Конституциялык сотка"', COURT, {"Конституциялық сотқа"}),
+        ("exact word", "=сотка", COURT, {"сотқа"}),
+        ("NEAR", "Конституциялык NEAR/2 сот", COURT, {"Конституциялық", "сот"}),
+        ("NEAR exact", 'Конституциялык NEAR/3 ="сотка"', COURT, {"Конституциялық", "сотқа"}),
+        ("AND", "Конституциялык AND сот", COURT, {"Конституциялық", "сот"}),
+        ("names phrase", '"Нурлан Абдикадыров"', {KK(9, "konstitutsiyalyq_reforma_konstitutsiya_kuni")},
+         {"Нұрлан Әбдіқадыров"}),
+        ("title: word", "title:Конституциялык", CONSTITUTIONAL, {"Конституциялық"}),
+        ("title: inflected", "title:Казакстанда", {SCHOOLS}, {"Қазақстанда"}),
+        ("title: stem", "title:укимет", {KK(7, "elektrondyq_ukimet_zhana_qyzmetter")}, {"үкімет"}),
+        ("title: phrase", 'title:"Конституциялык сот"', COURT, {"Конституциялық сот"}),
+        ("title: exact", 'title:="Конституциялык сот"', {KK(2, "konstitutsiyalyq_sot_askeri_zeinetaqy")},
+         {"Конституциялық сот"}),
+        ("title: NEAR", "title:(Конституциялык NEAR/3 сот)", COURT, {"Конституциялық", "сот"}),
+        ("title: OR", "title:(Конституциялык OR мектеп)", CONSTITUTIONAL | {SCHOOLS}, {"Конституциялық", "мектеп"}),
+        ("title: NOT", "title:Конституциялык NOT title:сот", {KK(9, "konstitutsiyalyq_reforma_konstitutsiya_kuni")},
+         {"Конституциялық"}),
+        ("+title:", "+title:укимет сот", {KK(7, "elektrondyq_ukimet_zhana_qyzmetter")}, {"үкімет"}),
+        ("title: wildcard", "title:Казакстан*", {SCHOOLS, OLYMPICS}, {"Қазақстан"}),
+        ("wildcard", "мектептерди*", {SCHOOLS}, {"мектептерді"}),
+        ("credit:", "credit:Денсаулык --no-translit", {KK(8, "vaktsinatsiya_tumau_covid")}, set()),
+    ]
+
+    def test_keyboard_folding_in_every_query_context(self):
+        for context, query, expected, marked_words in self.FOLDED:
+            with self.subTest(context=context, query=query):
+                args = query.split(" --")
+                hits, r = self.ws.json_hits("--limit", "20", *["--" + a for a in args[1:]], args[0])
+                self.assertEqual({h["id"] for h in hits}, expected, r.stderr)
+                marked = set()
+                for h in hits:
+                    marked |= {h["snippet"][a:b] for a, b in self._char_ranges(h)}
+                    if marked_words:
+                        self.assertTrue(any(m.startswith(tuple(marked_words)) for m in marked), (h["id"], marked))
+                self.assertTrue(marked_words <= marked, marked)
+
+    def test_keyboard_folding_keeps_what_typed_words_find(self):
+        # Typed with the Kazakh letters, a word that the index has is not folded in any context;
+        # a Russian word that looks like folded Kazakh keeps its articles, scores and order, and
+        # the Kazakh ones its fold finds come after them.
+        for query in ("title:Конституциялық", '="Конституциялық сотқа"', "қазақст*", "title:Қазақстанда"):
+            with self.subTest(query=query):
+                self.assertEqual(self.scores(query), self.scores("--keyboard-weight", "0", query))
+        for query in ("=мажилис", "title:каза*", "кара*", "title:Казахстане"):
+            with self.subTest(query=query):
+                hits, r = self.ws.json_hits("--no-snippets", "--limit", "20", query)
+                typed, _ = self.ws.json_hits("--no-snippets", "--limit", "20", "--keyboard-weight", "0", query)
+                self.assertTrue(typed, r.stderr)
+                self.assertEqual([(h["id"], h["score"]) for h in hits[:len(typed)]],
+                                 [(h["id"], h["score"]) for h in typed])
+                self.assertTrue(all(h["lang"] == "kk" for h in hits[len(typed):]), [h["id"] for h in hits])
+
     @staticmethod
     def _char_ranges(hit):
         # Highlights are byte offsets into the UTF-8 snippet.

@@ -107,6 +107,19 @@ const MatchCase kCases[] = {
     {"казакстан", "kk"},
     {"Казакстанның", "kk"},
     {"мектептеримизде", "kk"},
+    // ... wherever a typed word works: in the title, exact phrases (surface forms only, as
+    // typed on a Russian keyboard) and wildcards, through the index's Kazakh spellings
+    {"title:конституциялык", "kk"},
+    {"title:казакстанның", "kk"},
+    {"title:\"казакстанның конституциялык\"", "kk"},
+    {"title:(конституциялык NEAR/2 соты)", "kk"},
+    {"title:мектептеримизде", ""},
+    {"=\"Конституциялык сотка\"", "kk"},
+    {"=\"Конституциялык сот\"", ""},
+    {"=казакстан", "kk"},
+    {"казакст*", "kk"},
+    {"title:казакст*", "kk"},
+    {"мектептерим*", "kk"},
     // boolean operators, fields, NEAR, wildcards, dates
     {"Tokayev AND decree", "kassym"},
     {"Tokayev NOT decree", "curly,straight"},
