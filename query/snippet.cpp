@@ -468,11 +468,19 @@ std::vector<std::pair<std::size_t, std::size_t>> highlight_text(std::string_view
     if (wanted.empty()) return spans;
     const CyrillicStemmingFor stemming(analyzer, wanted);
     std::string key;
-    // The same rule as make_snippet's: a token is marked when its term or its stem is wanted.
+    // The same rule as make_snippet's: a token is marked when its term or its stem is wanted, or
+    // (a Kazakh word) its keyboard-folded form; a phrase's or NEAR's words where they match
+    // together. (Only the first part was here: an article page marked no phrase and nothing
+    // typed on a Russian keyboard.)
     const WantedForms wanted_forms(wanted);
+    GroupMatcher groups(wanted.groups);
+    std::vector<Hit> hits;
     analyzer.analyze(text, language, 1, [&](const Token& t) {
-        if (wanted_forms.matched(t, key)) spans.emplace_back(t.start, t.end);
+        if (!t.alternative) groups.add(t, t.start, t.end, hits);
+        if (wanted_forms.matched_or_folded(t, key)) hits.push_back({t.start, t.end, key});
     });
+    for (const Hit& h : groups.near_hits()) hits.push_back(h);
+    for (const Hit& h : hits) spans.emplace_back(h.start, h.end);
     std::sort(spans.begin(), spans.end());
     std::vector<std::pair<std::size_t, std::size_t>> merged;
     for (const auto& s : spans) {

@@ -277,6 +277,18 @@ class ApiTest(unittest.TestCase):
                                                         "q": "суд"})
         text = body["text"].encode("utf-8")
         self.assertIn("суда", {text[s:e].decode("utf-8").lower() for s, e in body["highlights"]})
+        # Phrases, and Kazakh typed on a Russian keyboard (also in the title: field), are marked as
+        # in snippets, in the title too (issue 15).
+        for article, q, marked in (
+                ("en/001_constitutional_court_first_year.txt", '"Constitutional Court"', {"Constitutional Court"}),
+                ("kk/001_konstitutsiyalyq_sot_otinishter.txt", "Конституциялык", {"Конституциялық"}),
+                ("kk/001_konstitutsiyalyq_sot_otinishter.txt", 'title:"Конституциялык сотка"',
+                 {"Конституциялық сотқа"})):
+            status, body = self.server.api("/api/article", {"id": article, "q": q})
+            title = body["title"].encode("utf-8")
+            self.assertEqual({title[s:e].decode() for s, e in body["title_highlights"]}, marked, q)
+            text = body["text"].encode("utf-8")
+            self.assertTrue(marked & {text[s:e].decode() for s, e in body["highlights"]}, q)
         status, body = self.server.api("/api/article", {"id": "xx/hostile.txt"})
         self.assertEqual((status, body["title"], body["highlights"]), (200, HOSTILE_TITLE, []))
         self.assertEqual(self.server.api("/api/article", {"id": "no/such.txt"})[0], 404)
