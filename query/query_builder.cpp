@@ -185,6 +185,10 @@ bool QueryBuilder::typed_on_kazakh_keyboard(const Token& t) {
 void QueryBuilder::add_kazakh_spellings(const Token& t, bool exact, std::string_view field, WordForms& w,
                                         BuiltQuery& out) {
     if (database_ == nullptr || typed_on_kazakh_keyboard(t)) return;
+    // An exact word is what was typed: =Токаев, which Russian articles write, keeps to them. One
+    // that no article has as typed can only be Kazakh typed on a Russian keyboard
+    // (="Конституциялык сотка"), and is read as the Kazakh words it stands for.
+    if (exact && database_->term_exists(std::string(t.term))) return;
     // The Kazakh words of the title, or the surface forms of an exact phrase, that fold to what
     // was typed: the index writes no folded twin of them (keyboard_spellings.h). Not exact: the
     // folded word and its stems meet the title's words and stems, as the XK terms do.
