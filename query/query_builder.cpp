@@ -416,7 +416,8 @@ Q QueryBuilder::field_query(const Node& node, BuiltQuery& out, int depth) {
                 // A Kazakh credit typed on a Russian keyboard (credit:Денсаулык): its Kazakh
                 // spellings, also with --no-translit, which is about other scripts, not keys.
                 const std::string typed = prefixed(schema::kCreditPrefix, t.term);
-                if (t.script == Script::Cyrillic && analyzer_.options().keyboard_folding && database_ != nullptr &&
+                if (t.script == Script::Cyrillic && analyzer_.options().keyboard_folding &&
+                    ranking_.keyboard_fold_weight > 0 && database_ != nullptr &&
                     (Analyzer::keyboard_fold(t.term) == t.term || !database_->term_exists(typed))) {
                     for (std::string& term :
                          keyboard_spellings(*database_, schema::kCreditPrefix, Analyzer::keyboard_fold(t.term), false,
@@ -509,12 +510,11 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
             std::vector<Q> kazakh_words;
             if (cyrillic && analyzer_.options().keyboard_folding && ranking_.keyboard_fold_weight > 0 &&
                 (folded_prefix == prefix || words.empty())) {
-                const std::string_view p_only = field == "title" ? schema::kTitlePrefix : std::string_view();
                 // The walk finds the words as typed too (their letters are among its choices).
                 KeyboardSpellings found =
-                    keyboard_spellings(*database_, p_only, folded_prefix, true, limits_.max_wildcard_expansion + 1);
+                    keyboard_spellings(*database_, p, folded_prefix, true, limits_.max_wildcard_expansion + 1);
                 for (std::string& term : found.terms) {
-                    const std::string_view word = std::string_view(term).substr(p_only.size());
+                    const std::string_view word = std::string_view(term).substr(p.size());
                     // Words as typed are there already; only Kazakh words are folded.
                     if (term.compare(0, pattern.size(), pattern) == 0 || !Analyzer::has_kazakh_letter(word)) continue;
                     // As for the typed prefix, a word that is the prefix itself is highlighted.

@@ -379,6 +379,9 @@ class RankingTest(unittest.TestCase):
                 args = query.split(" --")
                 hits, r = self.ws.json_hits("--limit", "20", *["--" + a for a in args[1:]], args[0])
                 self.assertEqual({h["id"] for h in hits}, expected, r.stderr)
+                # Found as typed on a Russian keyboard: not a typo, so no "did you mean".
+                summary = json.loads(r.stdout.splitlines()[-1])
+                self.assertIsNone(summary["suggestion"])
                 marked = set()
                 for h in hits:
                     marked |= {h["snippet"][a:b] for a, b in self._char_ranges(h)}
