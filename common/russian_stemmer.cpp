@@ -59,7 +59,8 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-3";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names
+constexpr const char* kDescription = "russian-izdeu-4";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
+                                                         // 4: plural entries, genitive plurals without ending
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -726,6 +727,20 @@ bool is_country(const RussianDictionary::Lemma& lemma, const std::vector<Russian
     return std::any_of(lemmas.begin(), lemmas.end(), [&](const auto& other) { return other.word == element; });
 }
 
+/// A plural listed as an entry (деньги, сутки) beside the singular in -а/-я whose plural it
+/// is, both lemmas of one form (деньги: деньги and деньга): the plural, which its other forms
+/// (деньгам, денег) reach alone; the singular is the rarer word.
+bool is_plural_beside_singular(const RussianDictionary::Lemma& lemma,
+                               const std::vector<RussianDictionary::Lemma>& lemmas) {
+    const std::u32string w = decode_utf32(lemma.word);
+    if (!lemma.noun || lemma.proper || w.size() < 4 || (w.back() != U'ы' && w.back() != U'и')) return false;
+    const std::u32string_view stem = std::u32string_view(w).substr(0, w.size() - 1);
+    return std::any_of(lemmas.begin(), lemmas.end(), [&](const auto& other) {
+        const std::u32string o = decode_utf32(other.word);
+        return other.noun && o.size() == w.size() && o.starts_with(stem) && (o.back() == U'а' || o.back() == U'я');
+    });
+}
+
 /// The ten neuter nouns in -мя (время, имя, знамя ...) take -ен- in every other form (времени,
 /// временем, времена, времён); hunspell-ru lists them apart, so they never met.
 std::optional<std::string> neuter_in_mya(const std::u32string& word) {
@@ -822,15 +837,42 @@ std::string verb_root(const std::string& lemma) {
 }  // namespace
 
 std::string RussianStemmer::choose(const std::vector<RussianDictionary::Lemma>& lemmas, const std::string& form) {
-    const RussianDictionary::Lemma& lemma = choose_lemma(lemmas, form);
+    return stem_of(choose_lemma(lemmas, form));
+}
+
+std::string RussianStemmer::stem_of(const RussianDictionary::Lemma& lemma) const {
     if (!lemma.noun) {
         if (std::string root = verb_root(lemma.word); !root.empty()) return root;
     }
-    // A plural listed as its own entry (ветры, займы) beside singular forms listed bare (ветер,
-    // ветра): the stem the rules give the singular forms, so that both numbers meet.
-    if (const std::u32string w = decode_utf32(lemma.word);
-        lemma.noun && !lemma.proper && w.size() >= 4 && (w.back() == U'ы' || w.back() == U'и')) {
-        return rule_stem(lemma.word);
+    if (!lemma.noun || lemma.proper) return lemma.word;
+    const std::u32string w = decode_utf32(lemma.word);
+    if (w.size() < 4) return lemma.word;
+    const std::u32string_view stem = std::u32string_view(w).substr(0, w.size() - 1);
+    // hunspell-ru lists some plurals as entries of their own: the plural-only nouns (переговоры,
+    // деньги, сутки), plurals beside singular forms listed bare (ветры: ветер, ветра), and the
+    // neuters' plurals with a moved stress (села, озёра, зёрна). Each number must meet the other.
+    if (w.back() == U'ы' || w.back() == U'и') {
+        // The plural's stem, without the ending: переговоры, переговорам, переговоров ->
+        // переговор (the rules would drop the о as a vowel of inflection), ветры -> ветр as
+        // the rules read ветер and ветра.
+        return encode(stem);
+    }
+    if ((w.back() == U'а' || w.back() == U'я') && dictionary_) {
+        // A neuter's plural entry (села, озера, зерна): the neuter itself (село), when the entry
+        // has no singular of its own: a feminine noun (вина, "guilt", beside вино) has its
+        // accusative in -у.
+        const std::u32string accusative = std::u32string(stem) + (w.back() == U'а' ? U"у" : U"ю");
+        bool singular = false;
+        for (const auto& other : dictionary_->lemmas(encode(accusative)))
+            singular = singular || other.word == lemma.word;
+        if (!singular) {
+            for (std::u32string_view neuter : {U"о", U"е"}) {
+                const std::string probe = encode(std::u32string(stem) + std::u32string(neuter));
+                for (const auto& other : dictionary_->lemmas(probe)) {
+                    if (other.noun && !other.proper && other.word == probe) return probe;
+                }
+            }
+        }
     }
     return lemma.word;
 }
@@ -844,8 +886,9 @@ const RussianDictionary::Lemma& RussianStemmer::choose_lemma(const std::vector<R
     const std::string form_stem = snowball_(form);
     auto rank = [&](const RussianDictionary::Lemma& lemma) {
         const bool agrees = snowball_(lemma.word) == form_stem;
-        return std::make_tuple(!lemma.noun, is_numeral(lemma.word), !is_country(lemma, lemmas), !agrees,
-                               decode_utf32(lemma.word).size(), lemma.word);
+        return std::make_tuple(!lemma.noun, is_numeral(lemma.word), !is_country(lemma, lemmas),
+                               !is_plural_beside_singular(lemma, lemmas), !agrees, decode_utf32(lemma.word).size(),
+                               lemma.word);
     };
     return *std::min_element(lemmas.begin(), lemmas.end(),
                              [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
@@ -892,7 +935,7 @@ std::string RussianStemmer::surname_stem(const std::string& base) {
     return base;
 }
 
-std::optional<std::string> RussianStemmer::gap_lemma(const std::u32string& word) const {
+std::optional<RussianDictionary::Lemma> RussianStemmer::gap_lemma(const std::u32string& word, bool listed) const {
     // A form missing from the dictionary's paradigm of a noun it knows (владельцем: it has
     // владельца but no -ьцем; земель: the genitive plural with its inserted vowel). Read as the
     // stem + a case ending, the stem + а/я is then the noun's genitive (masculine) or
@@ -909,7 +952,34 @@ std::optional<std::string> RussianStemmer::gap_lemma(const std::u32string& word)
         for (const std::u32string& s : stems) {
             for (std::u32string_view tail : {U"а", U"я"}) {
                 const std::string probe = encode(s + std::u32string(tail));
-                for (const auto& lemma : common_nouns(dictionary_->lemmas(probe))) return lemma.word;
+                for (const auto& lemma : common_nouns(dictionary_->lemmas(probe))) return lemma;
+            }
+        }
+    }
+    // A genitive plural without an ending, which hunspell-ru lists bare (писем, озёр, денег):
+    // the neuter, feminine or plural-only noun it is a form of, whose stem is the form without
+    // the vowel inserted between its last two consonants, or with that vowel back as ь or й
+    // (писем: письмо; денег: деньги; копеек: копейка; озёр: озеро). Only forms the dictionary
+    // lists: an unknown name in a consonant is a nominative (Пекин is no form of пекина).
+    const std::size_t n = word.size();
+    if (!listed || n < kMinRuleStem || is_vowel(word.back()) || word.back() == U'ь' || word.back() == U'й') {
+        return std::nullopt;
+    }
+    std::vector<std::u32string> stems{word};
+    if (n >= 4 && (word[n - 2] == U'е' || word[n - 2] == U'о') && !is_vowel(word[n - 1])) {
+        std::u32string dropped = word.substr(0, n - 2) + word[n - 1];
+        if (!is_vowel(word[n - 3])) stems.push_back(dropped);  // сутки: суток
+        for (char32_t sign : {U'ь', U'й'}) {
+            std::u32string softened = word;
+            softened[n - 2] = sign;  // письмо: писем; копейка: копеек
+            stems.push_back(std::move(softened));
+        }
+    }
+    for (const std::u32string& s : stems) {
+        for (std::u32string_view tail : {U"о", U"е", U"а", U"я", U"и", U"ы"}) {
+            const std::string probe = encode(s + std::u32string(tail));
+            for (const auto& lemma : common_nouns(dictionary_->lemmas(probe))) {
+                if (lemma.word == probe) return lemma;
             }
         }
     }
@@ -945,7 +1015,7 @@ std::string RussianStemmer::operator()(const std::string& word) {
     // as the noun whose paradigm it completes, when there is one.
     const bool bare = lemmas.size() == 1 && lemmas.front().bare;
     if (!lemmas.empty() && !bare) return choose(lemmas, word);
-    if (auto lemma = gap_lemma(w)) return *lemma;
+    if (auto lemma = gap_lemma(w, bare)) return stem_of(*lemma);
     // Other bare forms take the rules, like unknown words: hunspell-ru lists the forms of nouns
     // whose vowel drops one by one (ветер, ветра, ветру; уголь, угля), and the rules join them.
     return rule_stem(word);

@@ -168,8 +168,11 @@ class RussianStemmer : public Xapian::StemImplementation {
     std::string choose(const std::vector<RussianDictionary::Lemma>& lemmas, const std::string& form);
     const RussianDictionary::Lemma& choose_lemma(const std::vector<RussianDictionary::Lemma>& lemmas,
                                                  const std::string& form);
-    /// The lemma of a noun the dictionary knows whose paradigm lacks this form.
-    std::optional<std::string> gap_lemma(const std::u32string& word) const;
+    /// The stem of a chosen lemma: a verb's root, a plural entry's or a neuter's shared stem.
+    std::string stem_of(const RussianDictionary::Lemma& lemma) const;
+    /// The lemma of a noun the dictionary knows whose paradigm lacks this form; a genitive
+    /// plural without ending only when the dictionary lists the form (listed).
+    std::optional<RussianDictionary::Lemma> gap_lemma(const std::u32string& word, bool listed) const;
     /// The stem of every form of a surname whose base (X + ов/ев/ин/ын) is given.
     std::string surname_stem(const std::string& base);
 
