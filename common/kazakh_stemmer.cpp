@@ -73,7 +73,8 @@ namespace izdeu {
 namespace {
 
 // Bump the number whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "kazakh-light-3";  // 3: short roots, surnames in -ов
+constexpr const char* kDescription = "kazakh-light-4";  // 3: short roots, surnames in -ов;
+                                                        // 4: "I am" after ы/і, compounds of орын
 constexpr std::size_t kMinStem = 3;
 // Longer tokens are not words (URLs, run-together junk): leave them alone.
 constexpr std::size_t kMaxWord = 64;
@@ -511,6 +512,15 @@ bool possessive_plausible(TextView stem) {
     return vowel_ending_fits(base);
 }
 
+// Whether a personal ending -мын/-мін, -мыз/-міз ("I am", "we are") may follow `stem`. After a
+// stem in ы/і the м is more often the stem's own (ұйым+ын, білім+ін: the possessive's accusative)
+// than a noun in ы/і + "I am"; the nouns in ы/і that take it are the agent nouns in -шы/-ші
+// (оқушымын, басшымыз).
+bool personal_plausible(TextView stem, TextView ending) {
+    if (ending.front() != U'м' || stem.size() < 2 || !one_of(stem.back(), U"ыі")) return true;
+    return one_of(stem[stem.size() - 2], U"шщ");
+}
+
 // The longest ending of `s`, shorter than `below` letters, from the allowed slots that agrees
 // with what it leaves.
 const Ending* longest_ending(TextView s, std::uint8_t allowed, std::size_t below) {
@@ -537,6 +547,7 @@ const Ending* longest_ending(TextView s, std::uint8_t allowed, std::size_t below
             continue;
         if (e.after == kPossessed && !possessive_plausible(stem))
             continue;
+        if (e.slot == Slot::Personal && !personal_plausible(stem, e.text)) continue;
         best = &e;
     }
     return best;
@@ -562,6 +573,15 @@ void restore_stem(Text& s) {
             s = full;
             return;
         }
+    }
+    // орын, "place", heads compounds that drop its vowel too (кәсіпорын, кәсіпорны: "enterprise"):
+    // the vowel comes back, and the next pass cuts the compound as it cuts its bare form, so
+    // every form meets. Only after a word of its own (three letters or more): -торын is a
+    // loanword's -тор + ын, but no Kazakh form ends in -орны after it.
+    constexpr TextView kCompoundHead = U"орн";
+    if (s.size() >= kCompoundHead.size() + 3 && s.ends_with(kCompoundHead)) {
+        s.insert(s.size() - 1, 1, U'ы');
+        return;
     }
     restore_final_consonant(s);
 }
@@ -629,11 +649,12 @@ Text strip_pass(Text s, std::vector<Text>* chain) {
 
 // Passes until nothing changes: the result is a fixpoint, so stemming it again is a no-op.
 Text rule_stem(Text s, std::vector<Text>* chain) {
+    // Compared as text, not by length: a pass that only restored a dropped vowel (кәсіпорны ->
+    // кәсіпорын) leaves a word the next pass may cut further.
     for (;;) {
-        const std::size_t before = s.size();
+        Text before = s;
         s = strip_pass(std::move(s), chain);
-        if (s.size() == before)
-            return s;
+        if (s == before) return s;
     }
 }
 
