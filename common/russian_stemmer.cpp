@@ -59,8 +59,9 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-4";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
-                                                         // 4: plural entries, genitive plurals without ending
+constexpr const char* kDescription = "russian-izdeu-5";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
+                                                         // 4: plural entries, genitive plurals without ending;
+                                                         // 5: flagged nouns whose vowel drops (посол)
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -847,6 +848,26 @@ std::string RussianStemmer::stem_of(const RussianDictionary::Lemma& lemma) const
     if (!lemma.noun || lemma.proper) return lemma.word;
     const std::u32string w = decode_utf32(lemma.word);
     if (w.size() < 4) return lemma.word;
+    if (dictionary_ && !lemma.bare) {
+        // A noun whose vowel drops (посол, посла) but whose entry's flags decline it without the
+        // drop, while hunspell-ru lists the real forms bare (посла, послу, послом): those take
+        // the rules (посл), so the entry must too. Only when no other word's nominative claims
+        // the dropped form (бубон keeps its stem: бубна is бубен's).
+        const std::size_t n = w.size();
+        if ((w[n - 2] == U'о' || w[n - 2] == U'е') && !is_vowel(w[n - 3]) && !is_vowel(w[n - 1]) &&
+            w[n - 1] != U'ь' && w[n - 1] != U'й') {
+            const std::u32string dropped = w.substr(0, n - 2) + w[n - 1];
+            const auto genitive = dictionary_->lemmas(encode(dropped + U"а"));
+            const bool listed_bare = genitive.size() == 1 && genitive.front().bare;
+            bool claimed = false;
+            for (char32_t vowel : {U'о', U'е'}) {
+                std::u32string other = w;
+                other[n - 2] = vowel;
+                if (other != w && !dictionary_->lemmas(encode(other)).empty()) claimed = true;
+            }
+            if (listed_bare && !claimed) return encode(dropped);
+        }
+    }
     const std::u32string_view stem = std::u32string_view(w).substr(0, w.size() - 1);
     // hunspell-ru lists some plurals as entries of their own: the plural-only nouns (переговоры,
     // деньги, сутки), plurals beside singular forms listed bare (ветры: ветер, ветра), and the
