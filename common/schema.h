@@ -69,6 +69,11 @@ enum Slot : Xapian::valueno {
     /// The keys of the terms the article opens with (lead_terms.h), for the lead boost.
     /// Written on every article; searches read it when kMetaLeadTerms says all have it.
     kSlotLeadTerms = 6,
+    /// The stored record without its text (the same JSON object, no "text"): a hit shown
+    /// without a snippet reads this small value instead of the whole record, which Xapian
+    /// inflates in full (most of it the text). Written on every article; searches read it when
+    /// kMetaHitFields is "1".
+    kSlotHitFields = 7,
 };
 
 /// How much more a title word counts than a body word (wdf multiplier).
@@ -100,6 +105,9 @@ inline constexpr std::string_view kMetaSpellingKeys = "izdeu:spelling-keys";
 /// lead_slot_description() when every article carries kSlotLeadTerms (first builds and
 /// --rebuild since it came); else the lead boost reads positions, as for indexes made before.
 inline constexpr std::string_view kMetaLeadTerms = "izdeu:lead-terms";
+/// "1" when every article carries kSlotHitFields (first builds and --rebuild since it came);
+/// else hits read the whole record, as for indexes made before.
+inline constexpr std::string_view kMetaHitFields = "izdeu:hit-fields";
 inline constexpr std::string_view kMetaFilePrefix = "izdeu:file:";      ///< + path -> FileState
 inline constexpr std::string_view kMetaFailedPrefix = "izdeu:failed:";  ///< + path -> reason
 /// The absolute folder .txt ids are relative to (see indexer/article_ids.h); absent in indexes

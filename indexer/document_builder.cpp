@@ -141,13 +141,14 @@ BuiltDocument build_document(const Article& article, const std::string& source_f
         {"id", article.id},
         {"title", article.title},
         {"lang", std::string(language_code(language))},
-        {"text", article.body},
     };
     if (article.published) data["date"] = article.published->iso();
     if (!article.credit.empty()) data["credit"] = article.credit;
     if (article.views) data["views"] = *article.views;
     if (!article.url.empty()) data["url"] = article.url;
     // Invalid UTF-8 was replaced by U+FFFD in the analyzer; the stored JSON must be valid too.
+    doc.add_value(schema::kSlotHitFields, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    data["text"] = article.body;
     doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 
     // Each word once: the spelling data counts the articles a word is in.

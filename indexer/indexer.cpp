@@ -950,6 +950,7 @@ IndexSummary index_pass(const IndexOptions& options) {
         identity.emplace_back(std::string(schema::kMetaCopiesSlot), "1");
         identity.emplace_back(std::string(schema::kMetaSpellingKeys), "1");
         identity.emplace_back(std::string(schema::kMetaLeadTerms), lead_slot_description());
+        identity.emplace_back(std::string(schema::kMetaHitFields), "1");
     }
     shards.set_identity(identity);
 

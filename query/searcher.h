@@ -108,6 +108,8 @@ class Searcher {
     void add(const std::string& path, bool allow_partial);
     bool copies_slot_usable() const;
     bool lead_slot_usable() const;
+    /// Every shard is local and records `value` under the metadata `key`.
+    bool every_local_shard_records(std::string_view key, const std::string& value) const;
 
     std::vector<std::string> warnings_;
     /// Each opened shard (a whole stub when Xapian had to open it), by name for messages.
@@ -119,6 +121,9 @@ class Searcher {
     bool collapse_on_copies_ = false;
     /// Every shard is local and its articles carry schema::kSlotLeadTerms (lead_terms.h).
     bool lead_slot_ = false;
+    /// Every shard is local and its articles carry schema::kSlotHitFields: a hit without a
+    /// snippet reads that instead of the whole record.
+    bool hit_fields_slot_ = false;
     std::string missing_shard_;  ///< the stub's local entry being opened, for the error message
     Xapian::Database db_;
     TermFrequencies term_frequencies_;  ///< of db_'s current state

@@ -72,6 +72,7 @@ inline void build_database(const std::string& path, const std::vector<SimpleArti
     db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
     db.set_metadata(std::string(schema::kMetaAnalyzer), analyzer.fingerprint());
     db.set_metadata(std::string(schema::kMetaLeadTerms), lead_slot_description());  // as a first build
+    db.set_metadata(std::string(schema::kMetaHitFields), "1");
     db.commit();
 }
 
