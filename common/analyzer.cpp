@@ -948,6 +948,40 @@ std::vector<std::string> Analyzer::query_stems(const Token& token) {
     return stems;
 }
 
+std::vector<std::string> Analyzer::kazakh_possessive_readings(const Token& token) {
+    // A Kazakh noun in -н has a 3rd-person possessive in -ны/-ні (аудан: ауданы, өзен: өзені) that
+    // is also the accusative of a stem in a vowel (бала: баланы); without a word list the stemmer
+    // reads it as the accusative (ауданы -> ауда), while every other form keeps the н (ауданда,
+    // ауданының -> аудан). The index holds that one reading, so a query word also matches the
+    // other: the noun in -н finds its possessive, and the form in -ны/-ні finds the noun it may
+    // be the possessive of. What the extra stem may also find is little: a stem that only that
+    // form gives (ауда), or a noun in -н beside a stem in a vowel (мама, маман).
+    std::vector<std::string> readings;
+    if (!options_.stemming || token.script != Script::Cyrillic) return readings;
+    const std::string_view word = token.term;
+    const std::string stem(kazakh_->stem(word));
+    static constexpr std::string_view kAccusative[] = {"\xD0\xBD\xD1\x8B", "\xD0\xBD\xD1\x96"};  // ны, ні
+    static constexpr std::string_view kN = "\xD0\xBD";                                           // н
+    const std::size_t min_stem_bytes = 6;  // three Cyrillic letters: shorter roots stay as they are
+    for (std::string_view ending : kAccusative) {
+        if (word.size() == stem.size() + ending.size() && word.substr(0, stem.size()) == stem &&
+            word.substr(stem.size()) == ending && stem.size() >= min_stem_bytes) {
+            std::string noun = stem + std::string(kN);
+            if (kazakh_->stem(noun) == noun) readings.push_back(std::move(noun));
+        }
+    }
+    if (stem.size() >= min_stem_bytes + kN.size() && stem.substr(stem.size() - kN.size()) == kN) {
+        const std::string without_n = stem.substr(0, stem.size() - kN.size());
+        for (std::string_view possessive_vowel : {std::string_view("\xD1\x8B"), std::string_view("\xD1\x96")}) {
+            if (kazakh_->stem(stem + std::string(possessive_vowel)) == without_n) {
+                readings.push_back(without_n);
+                break;
+            }
+        }
+    }
+    return readings;
+}
+
 bool Analyzer::has_kazakh_letter(std::string_view term) {
     return izdeu::has_kazakh_letter(term);
 }

@@ -105,6 +105,11 @@ class Analyzer {
     /// read as Latin-script Kazakh, also the Kazakh stem of its Cyrillic reading).
     std::vector<std::string> query_stems(const Token& token);
 
+    /// The other reading of a Kazakh word that the stemmer reads one way: the noun in -н of a
+    /// form it cut as an accusative in -ны/-ні (ауданы: аудан), and the stem the possessive of a
+    /// noun in -н is cut to (аудан: ауда); Cyrillic query words only. Empty for most words.
+    std::vector<std::string> kazakh_possessive_readings(const Token& token);
+
     /// The keyboard-folded form of a Kazakh stem (қ->к, ә->а, ө->о, ұ/ү->у, ғ->г, ң->н, һ->х, і->и).
     static std::string keyboard_fold(std::string_view term);
 

@@ -170,8 +170,33 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
         folded.insert(folded.begin(), w.any_form);
         w.positional = Q(Q::OP_OR, folded.begin(), folded.end());
     }
+    if (!exact) add_kazakh_possessive_readings(t, field, w, out);
     if (!exact && field.empty() && !t.alternative && ranking_.translit) add_name_forms(t, w, out);
     return w;
+}
+
+void QueryBuilder::add_kazakh_possessive_readings(const Token& t, std::string_view field, WordForms& w,
+                                                  BuiltQuery& out) {
+    // The other reading of ауданы / аудан (Analyzer::kazakh_possessive_readings): found, in
+    // phrases too, but weighing nothing, so that the ranking of what the word already found
+    // stays as it was (the extra stem would change the word's frequencies as a synonym).
+    if (!field.empty() && field != "title") return;
+    const std::vector<std::string> readings = analyzer_.kazakh_possessive_readings(t);
+    if (readings.empty()) return;
+    const bool title = field == "title";
+    const std::string_view surface_prefix = title ? schema::kTitlePrefix : std::string_view();
+    const std::string_view stem_prefix = title ? schema::kTitleStemPrefix : schema::kStemPrefix;
+    std::vector<Q> stems;
+    for (const std::string& reading : readings) {
+        // As term_query looks a stem up: a word equal to its stem (аудан) is written unprefixed.
+        stems.emplace_back(prefixed(stem_prefix, reading));
+        stems.emplace_back(prefixed(surface_prefix, reading));
+        out.highlight.stems.insert(reading);
+        out.highlight.terms.insert(reading);
+    }
+    const Q other(Q::OP_OR, stems.begin(), stems.end());
+    w.weighted = Q(Q::OP_OR, w.weighted, Q(0.0, other));
+    w.positional = Q(Q::OP_OR, w.positional, other);
 }
 
 bool QueryBuilder::typed_on_kazakh_keyboard(const Token& t) {

@@ -21,18 +21,18 @@ struct QueryError : std::runtime_error {
 };
 
 struct RankingOptions {
-    double bm25_k1 = 2.0;          ///< measured best on the judged collections (EVALUATION.md)
-    double bm25_b = 0.55;          ///< chosen with every collection held out in turn (EVALUATION.md, news, eighth step)
+    double bm25_k1 = 2.0;  ///< measured best on the judged collections (EVALUATION.md)
+    double bm25_b = 0.55;  ///< chosen with every collection held out in turn (EVALUATION.md, news, eighth step)
     /// A document shorter than this share of the average length is weighed as if it were that
     /// long. Xapian's default is 0.5; Lucene and FTS5 have no floor, and without one short news
     /// articles are not weighed as longer than they are (EVALUATION.md, news, eighth step).
     double bm25_min_normlen = 0.0;
-    double phrase_boost = 1.0;     ///< weight of the whole query as a phrase (several words)
+    double phrase_boost = 1.0;  ///< weight of the whole query as a phrase (several words)
     /// Weight of all words within a window; off: next to the phrase and all-words boosts it
     /// added nothing on any judged collection (EVALUATION.md, news, eighth step).
     double near_boost = 0.0;
-    double all_words_boost = 0.5;  ///< weight of documents having every word (measured: EVALUATION.md)
-    unsigned boost_max_words = 8;  ///< longer word lists get no proximity boosts (cost)
+    double all_words_boost = 0.5;       ///< weight of documents having every word (measured: EVALUATION.md)
+    unsigned boost_max_words = 8;       ///< longer word lists get no proximity boosts (cost)
     double keyboard_fold_weight = 0.3;  ///< Kazakh typed on a Russian keyboard, below exact
     /// The same name in another script or language (name keys: Tokayev, Токаев, Тоқаев), found
     /// below every spelling match (keys carry no weight: wdf 0); --no-translit turns it off.
@@ -118,6 +118,8 @@ class QueryBuilder {
     /// Whether a word with a Kazakh letter is in the index as typed: typed on a Kazakh keyboard,
     /// so not also searched in its folded form.
     bool typed_on_kazakh_keyboard(const Token& token);
+    /// The other reading of a Kazakh form in -ны/-ні or a noun in -н, matched without weight.
+    void add_kazakh_possessive_readings(const Token& token, std::string_view field, WordForms& forms, BuiltQuery& out);
     /// In the title and in exact phrases, where the index has no folded terms: adds the Kazakh
     /// spellings of the index that fold to the word (keyboard_spellings.h), below the word.
     void add_kazakh_spellings(const Token& token, bool exact, std::string_view field, WordForms& forms,

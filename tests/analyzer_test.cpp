@@ -196,6 +196,35 @@ TEST_CASE("Analyzer expands a query word through every stemmer that could apply"
     }
 }
 
+TEST_CASE("Analyzer gives a Kazakh possessive in -ны/-ні and its noun in -н each other's reading", "[analyzer]") {
+    Analyzer analyzer;
+    struct Case {
+        const char* word;
+        std::set<std::string> readings;
+    };
+    const Case cases[] = {
+        {"ауданы", {"аудан"}},  // read as ауда + ны: its noun in -н too
+        {"аудан", {"ауда"}},    // and the noun finds what its possessive is cut to
+        {"өзені", {"өзен"}},
+        {"өзен", {"өзе"}},
+        {"ауданда", {"ауда"}},  // every form whose stem keeps the н
+        {"ауданының", {"ауда"}},
+        {"сотта", {}},   // a stem in another consonant: nothing to add
+        {"қала", {}},    // no н, no -ны
+        {"зауыты", {}},  // a possessive in -ы after another consonant is read right
+        {"су", {}},      // short roots stay as they are
+        {"courts", {}},  // Latin words: none
+    };
+    for (const Case& c : cases) {
+        INFO(c.word);
+        std::set<std::string> got;
+        analyzer.analyze(c.word, Language::Undetermined, 1, [&](const Token& t) {
+            for (const std::string& s : analyzer.kazakh_possessive_readings(t)) got.insert(s);
+        });
+        CHECK(got == c.readings);
+    }
+}
+
 TEST_CASE("Analyzer detects the language from the letters", "[analyzer]") {
     const std::pair<const char*, Language> cases[] = {
         {"The Constitutional Court ruled on Monday.", Language::English},
