@@ -606,6 +606,9 @@ class BrowserTest(unittest.TestCase):
         marks = {m.text.lower() for m in self.css("#article-view .text mark")}
         self.assertTrue(marks and all(m.startswith("court") for m in marks), marks)
         self.assertGreater(len(self.css("#article-view .text")[0].text), 500)
+        # Only what the article has: no stray text for a link it lacks (the page once wrote "null").
+        view_text = self.css("#article-view")[0].text
+        self.assertNotIn("null", view_text.split("\n"), view_text[:200])
 
     def test_keyboard_alone(self):
         from selenium.webdriver.common.action_chains import ActionChains

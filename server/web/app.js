@@ -317,11 +317,12 @@
     meta.push(languageName(data.lang), data.id);
     const lang = data.lang && data.lang !== 'und' ? data.lang : null;
     if (lang) view.setAttribute('lang', lang); else view.removeAttribute('lang');
-    view.append(
+    // Filtered: the DOM's append writes a missing link (null) as the text "null".
+    view.append(...[
       el('h1', {}, highlighted(data.title || '(untitled)', data.title ? data.title_highlights : [])),
       el('p', { class: 'meta' }, meta.join(' · ')),
       data.url ? el('p', {}, el('a', { href: /^https?:\/\//i.test(data.url) ? data.url : null, rel: 'noopener noreferrer' }, data.url)) : null,
-      el('div', { class: 'text' }, highlighted(data.text, data.highlights)));
+      el('div', { class: 'text' }, highlighted(data.text, data.highlights))].filter((node) => node !== null));
     if (options.focus) view.focus();
   }
 
