@@ -854,18 +854,15 @@ std::string RussianStemmer::stem_of(const RussianDictionary::Lemma& lemma) const
         // the rules (посл), so the entry must too. Only when no other word's nominative claims
         // the dropped form (бубон keeps its stem: бубна is бубен's).
         const std::size_t n = w.size();
-        if ((w[n - 2] == U'о' || w[n - 2] == U'е') && !is_vowel(w[n - 3]) && !is_vowel(w[n - 1]) &&
-            w[n - 1] != U'ь' && w[n - 1] != U'й') {
+        if ((w[n - 2] == U'о' || w[n - 2] == U'е') && !is_vowel(w[n - 3]) && !is_vowel(w[n - 1]) && w[n - 1] != U'ь' &&
+            w[n - 1] != U'й') {
             const std::u32string dropped = w.substr(0, n - 2) + w[n - 1];
             const auto genitive = dictionary_->lemmas(encode(dropped + U"а"));
-            const bool listed_bare = genitive.size() == 1 && genitive.front().bare;
-            bool claimed = false;
-            for (char32_t vowel : {U'о', U'е'}) {
+            if (genitive.size() == 1 && genitive.front().bare) {
                 std::u32string other = w;
-                other[n - 2] = vowel;
-                if (other != w && !dictionary_->lemmas(encode(other)).empty()) claimed = true;
+                other[n - 2] = w[n - 2] == U'о' ? U'е' : U'о';
+                if (dictionary_->lemmas(encode(other)).empty()) return encode(dropped);
             }
-            if (listed_bare && !claimed) return encode(dropped);
         }
     }
     const std::u32string_view stem = std::u32string_view(w).substr(0, w.size() - 1);

@@ -29,6 +29,22 @@ std::string render(Analyzer& analyzer, std::string_view text, Language language)
     return out;
 }
 
+/// Every string `expand` gives for the tokens of a query word (its stems, its other readings).
+template <typename Expand>
+std::set<std::string> expanded(Analyzer& analyzer, const char* word, Expand expand) {
+    std::set<std::string> got;
+    analyzer.analyze(word, Language::Undetermined, 1, [&](const Token& t) {
+        for (const std::string& s : expand(t)) got.insert(s);
+    });
+    return got;
+}
+
+/// A query word and what it must expand to.
+struct ExpansionCase {
+    const char* word;
+    std::set<std::string> expected;
+};
+
 struct GoldenCase {
     Language language;
     const char* text;
@@ -175,34 +191,22 @@ TEST_CASE("Analyzer never runs Kazakh words through the Russian stemmer", "[anal
 
 TEST_CASE("Analyzer expands a query word through every stemmer that could apply", "[analyzer]") {
     Analyzer analyzer;
-    struct Case {
-        const char* word;
-        std::set<std::string> stems;
-    };
-    const Case cases[] = {
+    const ExpansionCase cases[] = {
         {"courts", {"court"}},
         {"COURTS", {"court"}},
-        {"суда", {"суд", "су"}},            // Russian stem, and the Kazakh stemmer's view (су+да)
-        {"соттың", {"сот"}},                // Kazakh letters: Kazakh stemmer only
-        {"2023", {}},                       // numbers are not stemmed
+        {"суда", {"суд", "су"}},  // Russian stem, and the Kazakh stemmer's view (су+да)
+        {"соттың", {"сот"}},      // Kazakh letters: Kazakh stemmer only
+        {"2023", {}},             // numbers are not stemmed
     };
-    for (const Case& c : cases) {
+    for (const ExpansionCase& c : cases) {
         INFO(c.word);
-        std::set<std::string> got;
-        analyzer.analyze(c.word, Language::Undetermined, 1, [&](const Token& t) {
-            for (const std::string& s : analyzer.query_stems(t)) got.insert(s);
-        });
-        CHECK(got == c.stems);
+        CHECK(expanded(analyzer, c.word, [&](const Token& t) { return analyzer.query_stems(t); }) == c.expected);
     }
 }
 
 TEST_CASE("Analyzer gives a Kazakh possessive in -ны/-ні and its noun in -н each other's reading", "[analyzer]") {
     Analyzer analyzer;
-    struct Case {
-        const char* word;
-        std::set<std::string> readings;
-    };
-    const Case cases[] = {
+    const ExpansionCase cases[] = {
         {"ауданы", {"аудан"}},  // read as ауда + ны: its noun in -н too
         {"аудан", {"ауда"}},    // and the noun finds what its possessive is cut to
         {"өзені", {"өзен"}},
@@ -215,13 +219,10 @@ TEST_CASE("Analyzer gives a Kazakh possessive in -ны/-ні and its noun in -н
         {"су", {}},      // short roots stay as they are
         {"courts", {}},  // Latin words: none
     };
-    for (const Case& c : cases) {
+    for (const ExpansionCase& c : cases) {
         INFO(c.word);
-        std::set<std::string> got;
-        analyzer.analyze(c.word, Language::Undetermined, 1, [&](const Token& t) {
-            for (const std::string& s : analyzer.kazakh_possessive_readings(t)) got.insert(s);
-        });
-        CHECK(got == c.readings);
+        CHECK(expanded(analyzer, c.word, [&](const Token& t) { return analyzer.kazakh_possessive_readings(t); }) ==
+              c.expected);
     }
 }
 
