@@ -8,17 +8,17 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include <xapian.h>
 #include <boost/program_options.hpp>
 
+#include "batch_runner.h"
 #include "errors.h"
 #include "number_option.h"
-#include "query_builder.h"
 #include "query_parser.h"
+#include "query_session.h"
 #include "result_printer.h"
-#include "searcher.h"
-#include "spelling_suggester.h"
 #include "version.h"
 
 namespace izdeu::query {
@@ -132,6 +132,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("count", po::bool_switch(), "print the estimated number of matches only")
         ("explain", po::bool_switch(&search.explain), "show which terms matched each hit and their weight")
         ("batch", po::value(&batch), "read query-id<TAB>query lines from FILE ('-' for stdin)")
+        ("jobs,j", po::value<std::string>(), "with --batch: queries answered side by side, output in input order (default: the number of cores, up to 8)")
         ("color", po::value(&color), "auto, always or never (NO_COLOR is respected)")
         ("no-snippets", po::bool_switch(), "do not compute snippets")
         ("time-limit", po::value<std::string>(), "seconds a query may run (default 10)")
@@ -174,6 +175,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
 
     OutputFormat output = OutputFormat::Text;
     bool plain = false, count_only = false, use_color = false;
+    // Each session holds its own database handles and analyzer: a few MB, opened only for a backlog.
+    unsigned jobs = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
     std::optional<Node> since_node;
     po::variables_map vm;
     try {
@@ -214,6 +217,10 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         if (batch.empty() && query_words.empty()) throw UsageError("no query given");
         if (!batch.empty() && !query_words.empty()) throw UsageError("give either a QUERY or --batch, not both");
         if (vm["timings"].as<bool>() && batch.empty()) throw UsageError("--timings needs --batch");
+        if (vm.count("jobs")) {
+            if (batch.empty()) throw UsageError("--jobs needs --batch");
+            jobs = static_cast<unsigned>(parse_whole_number("--jobs", vm["jobs"].as<std::string>(), 1, 64));
+        }
         if (!since.empty()) since_node = since_filter(since, parse_options);
     } catch (const po::error& e) {
         err << "izdeu-query: " << e.what() << " (see --help)\n";
@@ -227,104 +234,36 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
     }
     if (dbs.empty()) dbs.push_back(default_database_path(context.env));
 
-    std::unique_ptr<Searcher> searcher;
+    QuerySettings settings;
+    settings.databases = dbs;
+    settings.kazakh_lexicon = lexicon;
+    settings.allow_partial = vm["allow-partial"].as<bool>();
+    settings.cache_dir = default_cache_dir(context.env);
+    settings.search = search;
+    settings.output = output;
+    settings.color = use_color;
+    settings.plain = plain;
+    settings.count_only = count_only;
+    settings.in_batch = !batch.empty();
+    settings.parse_options = parse_options;
+    settings.since = std::move(since_node);
+
     try {
-        searcher =
-            std::make_unique<Searcher>(dbs, lexicon, vm["allow-partial"].as<bool>(), default_cache_dir(context.env));
-        for (const std::string& w : searcher->warnings()) err << "izdeu-query: warning: " << w << "\n";
-    } catch (const DatabaseError& e) {
-        err << "izdeu-query: " << e.what() << "\n";
-        return kDatabaseError;
-    }
-    std::unique_ptr<ResultPrinter> printer = make_printer(output, out, use_color);
-    QueryBuilder builder(searcher->analyzer(), search.ranking, &searcher->database());
-
-    SpellingSuggester speller(searcher->database(), searcher->analyzer());
-    // A suggestion is for a person or a script reading hits: not for TREC runs, counts or later pages.
-    const bool suggest = output != OutputFormat::Trec && !count_only && search.offset == 0;
-
-    // Builds a query text as asked (--plain or the grammar, --since), for the query and for a
-    // respelling of it; `parsed` gets the tree, from which the words that may be respelled come.
-    auto build_text = [&](const std::string& text, std::optional<Node>* parsed) {
-        BuiltQuery built;
-        if (plain) {
-            built = builder.build_plain(text);
-        } else {
-            Node root = parse_query(text, parse_options);
-            built = builder.build(root);
-            if (parsed) *parsed = std::move(root);
-        }
-        if (since_node) {
-            // As query_filters.h's add_filter, which also filters the articles with every word.
-            const Xapian::Query filter = builder.build(*since_node).query;
-            for (Xapian::Query* q : {&built.query, &built.base, &built.all_words}) {
-                if (!q->empty()) *q = Xapian::Query(Xapian::Query::OP_FILTER, *q, filter);
-            }
-        }
-        return built;
-    };
-
-    // Runs one query; returns the number of hits, or -1 after reporting an error.
-    auto run_one = [&](const std::string& text, const std::string& query_id) -> long {
+        std::unique_ptr<QuerySession> session;
         try {
-            const auto started = std::chrono::steady_clock::now();
-            std::optional<Node> parsed;
-            BuiltQuery built = build_text(text, &parsed);
-            if (count_only) {
-                Xapian::doccount n = searcher->count(built);
-                printer->print_count(n, query_id);
-                return static_cast<long>(n);
-            }
-            SearchResult result = searcher->search(built, search);
-            if (suggest) {
-                result.suggestion =
-                    suggest_for(speller, *searcher, text, parsed, built,
-                                [&](const std::string& respelled) { return build_text(respelled, nullptr); });
-            }
-            printer->print(
-                result, query_id,
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
-            if (result.hits.empty() && (search.limit == 0 || search.offset > 0)) {
-                // Nothing shown is not nothing found: the exit status and the message say
-                // how many match, so a script paging past the end does not read "no matches".
-                const Xapian::doccount matches = searcher->count(built);
-                if (batch.empty() && matches > 0) {
-                    err << "izdeu-query: " << matches << (matches == 1 ? " article matches" : " articles match")
-                        << (search.limit == 0 ? ", none shown with --limit 0\n"
-                                              : ", none from --offset " + std::to_string(search.offset) + " on\n");
-                }
-                if (matches > 0) return static_cast<long>(matches);
-            }
-            if (result.hits.empty() && output == OutputFormat::Text && batch.empty()) {
-                err << "izdeu-query: no matches\n";
-            }
-            return static_cast<long>(result.hits.size());
-        } catch (const ParseError& e) {
-            err << "izdeu-query: " << (query_id.empty() ? "" : "query " + query_id + ": ") << e.what() << "\n";
-        } catch (const QueryError& e) {
-            err << "izdeu-query: " << (query_id.empty() ? "" : "query " + query_id + ": ") << e.what() << "\n";
-        } catch (const Xapian::DatabaseError&) {
-            throw;  // a damaged or vanished database is exit 3, not a query error
-        } catch (const Xapian::NetworkError&) {
-            throw;
-        } catch (const Xapian::WildcardError& e) {
-            err << "izdeu-query: wildcard matches too many words (limit 1000); make the prefix "
-                   "longer\n";
-        } catch (const Xapian::Error& e) {
-            err << "izdeu-query: " << (query_id.empty() ? "" : "query " + query_id + ": ")
-                << "the search could not be run (Xapian: " << e.get_description() << ")\n";
+            session = std::make_unique<QuerySession>(settings);
+            for (const std::string& w : session->warnings()) err << "izdeu-query: warning: " << w << "\n";
+        } catch (const DatabaseError& e) {
+            err << "izdeu-query: " << e.what() << "\n";
+            return kDatabaseError;
         }
-        return -1;
-    };
-
-    try {
         if (batch.empty()) {
             std::string text;
             for (const std::string& w : query_words) {
                 if (!text.empty()) text += ' ';
                 text += w;
             }
-            long n = run_one(text, "");
+            long n = session->run(text, "", out, err);
             out.flush();
             if (n < 0) return kUsageOrQueryError;
             return n > 0 ? kHits : kNoHits;
@@ -340,35 +279,11 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
             in = &file;
         }
         const bool timings = vm["timings"].as<bool>();
-        std::vector<double> latencies_ms;
-        std::string line;
-        bool any_hit = false, any_error = false;
-        std::size_t line_no = 0;
-        while (std::getline(*in, line)) {
-            ++line_no;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line.empty()) continue;
-            const size_t tab = line.find('\t');
-            if (tab == std::string::npos) {
-                err << "izdeu-query: " << batch << ":" << line_no << ": expected query-id<TAB>query\n";
-                any_error = true;
-                continue;
-            }
-            const auto started = std::chrono::steady_clock::now();
-            long n = run_one(line.substr(tab + 1), line.substr(0, tab));
-            if (timings) {
-                out.flush();  // the answer counts as given once it is written
-                latencies_ms.push_back(
-                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
-            }
-            if (n < 0) any_error = true;
-            if (n > 0) any_hit = true;
-            if (!out) break;  // a closed pipe: stop quietly
-        }
+        BatchOutcome outcome = run_batch(*in, batch, settings, *session, jobs, timings, out, err);
         out.flush();
-        if (timings) print_timings(std::move(latencies_ms), err);
-        if (any_error) return kUsageOrQueryError;
-        return any_hit ? kHits : kNoHits;
+        if (timings) print_timings(std::move(outcome.latencies_ms), err);
+        if (outcome.any_error) return kUsageOrQueryError;
+        return outcome.any_hit ? kHits : kNoHits;
     } catch (const Xapian::Error& e) {
         err << "izdeu-query: the database failed while searching; it may be damaged (check it with xapian-check) "
                "or replaced meanwhile (try again) (Xapian: "

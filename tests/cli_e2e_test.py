@@ -162,6 +162,42 @@ class SampleCorpusTest(unittest.TestCase):
         qids = {l.split()[0] for l in r.stdout.splitlines()}
         self.assertEqual(qids, {"q1", "q2"})
 
+    def test_batch_side_by_side_gives_the_single_session_output(self):
+        # --jobs answers queries in several sessions at once; what is printed, and in what
+        # order (results, query errors and malformed lines alike), must not depend on it.
+        words = ["Constitutional Court", "суд", "Telegram", "мектеп", "\"human rights\"", "ombudsman OR пенсия",
+                 "court NEAR/5 appeals", "const*", "(court", "title:court", "Казахстан", "=\"Конституционный суд\"",
+                 "date:2023-08..", "nothingmatcheswordxyz", "pension AND -court"]
+        path = os.path.join(self.ws.root, "side_by_side.tsv")
+        with open(path, "w", encoding="utf-8") as f:
+            for i in range(60):
+                f.write(f"q{i}\t{words[i % len(words)]}\n")
+                if i == 17:
+                    f.write("a line without a tab\n\n")
+        for fmt in ("text", "json", "trec"):
+            runs = [self.ws.query("--batch", path, "--format", fmt, "--limit", "5", "--jobs", str(j))
+                    for j in (1, 2, 4)]
+            for r in runs:
+                self.assertEqual(r.returncode, 2, r.stderr)  # the malformed line and "(court"
+            one = runs[0]
+            self.assertIn("side_by_side.tsv:19: expected query-id<TAB>query", one.stderr)
+            self.assertIn("query q8:", one.stderr)
+            self.assertEqual(one.stderr.count("query q8:"), 1)
+            if fmt == "json":  # the one field that is a measurement
+                strip = lambda s: re.sub(r'"elapsed_ms":[0-9.e+-]+,', "", s)
+                self.assertGreater(len(one.stdout.splitlines()), 100)
+            else:
+                strip = lambda s: s
+            for r in runs[1:]:
+                self.assertEqual(strip(r.stdout), strip(one.stdout), fmt)
+                self.assertEqual(r.stderr, one.stderr, fmt)
+        r = self.ws.query("--jobs", "2", "court")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--jobs needs --batch", r.stderr)
+        r = self.ws.query("--batch", path, "--jobs", "0")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--jobs", r.stderr)
+
     def test_batch_timings(self):
         path = os.path.join(self.ws.root, "timed.tsv")
         with open(path, "w", encoding="utf-8") as f:

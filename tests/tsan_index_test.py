@@ -2,7 +2,9 @@
 """Runs a ThreadSanitizer build of izdeu-index with several worker threads (--jobs 2, and a
 hash-sharded index whose shards are written by their own threads, and a rebuild written as
 parallel parts) on corpus/ plus generated
-articles, re-runs it after edits and deletions, and fails on any TSan report. Registered in ctest
+articles, re-runs it after edits and deletions, then runs izdeu-query --batch with sessions side
+by side (--jobs 3) on both indexes, and fails on any TSan report or an output that differs from
+one session's. Registered in ctest
 only for the tsan build (scripts/build tsan).
 
     TSAN_OPTIONS=halt_on_error=1 python3 tests/tsan_index_test.py --bin-dir build/tsan --source-dir .
@@ -57,6 +59,26 @@ def main():
             os.remove(os.path.join(corpus, "gen", f"{i:04d}.txt"))
         run(db=os.path.join(work, "single"))
         run(db=os.path.join(work, "sharded"))
+
+        # izdeu-query --batch --jobs: sessions side by side, answers written in input order.
+        query = os.path.join(os.path.abspath(args.bin_dir), "query", "izdeu-query")
+        batch = os.path.join(work, "queries.tsv")
+        with open(batch, "w", encoding="utf-8") as f:
+            for i in range(200):
+                f.write(f"q{i}\t{['senate budget', 'topic%d' % i, 'суд', 'edited NEAR/3 paragraph', '(bad'][i % 5]}\n")
+        for db in ("single", "sharded"):
+            outputs = []
+            for jobs in ("1", "3"):
+                r = subprocess.run([query, "--db", os.path.join(work, db), "--batch", batch, "--format", "trec",
+                                    "--jobs", jobs], capture_output=True, text=True, errors="replace", env=env,
+                                   timeout=600)
+                if r.returncode != 2 or "ThreadSanitizer" in r.stderr:
+                    failures.append(f"query --jobs {jobs} on {db}: exit {r.returncode}\n{r.stderr[-6000:]}")
+                outputs.append((r.stdout, r.stderr))
+            if outputs[0] != outputs[1]:
+                failures.append(f"query --jobs 3 on {db}: output differs from --jobs 1")
+            else:
+                print(f"tsan_index_test: query --batch --jobs 3 on {db}: clean, same output as --jobs 1")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for f in failures:
