@@ -73,8 +73,9 @@ namespace izdeu {
 namespace {
 
 // Bump the number whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "kazakh-light-4";  // 3: short roots, surnames in -ов;
-                                                        // 4: "I am" after ы/і, compounds of орын
+constexpr const char* kDescription = "kazakh-light-5";  // 3: short roots, surnames in -ов;
+                                                        // 4: "I am" after ы/і, compounds of орын;
+                                                        // 5: more nouns that drop a vowel, -жы/-жі
 constexpr std::size_t kMinStem = 3;
 // Longer tokens are not words (URLs, run-together junk): leave them alone.
 constexpr std::size_t kMaxWord = 64;
@@ -439,10 +440,15 @@ constexpr TextView kProtected[] = {
     U"орын",      U"мұрын",     U"ерін",       U"белгі",      U"ойын",
 };
 
-// Nouns that drop their last vowel before a vowel-initial ending (халық -> халқы).
+// Nouns that drop their last vowel before a vowel-initial ending (халық -> халқы): a closed
+// class of Kazakh grammar. Left out where the dropped form is another word's: қойны, қарны are
+// also the accusatives of қой, қар; еркі would take еркін ("free") to ерік ("will").
 constexpr std::pair<TextView, TextView> kDroppedVowel[] = {
     {U"халқ", U"халық"}, {U"нарқ", U"нарық"}, {U"орн", U"орын"},   {U"мұрн", U"мұрын"},
-    {U"ерн", U"ерін"},   {U"ауз", U"ауыз"},   {U"қалп", U"қалып"},
+    {U"ерн", U"ерін"},   {U"ауз", U"ауыз"},   {U"қалп", U"қалып"}, {U"даус", U"дауыс"},
+    {U"мойн", U"мойын"}, {U"ғұрп", U"ғұрып"}, {U"әрп", U"әріп"},   {U"көрк", U"көрік"},
+    {U"бөрк", U"бөрік"}, {U"құлқ", U"құлық"}, {U"ырқ", U"ырық"},   {U"кейп", U"кейіп"},
+    {U"сиқ", U"сиық"},   {U"парқ", U"парық"}, {U"бейл", U"бейіл"},
 };
 
 bool is_protected(TextView s) {
@@ -491,9 +497,9 @@ bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
     const char32_t v = vowel_stem.back();
     const char32_t before = vowel_stem.size() >= 2 ? vowel_stem[vowel_stem.size() - 2] : U'\0';
     // -ыс/-іс and -ын/-ін nouns are common (жұмыс, байланыс, жиын); ы/і-final nouns mostly end
-    // in -шы, -қы, -ғы (басшы, жалақы).
+    // in -шы, -қы, -ғы, -жы (басшы, жалақы, қаржы; a noun in -жыс/-жын is rare: қоржын).
     if (v == U'ы' || v == U'і')
-        return !one_of(before, U"шщқкғг");
+        return !one_of(before, U"шщқкғгж");  // and -жы/-жі: қаржы+сы, паранжы+сы
     if (v == U'е')
         return consonant == U'с' && one_of(before, U"тдңр");  // серіктес, кеңес, күрес
     return false;

@@ -156,6 +156,12 @@ const GoldenCase kGolden[] = {
     {"кәсіпорын", "кәсіпор"}, {"кәсіпорны", "кәсіпор"}, {"кәсіпорнының", "кәсіпор"},
     {"кәсіпорынның", "кәсіпор"}, {"кәсіпорындар", "кәсіпор"},
     {"орны", "орын"}, {"орнында", "орын"}, {"директорын", "директор"},
+    // More nouns that drop a vowel (kazakh-light-5): the vowel comes back, then the word is cut
+    // as its bare form is (мойын -> мой, every form alike).
+    {"даусы", "дауыс"}, {"даусын", "дауыс"}, {"әрпі", "әріп"}, {"ғұрпы", "ғұрып"},
+    {"мойны", "мой"}, {"мойнына", "мой"}, {"мойын", "мой"},
+    // -жы/-жі nouns keep their vowel before the possessive -сы, as -шы/-қы ones do.
+    {"қаржысы", "қарж"}, {"қаржы", "қарж"}, {"қаржыны", "қарж"},
 
     // Words that must not change: short roots, loanwords, words that only look inflected.
     {"ат", "ат"}, {"су", "су"}, {"ел", "ел"}, {"үй", "үй"}, {"ана", "ана"}, {"әке", "әке"},
