@@ -28,6 +28,12 @@
 //    -> аким), else the base (Путина -> путин).
 // 0. The ten neuter nouns in -мя (время, имя, знамя ...) are read first: every form to the
 //    nominative (времени, временем, времён -> время); the dictionary lists them apart.
+//    So are мать and дочь (матери, дочерьми -> мать, дочь), the two nouns with -ер-.
+//    (izdeu-6) A plural entry in -ья (братья, друзья, сыновья, деревья) stems as its singular
+//    does, and its bare genitive (братьев, сыновей) too, unless it is a feminine singular
+//    (судья, статья: they have an accusative in -ью); a bare instrumental in -ьми (детьми,
+//    лошадьми) is read as the plural entry in -и or the noun in -ь it belongs to; a bare noun of
+//    three letters whose vowel drops to a soft sign (лёд, льда) stems as its forms (льд).
 // 4. Other unknown words (place names, new words) lose the longest noun or adjective ending
 //    that leaves three letters, a vowel the ending leaves, and a vowel that drops in inflection:
 //    Жанаозене -> жанаозн, Шымкента -> шымкент, Костаная -> костан, ветра/ветер -> ветр. No verb
@@ -59,9 +65,10 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-5";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
+constexpr const char* kDescription = "russian-izdeu-6";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
                                                          // 4: plural entries, genitive plurals without ending;
-                                                         // 5: flagged nouns whose vowel drops (посол)
+                                                         // 5: flagged nouns whose vowel drops (посол);
+                                                         // 6: plurals in -ья, -ьми, мать/дочь
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -683,11 +690,11 @@ constexpr std::array<std::u32string_view, 11> kSurnameEndings = {U"ыми", U"ы
                                                                  U"а",   U"у",  U"е",  U"ы",  U""};
 // Noun and adjective endings (the grammar's, as Snowball lists them, without its verb endings;
 // ов/ев belong to the surname rule), longest first.
-constexpr std::array<std::u32string_view, 54> kEndings = {
-    U"иями", U"ями", U"ами", U"ией", U"иям", U"ием", U"иях", U"ими", U"ыми", U"его", U"ого", U"ему", U"ому", U"ие",
-    U"ье",   U"еи",  U"ии",  U"ей",  U"ой",  U"ий",  U"ям",  U"ем",  U"ам",  U"ом",  U"ах",  U"ях",  U"ию",  U"ью",
-    U"ия",   U"ья",  U"ее",  U"ые",  U"ое",  U"ый",  U"им",  U"ым",  U"их",  U"ых",  U"ую",  U"юю",  U"ая",  U"яя",
-    U"ою",   U"ею",  U"а",   U"е",   U"и",   U"й",   U"о",   U"у",   U"ы",   U"ь",   U"ю",   U"я"};
+constexpr std::array<std::u32string_view, 55> kEndings = {
+    U"иями", U"ями", U"ами", U"ией", U"иям", U"ием", U"иях", U"ими", U"ыми", U"ьми", U"его", U"ого", U"ему", U"ому",
+    U"ие",   U"ье",  U"еи",  U"ии",  U"ей",  U"ой",  U"ий",  U"ям",  U"ем",  U"ам",  U"ом",  U"ах",  U"ях",  U"ию",
+    U"ью",   U"ия",  U"ья",  U"ее",  U"ые",  U"ое",  U"ый",  U"им",  U"ым",  U"их",  U"ых",  U"ую",  U"юю",  U"ая",
+    U"яя",   U"ою",  U"ею",  U"а",   U"е",   U"и",   U"й",   U"о",   U"у",   U"ы",   U"ь",   U"ю",   U"я"};
 
 /// X + ов/ев/ин/ын when word is that plus a case ending and X has at least two letters.
 std::optional<std::u32string> surname_base(const std::u32string& word) {
@@ -760,6 +767,29 @@ std::optional<std::string> neuter_in_mya(const std::u32string& word) {
             rest == U"ен" && (root == U"вре" || root == U"и" || root == U"зна" || root == U"пле");
         if (genitive_plural || std::find(kEndingsAfterM.begin(), kEndingsAfterM.end(), rest) != kEndingsAfterM.end()) {
             return encode(std::u32string(root) + U"мя");
+        }
+    }
+    return std::nullopt;
+}
+
+/// мать and дочь, the two nouns that take -ер- in every other form (матери, матерью, дочерей,
+/// дочерьми); hunspell-ru lists those forms bare, and the rules cut them apart (матр, мат).
+/// Every form stems to the nominative. A closed class: матер- + another ending is another word
+/// (материя, матерый), and so is any form the list below does not name.
+std::optional<std::string> mother_or_daughter(const std::u32string& word) {
+    static constexpr std::array<std::u32string_view, 2> kNominatives = {U"мать", U"дочь"};
+    static constexpr std::array<std::u32string_view, 7> kEndingsAfterEr = {U"и",   U"ью",  U"ей", U"ям",
+                                                                           U"ями", U"ьми", U"ях"};
+    for (std::u32string_view nominative : kNominatives) {
+        const std::u32string_view root = nominative.substr(0, 3);  // мат, доч
+        if (word == nominative) return encode(nominative);
+        if (word.size() <= root.size() + 2 || word.compare(0, root.size(), root) != 0 ||
+            word.compare(root.size(), 2, U"ер") != 0) {
+            continue;
+        }
+        const std::u32string_view rest = std::u32string_view(word).substr(root.size() + 2);
+        if (std::find(kEndingsAfterEr.begin(), kEndingsAfterEr.end(), rest) != kEndingsAfterEr.end()) {
+            return encode(nominative);
         }
     }
     return std::nullopt;
@@ -865,6 +895,27 @@ std::string RussianStemmer::stem_of(const RussianDictionary::Lemma& lemma) const
             }
         }
     }
+    if (dictionary_ && ends_with(w, U"ья") && w.size() >= 5) {
+        // A plural entry in -ья (братья, листья, стулья, друзья, сыновья, деревья, крылья): the
+        // singular's stem, so that the two numbers meet. Not a feminine singular in -ья (статья,
+        // судья: судья must not become суд), which has an accusative of its own in -ью.
+        const std::u32string base = w.substr(0, w.size() - 2);
+        bool singular = false;
+        for (const auto& other : dictionary_->lemmas(encode(base + U"ью")))
+            singular = singular || other.word == lemma.word;
+        if (!singular) {
+            // брат-ья, дерев-ья (дерево), княз-ья (князь), сынов-ья (сын), друз-ья (друг).
+            std::vector<std::u32string> singulars{base, base + U"о", base + U"ь"};
+            if (ends_with(base, U"ов")) singulars.push_back(base.substr(0, base.size() - 2));
+            if (base.back() == U'з') singulars.push_back(base.substr(0, base.size() - 1) + U"г");
+            for (const std::u32string& probe : singulars) {
+                const std::string text = encode(probe);
+                for (const auto& other : dictionary_->lemmas(text)) {
+                    if (other.noun && !other.proper && other.word == text) return stem_of(other);
+                }
+            }
+        }
+    }
     const std::u32string_view stem = std::u32string_view(w).substr(0, w.size() - 1);
     // hunspell-ru lists some plurals as entries of their own: the plural-only nouns (переговоры,
     // деньги, сутки), plurals beside singular forms listed bare (ветры: ветер, ветра), and the
@@ -945,6 +996,13 @@ std::string RussianStemmer::surname_stem(const std::string& base) {
         for (const auto& lemma : common_nouns(dictionary_->lemmas(singular))) {
             if (lemma.word != singular) return lemma.word;
         }
+        // The genitive plural of a plural entry in -ья, listed bare (братьев: братья).
+        if (ends_with(b, U"ьев")) {
+            const std::string plural = encode(std::u32string_view(b).substr(0, b.size() - 2)) + "\xD1\x8F";  // + я
+            for (const auto& lemma : common_nouns(dictionary_->lemmas(plural))) {
+                if (lemma.word == plural) return stem_of(lemma);
+            }
+        }
         // Unknown to the dictionary: the stem of the noun it would be the genitive plural of
         // (акимов: аким, акиматов: акимат), which every form of the surname shares too
         // (Назарбаева, Назарбаевым: назарба).
@@ -958,6 +1016,29 @@ std::optional<RussianDictionary::Lemma> RussianStemmer::gap_lemma(const std::u32
     // владельца but no -ьцем; земель: the genitive plural with its inserted vowel). Read as the
     // stem + a case ending, the stem + а/я is then the noun's genitive (masculine) or
     // nominative (feminine), with the inserted vowel of the genitive plural taken out again.
+    // The instrumental plural in -ьми (детьми, людьми, лошадьми, дверьми): the plural entry in
+    // -и (дети, люди) or the noun in -ь (лошадь) it belongs to.
+    if (ends_with(word, U"ьми") && word.size() >= 3 + kMinRuleStem) {
+        const std::u32string stem = word.substr(0, word.size() - 3);
+        for (std::u32string_view tail : {U"ь", U"и", U"ы"}) {
+            const std::string probe = encode(stem + std::u32string(tail));
+            for (const auto& lemma : common_nouns(dictionary_->lemmas(probe))) {
+                if (lemma.word == probe) return lemma;
+            }
+        }
+    }
+    // The genitive plural in -ей of a plural entry in -ья (сыновей: сыновья, мужей: мужья); not
+    // of a feminine singular in -ья, which has its accusative in -ью (семей stays the city's:
+    // семья's own genitive plural is listed with its flags).
+    if (ends_with(word, U"ей") && word.size() >= 2 + kMinRuleStem) {
+        const std::u32string base = word.substr(0, word.size() - 2);
+        const std::string probe = encode(base + U"ья");
+        bool singular = false;
+        for (const auto& other : dictionary_->lemmas(encode(base + U"ью"))) singular = singular || other.word == probe;
+        for (const auto& lemma : common_nouns(dictionary_->lemmas(probe))) {
+            if (lemma.word == probe && !singular) return lemma;
+        }
+    }
     for (std::u32string_view ending : kEndings) {
         if (!ends_with(word, ending) || word.size() < ending.size() + kMinRuleStem) continue;
         const std::u32string stem = word.substr(0, word.size() - ending.size());
@@ -1011,6 +1092,7 @@ std::string RussianStemmer::operator()(const std::string& word) {
     const std::u32string w = decode_utf32(word);
     if (!all_cyrillic(w)) return snowball_(word);  // digits or other letters inside: as before
     if (auto lemma = neuter_in_mya(w)) return *lemma;
+    if (auto lemma = mother_or_daughter(w)) return *lemma;
     std::vector<RussianDictionary::Lemma> lemmas;
     if (dictionary_) lemmas = dictionary_->lemmas(word);
     if (auto base = surname_base(w)) {
@@ -1034,6 +1116,15 @@ std::string RussianStemmer::operator()(const std::string& word) {
     const bool bare = lemmas.size() == 1 && lemmas.front().bare;
     if (!lemmas.empty() && !bare) return choose(lemmas, word);
     if (auto lemma = gap_lemma(w, bare)) return stem_of(*lemma);
+    // A noun of three letters whose vowel drops leaving a soft sign (лёд, льда; лён, льна),
+    // listed bare with its forms: the rules cut the forms to льд and leave the nominative лед.
+    // Only when the dictionary lists the dropped genitive: other bare words of three letters
+    // keep their rule stem.
+    if (bare && w.size() == 3 && (w[1] == U'е' || w[1] == U'о') && !is_vowel(w[0]) && !is_vowel(w[2])) {
+        const std::u32string dropped{w[0], U'ь', w[2]};
+        const auto genitive = dictionary_->lemmas(encode(dropped + U"а"));
+        if (genitive.size() == 1 && genitive.front().bare) return encode(dropped);
+    }
     // Other bare forms take the rules, like unknown words: hunspell-ru lists the forms of nouns
     // whose vowel drops one by one (ветер, ветра, ветру; уголь, угля), and the rules join them.
     return rule_stem(word);
