@@ -690,11 +690,11 @@ constexpr std::array<std::u32string_view, 11> kSurnameEndings = {U"ыми", U"ы
                                                                  U"а",   U"у",  U"е",  U"ы",  U""};
 // Noun and adjective endings (the grammar's, as Snowball lists them, without its verb endings;
 // ов/ев belong to the surname rule), longest first.
-constexpr std::array<std::u32string_view, 55> kEndings = {
-    U"иями", U"ями", U"ами", U"ией", U"иям", U"ием", U"иях", U"ими", U"ыми", U"ьми", U"его", U"ого", U"ему", U"ому",
-    U"ие",   U"ье",  U"еи",  U"ии",  U"ей",  U"ой",  U"ий",  U"ям",  U"ем",  U"ам",  U"ом",  U"ах",  U"ях",  U"ию",
-    U"ью",   U"ия",  U"ья",  U"ее",  U"ые",  U"ое",  U"ый",  U"им",  U"ым",  U"их",  U"ых",  U"ую",  U"юю",  U"ая",
-    U"яя",   U"ою",  U"ею",  U"а",   U"е",   U"и",   U"й",   U"о",   U"у",   U"ы",   U"ь",   U"ю",   U"я"};
+constexpr std::array<std::u32string_view, 54> kEndings = {
+    U"иями", U"ями", U"ами", U"ией", U"иям", U"ием", U"иях", U"ими", U"ыми", U"его", U"ого", U"ему", U"ому", U"ие",
+    U"ье",   U"еи",  U"ии",  U"ей",  U"ой",  U"ий",  U"ям",  U"ем",  U"ам",  U"ом",  U"ах",  U"ях",  U"ию",  U"ью",
+    U"ия",   U"ья",  U"ее",  U"ые",  U"ое",  U"ый",  U"им",  U"ым",  U"их",  U"ых",  U"ую",  U"юю",  U"ая",  U"яя",
+    U"ою",   U"ею",  U"а",   U"е",   U"и",   U"й",   U"о",   U"у",   U"ы",   U"ь",   U"ю",   U"я"};
 
 /// X + ов/ев/ин/ын when word is that plus a case ending and X has at least two letters.
 std::optional<std::u32string> surname_base(const std::u32string& word) {
@@ -1017,7 +1017,8 @@ std::optional<RussianDictionary::Lemma> RussianStemmer::gap_lemma(const std::u32
     // stem + a case ending, the stem + а/я is then the noun's genitive (masculine) or
     // nominative (feminine), with the inserted vowel of the genitive plural taken out again.
     // The instrumental plural in -ьми (детьми, людьми, лошадьми, дверьми): the plural entry in
-    // -и (дети, люди) or the noun in -ь (лошадь) it belongs to.
+    // -и (дети, люди) or the noun in -ь (лошадь) it belongs to. Only here, not a rule ending for
+    // unknown words: восьми (of восемь) ends so too, and the rules keep it восьм as before.
     if (ends_with(word, U"ьми") && word.size() >= 3 + kMinRuleStem) {
         const std::u32string stem = word.substr(0, word.size() - 3);
         for (std::u32string_view tail : {U"ь", U"и", U"ы"}) {
