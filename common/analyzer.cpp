@@ -11,12 +11,14 @@
 #include <unicode/utf8.h>
 #include <unicode/uvernum.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <stdexcept>
 #include <type_traits>
 
+#include "derived_names.h"
 #include "kazakh_stemmer.h"
 #include "russian_stemmer.h"
 #include "schema.h"
@@ -389,6 +391,16 @@ class Analyzer::StemCache {
     std::unique_ptr<FrontSlot[], Free> front_;
 };
 
+struct Analyzer::DerivedNameTable {
+    std::vector<std::vector<DerivedName>> families;
+    /// Each stem's families, and whether the word it came from is ambiguous there.
+    struct Entry {
+        std::size_t family;
+        bool ambiguous;
+    };
+    std::unordered_map<std::string, std::vector<Entry>> by_stem;
+};
+
 struct Analyzer::PendingToken {
     std::uint32_t term_offset, term_size;  // in terms_
     std::uint32_t position, start, end;
@@ -419,6 +431,68 @@ Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
 }
 
 Analyzer::~Analyzer() = default;
+
+const Analyzer::DerivedNameTable& Analyzer::derived_name_table(Language language) {
+    const std::size_t slot = language == Language::English ? 0 : language == Language::Russian ? 1 : 2;
+    std::unique_ptr<DerivedNameTable>& table = derived_names_[slot];
+    if (table) return *table;
+    table = std::make_unique<DerivedNameTable>();
+    StemCache& stemmer = language == Language::English   ? *english_
+                         : language == Language::Russian ? *russian_
+                                                         : *kazakh_;
+    const std::string_view code = language_code(language);
+    for (const std::string_view line : derived_name_families()) {
+        if (line.substr(0, code.size()) != code || line.size() <= code.size() || line[code.size()] != ' ') continue;
+        std::vector<DerivedName> family;
+        std::size_t at = code.size() + 1;
+        while (at < line.size()) {
+            std::size_t end = line.find(' ', at);
+            if (end == std::string_view::npos) end = line.size();
+            std::string_view word = line.substr(at, end - at);
+            at = end + 1;
+            if (word.empty()) continue;
+            if (word == ":") continue;  // after the place's names, the words derived from them
+            const bool ambiguous = word.back() == '*';
+            if (ambiguous) word.remove_suffix(1);
+            // The table's words are stemmed as the index stems a word of their language.
+            family.push_back({language, std::string(word), std::string(stemmer.stem(word)), ambiguous});
+        }
+        const std::size_t index = table->families.size();
+        for (const DerivedName& name : family) table->by_stem[name.stem].push_back({index, name.ambiguous});
+        table->families.push_back(std::move(family));
+    }
+    return *table;
+}
+
+std::vector<Analyzer::DerivedName> Analyzer::derived_names(const Token& token) {
+    std::vector<DerivedName> found;
+    if (!options_.stemming || !token.cyrillic.empty()) return found;
+    auto look_up = [&](Language language, const std::string& stem) {
+        const DerivedNameTable& table = derived_name_table(language);
+        const auto it = table.by_stem.find(stem);
+        if (it == table.by_stem.end()) return;
+        for (const DerivedNameTable::Entry& entry : it->second) {
+            // turkey the bird, polish the verb: only a capitalised word is read as the place.
+            if (entry.ambiguous && !token.capitalised) continue;
+            for (const DerivedName& name : table.families[entry.family]) {
+                if (name.stem == stem) continue;  // the word's own forms
+                if (std::any_of(found.begin(), found.end(),
+                                [&](const DerivedName& have) { return have.stem == name.stem; }))
+                    continue;
+                found.push_back(name);
+            }
+        }
+    };
+    if (token.script == Script::Latin) {
+        look_up(Language::English, std::string(english_->stem(token.term)));
+    } else if (token.script == Script::Cyrillic) {
+        // The query cannot know a Cyrillic word's language: the Russian families by its Russian
+        // stem (a word with a Kazakh letter is not Russian), the Kazakh ones by its Kazakh stem.
+        if (!has_kazakh_letter(token.term)) look_up(Language::Russian, std::string(russian_->stem(token.term)));
+        look_up(Language::Kazakh, std::string(kazakh_->stem(token.term)));
+    }
+    return found;
+}
 
 void Analyzer::decode(std::string_view text, AnalysisStats& stats) {
     // At most one UTF-16 unit per byte; the buffers only grow, and are written through pointers

@@ -110,6 +110,19 @@ class Analyzer {
     /// noun in -н is cut to (аудан: ауда); Cyrillic query words only. Empty for most words.
     std::vector<std::string> kazakh_possessive_readings(const Token& token);
 
+    /// A word of a place's family (derived_names.h) that a query word stands for.
+    struct DerivedName {
+        Language language;  ///< the family's: whose stemmer gave `stem`
+        std::string word;   ///< as the table writes it
+        std::string stem;   ///< its stem, by which the index holds every form of it
+        bool ambiguous;     ///< also a common word (turkey, вена): found only where capitalised
+    };
+    /// The other words of the place families the word belongs to, matched by stems so that every
+    /// inflected form counts (Chinese: china; российские: россия, рф, россиянин...; қытайлық:
+    /// қытай, қхр). A word marked ambiguous in the table stands for its family only when typed
+    /// capitalised. Empty for most words, for Latin-script Kazakh and without stemming.
+    std::vector<DerivedName> derived_names(const Token& token);
+
     /// The keyboard-folded form of a Kazakh stem (қ->к, ә->а, ө->о, ұ/ү->у, ғ->г, ң->н, һ->х, і->и).
     static std::string keyboard_fold(std::string_view term);
 
@@ -148,6 +161,9 @@ class Analyzer {
   private:
     struct PendingToken;
     class StemCache;
+    struct DerivedNameTable;
+    /// The families of one language's table, stemmed on first use.
+    const DerivedNameTable& derived_name_table(Language language);
 
     void decode(std::string_view text, AnalysisStats& stats);
     /// What stemming needs to know of a term: its script and, for Cyrillic, whether it has a
@@ -178,6 +194,7 @@ class Analyzer {
     const icu::Normalizer2* casefold_ = nullptr;
     const icu::Normalizer2* nfd_ = nullptr;
     std::unique_ptr<StemCache> english_, russian_, kazakh_;
+    std::unique_ptr<DerivedNameTable> derived_names_[3];  // English, Russian, Kazakh
     std::string kazakh_description_, russian_description_;
     // Reused buffers: no per-token heap allocation once they have grown. The decoded text is
     // the first units_ of utf16_, starts_ and ends_.

@@ -226,6 +226,41 @@ TEST_CASE("Analyzer gives a Kazakh possessive in -ны/-ні and its noun in -н
     }
 }
 
+TEST_CASE("Analyzer finds the other words of a place's family by their stems", "[analyzer]") {
+    Analyzer analyzer;
+    auto words = [&](const Token& t) {
+        std::vector<std::string> out;
+        for (const Analyzer::DerivedName& name : analyzer.derived_names(t)) out.push_back(name.word);
+        return out;
+    };
+    const ExpansionCase cases[] = {
+        {"Chinese", {"china"}},
+        {"chinese", {"china"}},
+        {"China's", {"chinese"}},
+        {"Germans", {"germany"}},
+        {"European", {"europe"}},
+        {"Scots", {"scotland", "scottish"}},
+        {"turkey", {}},  // the bird: a place only when typed capitalised
+        {"Turkey", {"turkish", "turk"}},
+        {"Turkish", {"turkey", "turk"}},
+        {"polish", {}},
+        {"exports", {}},  // unrelated words: nothing
+        {"российские", {"россия", "рф", "россиянин", "россияне"}},
+        {"России", {"рф", "российский", "россиянин", "россияне"}},
+        {"Германии", {"фрг", "немецкий", "немец", "немцы", "германский"}},
+        {"американский", {"сша", "америка", "американец", "американцы"}},
+        {"москвичи", {"москва", "московский"}},
+        {"вена", {}},  // the vein
+        {"суда", {}},
+        {"қытайлық", {"қытай", "қхр"}},
+        {"Ресей", {"рф", "ресейлік"}},
+    };
+    for (const ExpansionCase& c : cases) {
+        INFO(c.word);
+        CHECK(expanded(analyzer, c.word, words) == c.expected);
+    }
+}
+
 TEST_CASE("Analyzer detects the language from the letters", "[analyzer]") {
     const std::pair<const char*, Language> cases[] = {
         {"The Constitutional Court ruled on Monday.", Language::English},
