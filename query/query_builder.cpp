@@ -171,8 +171,59 @@ QueryBuilder::WordForms QueryBuilder::word_forms(const Token& t, bool exact, std
         w.positional = Q(Q::OP_OR, folded.begin(), folded.end());
     }
     if (!exact) add_kazakh_possessive_readings(t, field, w, out);
+    if (!exact && !t.alternative) add_derived_names(t, field, w, out);
     if (!exact && field.empty() && !t.alternative && ranking_.translit) add_name_forms(t, w, out);
     return w;
+}
+
+void QueryBuilder::add_derived_names(const Token& t, std::string_view field, WordForms& w, BuiltQuery& out) {
+    // Chinese finds China, российские finds России: the other words of the place's family, each
+    // by its stem (every inflected form) and as a word equal to its stem, as term_query looks a
+    // stem up. Not in phrases or NEAR (a phrase is its words as typed, in a row), and not in the
+    // lead: a family word counted there lifted same-story neighbours (EVALUATION.md, ninth step).
+    if (!ranking_.derived_names || (!field.empty() && field != "title")) return;
+    const std::vector<Analyzer::DerivedName> names = analyzer_.derived_names(t);
+    if (names.empty()) return;
+    const bool title = field == "title";
+    const std::string_view surface_prefix = title ? schema::kTitlePrefix : std::string_view();
+    const std::string_view stem_prefix = title ? schema::kTitleStemPrefix : schema::kStemPrefix;
+    std::unordered_set<std::string> seen(w.any_form.get_terms_begin(), w.any_form.get_terms_end());
+    std::vector<Q> plain, ambiguous;
+    for (const Analyzer::DerivedName& name : names) {
+        std::vector<Q> forms;
+        for (std::string term : {prefixed(stem_prefix, name.stem), prefixed(surface_prefix, name.stem)}) {
+            if (seen.insert(term).second) forms.emplace_back(std::move(term));
+        }
+        if (forms.empty()) continue;
+        out.highlight.stems.insert(name.stem);
+        out.highlight.terms.insert(name.stem);
+        if (!name.ambiguous) {
+            plain.insert(plain.end(), forms.begin(), forms.end());
+            continue;
+        }
+        // Turkey for Turkish: only in an article that also writes it capitalised inside a
+        // sentence, where the index writes its name key (wdf 0: the key adds no weight).
+        const char language = name.language == Language::English   ? schema::kNameKeyLatin
+                              : name.language == Language::Russian ? schema::kNameKeyRussian
+                                                                   : schema::kNameKeyKazakh;
+        std::vector<Q> keys;
+        for (const std::string& form : {name.word, name.stem}) {
+            const std::string key = name_key(form);
+            if (!key.empty()) keys.emplace_back(schema::name_key_term(language, key));
+        }
+        if (keys.empty()) continue;
+        ambiguous.emplace_back(Q::OP_FILTER, Q(Q::OP_SYNONYM, forms.begin(), forms.end()),
+                               Q(Q::OP_OR, keys.begin(), keys.end()));
+    }
+    std::vector<Q> parts;
+    if (!plain.empty()) parts.emplace_back(Q::OP_SYNONYM, plain.begin(), plain.end());
+    parts.insert(parts.end(), ambiguous.begin(), ambiguous.end());
+    if (parts.empty()) return;
+    // Below the word, as a name's other spellings are: an article that has the word itself gets
+    // nothing more from its family, and one with only the family's words gets that share of
+    // their weight (by default none: it is found, and ranked by the query's other words).
+    const Q family(Q::OP_AND_NOT, combine(Q::OP_OR, parts), w.any_form);
+    w.weighted = Q(Q::OP_OR, w.weighted, Q(ranking_.derived_name_weight, family));
 }
 
 void QueryBuilder::add_kazakh_possessive_readings(const Token& t, std::string_view field, WordForms& w,

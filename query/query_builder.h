@@ -37,6 +37,14 @@ struct RankingOptions {
     /// The same name in another script or language (name keys: Tokayev, Токаев, Тоқаев), found
     /// below every spelling match (keys carry no weight: wdf 0); --no-translit turns it off.
     bool translit = true;
+    /// A place's name and the words derived from it (derived_names.h): a query word also finds
+    /// the other words of its family (Chinese finds China, российские finds России); off:
+    /// --no-derived-names.
+    bool derived_names = true;
+    /// Their weight, as a share of theirs, in articles without the word itself. 0: found, ranked
+    /// by the query's other words; every weight above it measured no better on both news sets
+    /// held out (EVALUATION.md, news, ninth step).
+    double derived_name_weight = 0.0;
     double exact_form_boost = 0.0;  ///< extra weight for the surface form over other inflections
     bool stop_words = true;         ///< drop query-time stop words from bag-of-words queries
     /// Pseudo-relevance feedback: expand the query with terms from the top documents.
@@ -120,6 +128,8 @@ class QueryBuilder {
     bool typed_on_kazakh_keyboard(const Token& token);
     /// The other reading of a Kazakh form in -ны/-ні or a noun in -н, matched without weight.
     void add_kazakh_possessive_readings(const Token& token, std::string_view field, WordForms& forms, BuiltQuery& out);
+    /// The other words of a place's family (Chinese: China), below the word; never exact.
+    void add_derived_names(const Token& token, std::string_view field, WordForms& forms, BuiltQuery& out);
     /// In the title and in exact phrases, where the index has no folded terms: adds the Kazakh
     /// spellings of the index that fold to the word (keyboard_spellings.h), below the word.
     void add_kazakh_spellings(const Token& token, bool exact, std::string_view field, WordForms& forms,

@@ -105,6 +105,7 @@ void read_number_options(const po::variables_map& vm, SearchOptions& search) {
     whole("lead-words", r.lead_words, 0, 100000);
     whole("lead-prefix", r.lead_prefix, 0, 100);
     whole("rerank-docs", r.rerank_documents, 1, 10000);
+    decimal("derived-weight", r.derived_name_weight, 0, 1000);
 }
 
 }  // namespace
@@ -156,6 +157,9 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("lead-words", po::value<std::string>(), "the body's first words that count for --lead-boost (default 30)")
         ("lead-prefix", po::value<std::string>(),
          "a query word also counts in the lead by a word whose stem shares its first N letters (default 5; 0: off)")
+        ("no-derived-names", po::bool_switch(), "a place's name and its derived words (China, Chinese) do not find each other")
+        ("derived-weight", po::value<std::string>(),
+         "weight of a place's other words in articles without the word itself (default 0: found, ranked by the other words)")
         ("rerank-docs", po::value<std::string>(), "the first pass's best articles that boosts and feedback re-rank (default 100)")
         ("kazakh-lexicon", po::value(&lexicon), "Kazakh word list, when not where izdeu-index found it")
         ("allow-partial", po::bool_switch(), "when a shard (e.g. a remote one) is down, answer from the others with a warning")
@@ -214,6 +218,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         search.snippets = !vm["no-snippets"].as<bool>() && output != OutputFormat::Trec;
         search.ranking.stop_words = !vm["no-stop-words"].as<bool>();
         if (vm["no-translit"].as<bool>()) search.ranking.translit = false;
+        if (vm["no-derived-names"].as<bool>()) search.ranking.derived_names = false;
         if (batch.empty() && query_words.empty()) throw UsageError("no query given");
         if (!batch.empty() && !query_words.empty()) throw UsageError("give either a QUERY or --batch, not both");
         if (vm["timings"].as<bool>() && batch.empty()) throw UsageError("--timings needs --batch");

@@ -533,6 +533,55 @@ class LeadByRelatedWordTest(RankingCase):
         self.assertLess(ranking.index("related.txt"), ranking.index("rival.txt"), ranking)
 
 
+class DerivedNameTest(RankingCase):
+    """A place's name and the words derived from it find each other (common/derived_names.h):
+    Chinese finds an article that says only China, below the article that says Chinese."""
+
+    def setUp(self):
+        self.ws = Workspace()
+        filler = " ".join(LeadTest.FILLER)
+        self.ws.write("china.txt", article("Trade notes", "Exports from China rose in March. " + filler))
+        self.ws.write("chinese.txt", article("Trade notes", "Chinese exports rose in March. " + filler))
+        self.ws.write("brazil.txt", article("Trade notes", "Exports from Brazil rose in March. " + filler))
+        self.ws.write("bird.txt", article("Holiday notes", "The farm sold a turkey for the holiday dinner. " + filler))
+        self.ws.write("state.txt", article("Summit notes", "Officials said that Turkey will host the summit. " + filler))
+        self.ws.write("turkish.txt", article("Summit notes", "The Turkish officials will host the summit. " + filler))
+        self.ws.write("rossii.txt", article("Заметки", "Экспорт России вырос в марте, сообщили в правительстве."))
+        self.ws.write("rossiyskie.txt", article("Заметки", "Российские компании увеличили экспорт в марте."))
+        self.assertEqual(self.ws.index().returncode, 0)
+
+    def ids(self, *args):
+        hits, _ = self.ws.json_hits("--no-snippets", *args)
+        return [h["id"] for h in hits]
+
+    def test_chinese_finds_china_below_chinese(self):
+        self.assertEqual(self.ranking("Chinese"), ["chinese.txt", "china.txt"])
+        # Found, ranked by the query's other words: China's article ties with Brazil's.
+        ranking = self.ranking("Chinese", "exports")
+        self.assertEqual(ranking[0], "chinese.txt")
+        self.assertEqual(set(ranking[1:]), {"china.txt", "brazil.txt"})
+        self.assertEqual(self.ranking("China"), ["china.txt", "chinese.txt"])
+        # Off, and never for an exact word.
+        self.assertEqual(self.ids("--no-derived-names", "Chinese"), ["chinese.txt"])
+        self.assertEqual(self.ids("=Chinese"), ["chinese.txt"])
+        self.assertEqual(self.ids('="Chinese exports"'), ["chinese.txt"])
+
+    def test_an_ambiguous_word_is_a_place_only_when_capitalised(self):
+        # turkey the bird: lower case finds only the word; Turkey capitalised also finds Turkish;
+        # Turkish finds Turkey only where an article writes it capitalised inside a sentence.
+        self.assertEqual(set(self.ids("turkey")), {"bird.txt", "state.txt"})
+        self.assertEqual(set(self.ids("Turkey")), {"bird.txt", "state.txt", "turkish.txt"})
+        self.assertEqual(set(self.ids("Turkish")), {"turkish.txt", "state.txt"})
+
+    def test_russian_adjective_finds_the_country_and_is_highlighted(self):
+        self.assertEqual(self.ranking("российский"), ["rossiyskie.txt", "rossii.txt"])
+        self.assertEqual(self.ranking("Россия"), ["rossii.txt", "rossiyskie.txt"])
+        hits, _ = self.ws.json_hits("российский")
+        found = {h["id"]: h for h in hits}["rossii.txt"]
+        raw = found["snippet"].encode("utf-8")
+        self.assertIn("России", [raw[a:b].decode("utf-8") for a, b in found["highlights"]])
+
+
 class LeadSlotTest(RankingCase):
     """The indexer keeps each article's lead terms in a value slot (common/lead_terms.h) and says
     so in the index; searches read the lead from it, and rank exactly as from the positions."""

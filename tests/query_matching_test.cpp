@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "query_builder.h"
 #include "query_parser.h"
@@ -232,4 +233,87 @@ TEST_CASE("A hyphenated word ranks the articles that have it whole above those w
     SearchResult r = searcher.search(builder.build_plain("e-government"), options);
     REQUIRE(r.hits.size() == 3);
     CHECK(r.hits[2].id == "hidden_chars");
+}
+
+namespace {
+
+const std::vector<testing::SimpleArticle> kPlaces = {
+    {"china", "Trade", "Exports from China rose in March.", "", "2024-03-01"},
+    {"chinese", "Trade", "Chinese exports rose in March.", "", "2024-03-02"},
+    {"bird", "Dinner", "The farm sold a turkey for the holiday.", "", "2024-03-03"},
+    {"ankara", "Summit", "Officials said that Turkey will host the summit.", "", "2024-03-04"},
+    {"polish", "Cars", "Workers polish the new cars by hand.", "", "2024-03-05"},
+    {"warsaw", "Summit", "Officials said that Poland will host the summit.", "", "2024-03-06"},
+    {"rossii", "Экспорт", "Экспорт России вырос в марте.", "", "2024-03-07"},
+    {"nemtsy", "Выборы", "Немецкие избиратели пришли на участки.", "", "2024-03-08"},
+    {"moskva", "Выставка", "В Москве открылась выставка.", "", "2024-03-09"},
+    {"vena", "Медицина", "Врачи осмотрели вену пациента.", "", "2024-03-10"},
+    {"qytay", "Экспорт", "Қытай экспорты наурызда өсті.", "", "2024-03-11"},
+    {"almaty", "Көлік", "Алматылық жүргізушілер жаңа жолды сынады.", "", "2024-03-12"},
+};
+
+// Which articles a place's word and the words derived from it find (common/derived_names.h).
+const MatchCase kPlaceCases[] = {
+    {"Chinese", "china,chinese"},
+    {"chinese", "china,chinese"},  // not an ambiguous word: any case
+    {"China", "china,chinese"},
+    {"=Chinese", "chinese"},  // an exact word never expands
+    {"=\"Chinese exports\"", "chinese"},
+    {"\"Chinese exports\"", "chinese"},  // nor does a phrase: its words in a row, as typed
+    {"exports", "china,chinese"},        // an unrelated word finds only itself
+    // turkey the bird, polish the verb: a place only when typed capitalised, and found as the
+    // place's word only where an article writes it capitalised inside a sentence
+    {"turkey", "bird,ankara"},
+    {"Turkish", "ankara"},
+    {"polish", "polish"},
+    {"Polish", "polish,warsaw"},
+    {"Poland", "warsaw"},
+    // Russian: every case of the adjective and the country
+    {"российский", "rossii"},
+    {"российские", "rossii"},
+    {"Россия", "rossii"},
+    {"Германия", "nemtsy"},
+    {"Германии", "nemtsy"},
+    {"московский", "moskva"},
+    {"москвичи", "moskva"},
+    {"венский", ""},  // вена is also the vein: only a capitalised Вена in a sentence
+    {"вена", "vena"},
+    // Kazakh
+    {"қытайлық", "qytay"},
+    {"Алматы", "almaty"},
+};
+
+}  // namespace
+
+TEST_CASE("A place's name and the words derived from it find each other", "[matching]") {
+    testing::TempDir dir;
+    testing::build_database(dir.str("db"), kPlaces);
+    Searcher searcher({dir.str("db")}, "");
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{}, &searcher.database());
+    ParseOptions parse_options{2024, 6, 30};
+    SearchOptions options;
+    options.limit = 50;
+    options.collapse = false;
+    for (const MatchCase& c : kPlaceCases) {
+        INFO("query: " << c.query);
+        BuiltQuery built = builder.build(parse_query(c.query, parse_options));
+        INFO("xapian: " << built.query.get_description());
+        CHECK(ids_of(searcher.search(built, options)) == sorted_ids(c.expected));
+    }
+}
+
+TEST_CASE("A place's derived word ranks the article with the word itself first", "[matching][ranking]") {
+    testing::TempDir dir;
+    testing::build_database(dir.str("db"), kPlaces);
+    Searcher searcher({dir.str("db")}, "");
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{}, &searcher.database());
+    SearchOptions options;
+    for (const auto& [query, first, second] :
+         {std::tuple{"Chinese", "chinese", "china"}, std::tuple{"China", "china", "chinese"}}) {
+        INFO(query);
+        SearchResult r = searcher.search(builder.build_plain(query), options);
+        REQUIRE(r.hits.size() == 2);
+        CHECK(r.hits[0].id == first);
+        CHECK(r.hits[1].id == second);
+    }
 }
