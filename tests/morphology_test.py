@@ -48,15 +48,15 @@ def article(title, body):
     return f"{title}\n\n{title}\nФото: Akorda 01.02.2024 10:00 100\n\n{body}\n"
 
 
-def batch(bin_dir, db, queries):
-    """Runs {id: query} through izdeu-query --batch; returns {id: set of article ids}."""
+def batch(bin_dir, db, queries, *options):
+    """Runs {id: query} through izdeu-query --batch (with options); returns {id: set of article ids}."""
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".tsv", delete=False) as f:
         for qid, q in queries.items():
             f.write(f"{qid}\t{q}\n")
         name = f.name
     try:
         r = run([os.path.join(bin_dir, "query", "izdeu-query"), "--db", db, "--batch", name, "--format", "trec",
-                 "--limit", "1000", "--no-collapse"])
+                 "--limit", "1000", "--no-collapse", *options])
     finally:
         os.unlink(name)
     if r.returncode not in (0, 1):
@@ -160,10 +160,14 @@ def main():
                 queries[f"{lang}:{g}:{k}:word"] = form
                 queries[f"{lang}:{g}:{k}:phrase"] = f'"{FRAMES[lang][0]} {form}"'
                 queries[f"{lang}:{g}:{k}:title"] = f"title:{form}"
+    found = batch(args.bin_dir, db, queries)
+    # Apart is about the stems. A place's family (common/derived_names.h) joins some of these words
+    # on purpose, at query time (россиянин finds Россия); the analyzer and query tests check which.
+    apart_queries = {}
     for n, (q, others) in enumerate(apart):
         for k, word in enumerate([q] + others):
-            queries[f"apart:{n}:{k}"] = word
-    found = batch(args.bin_dir, db, queries)
+            apart_queries[f"apart:{n}:{k}"] = word
+    found.update(batch(args.bin_dir, db, apart_queries, "--no-derived-names"))
 
     failures = []
     for lang, groups in tables.items():
