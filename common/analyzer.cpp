@@ -392,7 +392,14 @@ class Analyzer::StemCache {
 };
 
 struct Analyzer::DerivedNameTable {
+    /// Each family's words as the table writes them, and once stemmed (on first need: stemming
+    /// every word of a language's table cost a cold izdeu-query ~5 ms).
     std::vector<std::vector<DerivedName>> families;
+    std::vector<bool> stemmed;
+    /// The families with a word that starts with these two letters. A stem starts as its word
+    /// does (a Snowball stem is a prefix, a dictionary lemma is the table's own word), so a
+    /// query stem needs only the families under its first two letters stemmed.
+    std::unordered_map<std::string, std::vector<std::size_t>> by_lead;
     /// Each stem's families, and whether the word it came from is ambiguous there.
     struct Entry {
         std::size_t family;
@@ -400,6 +407,20 @@ struct Analyzer::DerivedNameTable {
     };
     std::unordered_map<std::string, std::vector<Entry>> by_stem;
 };
+
+namespace {
+
+/// The first two letters (code points) of a UTF-8 word.
+std::string_view lead_letters(std::string_view word) {
+    std::size_t at = 0;
+    for (int letters = 0; letters < 2 && at < word.size(); ++letters) {
+        ++at;
+        while (at < word.size() && (static_cast<unsigned char>(word[at]) & 0xC0) == 0x80) ++at;
+    }
+    return word.substr(0, at);
+}
+
+}  // namespace
 
 struct Analyzer::PendingToken {
     std::uint32_t term_offset, term_size;  // in terms_
@@ -432,34 +453,49 @@ Analyzer::Analyzer(AnalyzerOptions options) : options_(std::move(options)) {
 
 Analyzer::~Analyzer() = default;
 
-const Analyzer::DerivedNameTable& Analyzer::derived_name_table(Language language) {
+const Analyzer::DerivedNameTable& Analyzer::derived_name_table(Language language, std::string_view stem) {
     const std::size_t slot = language == Language::English ? 0 : language == Language::Russian ? 1 : 2;
     std::unique_ptr<DerivedNameTable>& table = derived_names_[slot];
-    if (table) return *table;
-    table = std::make_unique<DerivedNameTable>();
+    if (!table) {
+        table = std::make_unique<DerivedNameTable>();
+        const std::string_view code = language_code(language);
+        for (const std::string_view line : derived_name_families()) {
+            if (line.substr(0, code.size()) != code || line.size() <= code.size() || line[code.size()] != ' ') continue;
+            std::vector<DerivedName> family;
+            std::size_t at = code.size() + 1;
+            while (at < line.size()) {
+                std::size_t end = line.find(' ', at);
+                if (end == std::string_view::npos) end = line.size();
+                std::string_view word = line.substr(at, end - at);
+                at = end + 1;
+                if (word.empty()) continue;
+                if (word == ":") continue;  // after the place's names, the words derived from them
+                const bool ambiguous = word.back() == '*';
+                if (ambiguous) word.remove_suffix(1);
+                family.push_back({language, std::string(word), std::string(), ambiguous});
+            }
+            const std::size_t index = table->families.size();
+            for (const DerivedName& name : family) {
+                std::vector<std::size_t>& under = table->by_lead[std::string(lead_letters(name.word))];
+                if (under.empty() || under.back() != index) under.push_back(index);
+            }
+            table->families.push_back(std::move(family));
+        }
+        table->stemmed.assign(table->families.size(), false);
+    }
+    const auto lead = table->by_lead.find(std::string(lead_letters(stem)));
+    if (lead == table->by_lead.end()) return *table;
     StemCache& stemmer = language == Language::English   ? *english_
                          : language == Language::Russian ? *russian_
                                                          : *kazakh_;
-    const std::string_view code = language_code(language);
-    for (const std::string_view line : derived_name_families()) {
-        if (line.substr(0, code.size()) != code || line.size() <= code.size() || line[code.size()] != ' ') continue;
-        std::vector<DerivedName> family;
-        std::size_t at = code.size() + 1;
-        while (at < line.size()) {
-            std::size_t end = line.find(' ', at);
-            if (end == std::string_view::npos) end = line.size();
-            std::string_view word = line.substr(at, end - at);
-            at = end + 1;
-            if (word.empty()) continue;
-            if (word == ":") continue;  // after the place's names, the words derived from them
-            const bool ambiguous = word.back() == '*';
-            if (ambiguous) word.remove_suffix(1);
-            // The table's words are stemmed as the index stems a word of their language.
-            family.push_back({language, std::string(word), std::string(stemmer.stem(word)), ambiguous});
+    for (const std::size_t index : lead->second) {
+        if (table->stemmed[index]) continue;
+        table->stemmed[index] = true;
+        // The table's words are stemmed as the index stems a word of their language.
+        for (DerivedName& name : table->families[index]) {
+            name.stem = std::string(stemmer.stem(name.word));
+            table->by_stem[name.stem].push_back({index, name.ambiguous});
         }
-        const std::size_t index = table->families.size();
-        for (const DerivedName& name : family) table->by_stem[name.stem].push_back({index, name.ambiguous});
-        table->families.push_back(std::move(family));
     }
     return *table;
 }
@@ -468,7 +504,7 @@ std::vector<Analyzer::DerivedName> Analyzer::derived_names(const Token& token) {
     std::vector<DerivedName> found;
     if (!options_.stemming || !token.cyrillic.empty()) return found;
     auto look_up = [&](Language language, const std::string& stem) {
-        const DerivedNameTable& table = derived_name_table(language);
+        const DerivedNameTable& table = derived_name_table(language, stem);
         const auto it = table.by_stem.find(stem);
         if (it == table.by_stem.end()) return;
         for (const DerivedNameTable::Entry& entry : it->second) {

@@ -162,8 +162,8 @@ class Analyzer {
     struct PendingToken;
     class StemCache;
     struct DerivedNameTable;
-    /// The families of one language's table, stemmed on first use.
-    const DerivedNameTable& derived_name_table(Language language);
+    /// The language's table, with the families a word stemmed `stem` may belong to stemmed.
+    const DerivedNameTable& derived_name_table(Language language, std::string_view stem);
 
     void decode(std::string_view text, AnalysisStats& stats);
     /// What stemming needs to know of a term: its script and, for Cyrillic, whether it has a
