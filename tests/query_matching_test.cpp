@@ -22,15 +22,25 @@ const std::vector<testing::SimpleArticle> kDocuments = {
     {"yolki", "Новогодние ёлки в парках", "В парках Алматы установили ёлки и гирлянды.", "", "2023-12-20"},
     {"elka", "Главная елка страны", "На площади зажгли елку, объемы освещения выросли.", "", "2023-12-25"},
     {"muller", "German expert visits Astana", "Thomas Müller spoke about water policy.", "", "2024-01-10"},
-    {"kassym", "Decree signed", "Kassym-Jomart Tokayev signed the e-government decree on COVID-19 for 2022-2023.", "", "2024-02-02"},
+    {"kassym", "Decree signed", "Kassym-Jomart Tokayev signed the e-government decree on COVID-19 for 2022-2023.", "",
+     "2024-02-02"},
     {"usa", "Delegations meet", "Talks with the U.S. and U.S.A. delegations continued.", "", "2024-03-03"},
-    {"numbers", "Volunteers", "About 5,000 people and 12 500 volunteers gathered on 29.08.2023 in the square.", "", "2023-08-30"},
-    {"court_ru", "Решение Конституционного суда", "Судьи Конституционного суда рассмотрели обращение граждан.", "", "2024-04-04"},
-    {"court_en", "Constitutional Court rules", "The Constitutional Court reviewed the appeal of the citizens.", "", "2024-04-05"},
-    {"apart_en", "Reform and the district court", "A constitutional amendment was discussed while the district court was closed.", "", "2024-04-06"},
-    {"kk", "Қазақстанның Конституциялық соты", "Қазақстан азаматтары Конституциялық сотқа өтініш берді. Мектептерімізде сабақ басталды.", "", "2024-05-05"},
-    {"hidden_chars", "Invisible characters", "The gov\u00ADernment and inter\u200Bnational part\u200Bners met; control\x01" "char too.", "", "2024-06-06"},
-    {"email", "Digital services", "The egovernment portal and the e-government services are popular.", "", "2024-06-07"},
+    {"numbers", "Volunteers", "About 5,000 people and 12 500 volunteers gathered on 29.08.2023 in the square.", "",
+     "2023-08-30"},
+    {"court_ru", "Решение Конституционного суда", "Судьи Конституционного суда рассмотрели обращение граждан.", "",
+     "2024-04-04"},
+    {"court_en", "Constitutional Court rules", "The Constitutional Court reviewed the appeal of the citizens.", "",
+     "2024-04-05"},
+    {"apart_en", "Reform and the district court",
+     "A constitutional amendment was discussed while the district court was closed.", "", "2024-04-06"},
+    {"kk", "Қазақстанның Конституциялық соты",
+     "Қазақстан азаматтары Конституциялық сотқа өтініш берді. Мектептерімізде сабақ басталды.", "", "2024-05-05"},
+    {"hidden_chars", "Invisible characters",
+     "The gov\u00ADernment and inter\u200Bnational part\u200Bners met; control\x01"
+     "char too.",
+     "", "2024-06-06"},
+    {"email", "Digital services", "The egovernment portal and the e-government services are popular.", "",
+     "2024-06-07"},
 };
 
 struct MatchCase {
@@ -167,23 +177,29 @@ std::string sorted_ids(const std::string& csv) {
     return sorted_csv(std::move(ids));
 }
 
-}  // namespace
-
-TEST_CASE("Queries match the documents a reader expects", "[matching]") {
+/// Each case's query, over a database of `documents`, finds exactly its expected articles.
+template <std::size_t N>
+void check_matches(const std::vector<testing::SimpleArticle>& documents, const MatchCase (&cases)[N]) {
     testing::TempDir dir;
-    testing::build_database(dir.str("db"), kDocuments);
+    testing::build_database(dir.str("db"), documents);
     Searcher searcher({dir.str("db")}, "");
     QueryBuilder builder(searcher.analyzer(), RankingOptions{}, &searcher.database());
     ParseOptions parse_options{2024, 6, 30};
     SearchOptions options;
     options.limit = 50;
     options.collapse = false;
-    for (const MatchCase& c : kCases) {
+    for (const MatchCase& c : cases) {
         INFO("query: " << c.query);
         BuiltQuery built = builder.build(parse_query(c.query, parse_options));
         INFO("xapian: " << built.query.get_description());
         CHECK(ids_of(searcher.search(built, options)) == sorted_ids(c.expected));
     }
+}
+
+}  // namespace
+
+TEST_CASE("Queries match the documents a reader expects", "[matching]") {
+    check_matches(kDocuments, kCases);
 }
 
 TEST_CASE("A wildcard that matches too many words is refused with a clear message", "[matching]") {
@@ -286,20 +302,7 @@ const MatchCase kPlaceCases[] = {
 }  // namespace
 
 TEST_CASE("A place's name and the words derived from it find each other", "[matching]") {
-    testing::TempDir dir;
-    testing::build_database(dir.str("db"), kPlaces);
-    Searcher searcher({dir.str("db")}, "");
-    QueryBuilder builder(searcher.analyzer(), RankingOptions{}, &searcher.database());
-    ParseOptions parse_options{2024, 6, 30};
-    SearchOptions options;
-    options.limit = 50;
-    options.collapse = false;
-    for (const MatchCase& c : kPlaceCases) {
-        INFO("query: " << c.query);
-        BuiltQuery built = builder.build(parse_query(c.query, parse_options));
-        INFO("xapian: " << built.query.get_description());
-        CHECK(ids_of(searcher.search(built, options)) == sorted_ids(c.expected));
-    }
+    check_matches(kPlaces, kPlaceCases);
 }
 
 TEST_CASE("A place's derived word ranks the article with the word itself first", "[matching][ranking]") {
