@@ -17,6 +17,8 @@
 //    forms (Германию: Германия, not германий), and any noun over a numeral (семью: семья).
 //    A plural listed as its own entry (ветры, займы) takes the stem the rules give its
 //    singular forms, which hunspell-ru lists bare (ветер, ветра -> ветр).
+//    An instrumental in -жей/-шей/-чей/-щей/-цей listed as an entry (кражей, Польшей, биржей:
+//    the dictionary's way to give them -ею too) is read as its noun's form (izdeu-7).
 // 2. Gaps. hunspell-ru lists some forms bare, without flags (владельцем, земель, ветра): such
 //    a form, and a form it does not know at all, is read as a case of a noun it does know when
 //    the stem + а/я is one (владельцем: владельца -> владелец; земель: земл + я -> земля).
@@ -65,10 +67,11 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-6";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
+constexpr const char* kDescription = "russian-izdeu-7";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
                                                          // 4: plural entries, genitive plurals without ending;
                                                          // 5: flagged nouns whose vowel drops (посол);
-                                                         // 6: plurals in -ья, -ьми, мать/дочь
+                                                         // 6: plurals in -ья, -ьми, мать/дочь;
+                                                         // 7: instrumental entries in -жей/-шей/-чей/-щей/-цей
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -1086,6 +1089,35 @@ std::optional<RussianDictionary::Lemma> RussianStemmer::gap_lemma(const std::u32
     return std::nullopt;
 }
 
+std::vector<RussianDictionary::Lemma> RussianStemmer::instrumentals_as_forms(
+    std::vector<RussianDictionary::Lemma> lemmas) const {
+    // hunspell-ru lists the instrumental in -ей of feminine nouns in -жа/-ша/-ча/-ща/-ца as an
+    // entry of its own (кражей, Польшей, биржей, добычей, разницей; its flag adds -ею), so it and
+    // кражею stemmed apart from кража, кражи, краже. Such an entry is read as its noun's form.
+    // Only after those five letters, where the spelling writes -ей for -ой: музей, иудей are
+    // words of their own beside муза, Иуда.
+    bool read = false;
+    for (auto& lemma : lemmas) {
+        const std::u32string w = decode_utf32(lemma.word);
+        if (!lemma.noun || w.size() < 4 || !ends_with(w, U"ей")) continue;
+        if (std::u32string_view(U"жшчщц").find(w[w.size() - 3]) == std::u32string_view::npos) continue;
+        const std::string nominative = encode(w.substr(0, w.size() - 2) + U"а");
+        for (const auto& other : dictionary_->lemmas(nominative)) {
+            if (other.noun && !other.bare && other.word == nominative) {
+                lemma = other;
+                read = true;
+                break;
+            }
+        }
+    }
+    if (!read) return lemmas;
+    std::sort(lemmas.begin(), lemmas.end(), [](const auto& a, const auto& b) { return a.word < b.word; });
+    lemmas.erase(
+        std::unique(lemmas.begin(), lemmas.end(), [](const auto& a, const auto& b) { return a.word == b.word; }),
+        lemmas.end());
+    return lemmas;
+}
+
 std::string RussianStemmer::operator()(const std::string& word) {
     // Without a dictionary, Snowball alone: most unknown words are then common words and verbs,
     // for which its rules are right more often than ours.
@@ -1095,7 +1127,7 @@ std::string RussianStemmer::operator()(const std::string& word) {
     if (auto lemma = neuter_in_mya(w)) return *lemma;
     if (auto lemma = mother_or_daughter(w)) return *lemma;
     std::vector<RussianDictionary::Lemma> lemmas;
-    if (dictionary_) lemmas = dictionary_->lemmas(word);
+    if (dictionary_) lemmas = instrumentals_as_forms(dictionary_->lemmas(word));
     if (auto base = surname_base(w)) {
         // A surname's shape (Попова, Кузнецовым): the dictionary's reading as a common word
         // wins (основы, городов, острова, готова); its readings as names (the entries

@@ -173,6 +173,8 @@ class RussianStemmer : public Xapian::StemImplementation {
     /// The lemma of a noun the dictionary knows whose paradigm lacks this form; a genitive
     /// plural without ending only when the dictionary lists the form (listed).
     std::optional<RussianDictionary::Lemma> gap_lemma(const std::u32string& word, bool listed) const;
+    /// The lemmas with an instrumental listed as an entry (кражей) read as its noun (кража).
+    std::vector<RussianDictionary::Lemma> instrumentals_as_forms(std::vector<RussianDictionary::Lemma> lemmas) const;
     /// The stem of every form of a surname whose base (X + ов/ев/ин/ын) is given.
     std::string surname_stem(const std::string& base);
 
