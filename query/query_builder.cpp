@@ -6,9 +6,12 @@
 #include <functional>
 #include <unordered_set>
 
+#include <unicode/uchar.h>
+
 #include "keyboard_spellings.h"
 #include "schema.h"
 #include "transliteration.h"
+#include "utf8.h"
 
 namespace izdeu::query {
 
@@ -95,6 +98,21 @@ void merge_highlight(HighlightWord& into, HighlightWord&& from) {
     into.stems.merge(from.stems);
     into.folded.merge(from.folded);
     into.name_keys.merge(from.name_keys);
+}
+
+/// Two or more Latin capitals and nothing else: how the acronyms that spell a function word
+/// (US, IT, WHO) are typed.
+bool typed_in_capitals(std::string_view typed) {
+    return typed.size() >= 2 && std::all_of(typed.begin(), typed.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+/// Whether a text has a lower-case letter (a query typed all in capitals shouts; its function
+/// words are still function words).
+bool has_lower_case(std::string_view text) {
+    for (char32_t c : decode_utf32(text)) {
+        if (u_islower(static_cast<UChar32>(c))) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -403,13 +421,21 @@ Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& 
     struct BagToken {
         Token token;
         std::string term, stem;  // the token's views point into the analyzer's buffers
+        bool stop = false;
     };
     std::vector<BagToken> tokens;
     std::size_t stop_tokens = 0;
+    // A function word typed in capitals among lower-case words is an acronym (US, IT, WHO), not
+    // the pronoun: "Fed warns of more US rate rises".
+    const bool lower_case_typed =
+        std::any_of(words.begin(), words.end(), [](const std::string& w) { return has_lower_case(w); });
     for (const std::string& w : words) {
         analyzer_.analyze(w, Language::Undetermined, 1, [&](const Token& t) {
-            tokens.push_back({t, std::string(t.term), std::string(t.stem)});
-            if (!t.alternative && is_stop_word(t.term)) ++stop_tokens;
+            const bool stop =
+                is_stop_word(t.term) &&
+                !(lower_case_typed && typed_in_capitals(std::string_view(w).substr(t.start, t.end - t.start)));
+            tokens.push_back({t, std::string(t.term), std::string(t.stem), stop});
+            if (!t.alternative && stop) ++stop_tokens;
         });
     }
     std::vector<Q> word_queries;  // one per content token
@@ -424,7 +450,7 @@ Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& 
         b.token.stem = b.stem;
         // Stop words are dropped from a bag of words (never from phrases), unless nothing else
         // is left ("The Who").
-        if (ranking_.stop_words && !only_stop_words && is_stop_word(b.term)) {
+        if (ranking_.stop_words && !only_stop_words && b.stop) {
             if (!b.token.alternative) ++dropped;
             continue;
         }

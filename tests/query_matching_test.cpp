@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include "query_builder.h"
 #include "query_parser.h"
@@ -225,6 +227,32 @@ TEST_CASE("A query of stop words or punctuation says so", "[matching]") {
     CHECK_THROWS_WITH(builder.build_plain("... ?"), Catch::Contains("only stop words or punctuation"));
     // Stop words alone are searched rather than refused.
     CHECK_NOTHROW(builder.build_plain("the of"));
+}
+
+TEST_CASE("A function word typed in capitals is an acronym, not a stop word", "[matching]") {
+    testing::TempDir dir;
+    testing::build_database(dir.str("db"), kDocuments);
+    Searcher searcher({dir.str("db")}, "");
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{});
+    auto words_of = [&](const char* text) {
+        const Xapian::Query q = builder.build_plain(text).query;
+        return std::vector<std::string>(q.get_unique_terms_begin(), q.get_unique_terms_end());
+    };
+    auto has = [](const std::vector<std::string>& terms, const char* term) {
+        return std::find(terms.begin(), terms.end(), term) != terms.end();
+    };
+    CHECK(has(words_of("Talks with US delegations"), "us"));
+    CHECK(has(words_of("Fed warns of IT spending"), "it"));
+    CHECK_FALSE(has(words_of("Talks with us and delegations"), "us"));
+    CHECK_FALSE(has(words_of("Talks with Us"), "us"));
+    // A query typed all in capitals shouts: its function words stay function words.
+    CHECK_FALSE(has(words_of("TALKS WITH US"), "us"));
+    CHECK(has(words_of("TALKS WITH US"), "talks"));
+    // And the acronym matches its dotted spelling.
+    SearchOptions options;
+    SearchResult r = searcher.search(builder.build_plain("US delegations"), options);
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(r.hits[0].id == "usa");
 }
 
 TEST_CASE("Unquoted Constitutional Court ranks the court article above words apart", "[matching][ranking]") {
