@@ -27,7 +27,9 @@
 //    name (the entries Кузнецова, Путин) or an adjective (попов, лавров) give way to the
 //    surname's rule, which stems every form alike: to the common noun the base is the genitive
 //    plural of (Попова, Попов -> поп), else to X for -ов/-ев (Назарбаева -> назарба, as акимов
-//    -> аким), else the base (Путина -> путин).
+//    -> аким), else the base (Путина -> путин). A town in -ово/-ево/-ино that the dictionary
+//    does not know, or lists bare as a name (Кемерово, Булаево, Бородино), stems as the surname
+//    its other forms look like (izdeu-8).
 // 0. The ten neuter nouns in -мя (время, имя, знамя ...) are read first: every form to the
 //    nominative (времени, временем, времён -> время); the dictionary lists them apart.
 //    So are мать and дочь (матери, дочерьми -> мать, дочь), the two nouns with -ер-.
@@ -67,11 +69,12 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-7";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
+constexpr const char* kDescription = "russian-izdeu-8";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
                                                          // 4: plural entries, genitive plurals without ending;
                                                          // 5: flagged nouns whose vowel drops (посол);
                                                          // 6: plurals in -ья, -ьми, мать/дочь;
-                                                         // 7: instrumental entries in -жей/-шей/-чей/-щей/-цей
+                                                         // 7: instrumental entries in -жей/-шей/-чей/-щей/-цей;
+                                                         // 8: towns in -ово/-ево/-ино
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -1128,6 +1131,15 @@ std::string RussianStemmer::operator()(const std::string& word) {
     if (auto lemma = mother_or_daughter(w)) return *lemma;
     std::vector<RussianDictionary::Lemma> lemmas;
     if (dictionary_) lemmas = instrumentals_as_forms(dictionary_->lemmas(word));
+    // A town in -ово/-ево/-ино (Кемерово, Сараево, Бородино, Булаево): its other forms have a
+    // surname's shape (Кемерова, Кемеровом), so the nominative takes the surname's stem too. Only
+    // when the dictionary does not know the word or lists it bare as a name: заново, казино,
+    // пианино are words of their own.
+    if (w.size() >= 6 && w.back() == U'о' &&
+        (lemmas.empty() || (lemmas.size() == 1 && lemmas.front().bare && lemmas.front().proper))) {
+        const std::u32string base = w.substr(0, w.size() - 1);
+        if (surname_base(base) == base) return surname_stem(encode(base));
+    }
     if (auto base = surname_base(w)) {
         // A surname's shape (Попова, Кузнецовым): the dictionary's reading as a common word
         // wins (основы, городов, острова, готова); its readings as names (the entries
