@@ -517,7 +517,8 @@ bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
 // Whether a stem ending in ы/і can be a 3rd person possessive form (so take -н, -нда, ...):
 // бала+сы, кітаб+ы yes; жиы+н, ақы+н no.
 bool possessive_plausible(TextView stem) {
-    if (stem.size() < 2)
+    // No noun has one letter: дінде is дін + де, not ді + нде.
+    if (stem.size() < 3)
         return false;
     const TextView base = stem.substr(0, stem.size() - 1);
     // A stem in у takes -ы like a consonant (тау+ы, сайлау+ы, даму+ы), so тауын is тау+ы+н.
