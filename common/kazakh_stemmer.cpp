@@ -439,6 +439,7 @@ const std::vector<Ending>& endings() {
 
 // Words that look inflected but are not (or whose cut would land on another word). туынд heads
 // туынды "a work" and туындау "to arise", which are not ту "flag" + ы + н.
+// clang-format off
 constexpr TextView kProtected[] = {
     U"қазақстан", U"өзбекстан", U"қырғызстан", U"тәжікстан",  U"түрікменстан", U"ауғанстан",
     U"пәкістан",  U"үндістан",  U"дағыстан",   U"татарстан",  U"башқұртстан",  U"күрдістан",
@@ -448,6 +449,7 @@ constexpr TextView kProtected[] = {
     U"орын",      U"мұрын",     U"ерін",       U"белгі",      U"ойын",       U"жауын",
     U"қауын",     U"буын",      U"кісі",       U"туынд",
 };
+// clang-format on
 
 // Nouns that drop their last vowel before a vowel-initial ending (халық -> халқы): a closed
 // class of Kazakh grammar. Left out where the dropped form is another word's: қойны, қарны are
@@ -518,12 +520,10 @@ bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
 // бала+сы, кітаб+ы yes; жиы+н, ақы+н no.
 bool possessive_plausible(TextView stem) {
     // No noun has one letter: дінде is дін + де, not ді + нде.
-    if (stem.size() < 3)
-        return false;
+    if (stem.size() < 3) return false;
     const TextView base = stem.substr(0, stem.size() - 1);
     // A stem in у takes -ы like a consonant (тау+ы, сайлау+ы, даму+ы), so тауын is тау+ы+н.
-    if (base.back() == U'у')
-        return true;
+    if (base.back() == U'у') return true;
     if (is_vowel(base.back()))
         return false;
     if (base.back() == U'с' && base.size() >= 2 && is_vowel(base[base.size() - 2]))
@@ -651,10 +651,9 @@ Text strip_pass(Text s, std::vector<Text>* chain) {
                                       (slot == Slot::Case && e->text[0] == U'н'));
         // жұмыс+ы, not жұмы+сы; жиын+ы, not жиы+ны. And a short root in -с/-н with its
         // possessive (басы, саны, күні): no two-letter stem takes -сы/-ны.
-        if (consonant_vowel &&
-            (consonant_belongs_to_stem(TextView(s).substr(0, s.size() - 2), e->text[0]) ||
-             (!long_enough(TextView(s).substr(0, s.size() - 2), slot) &&
-              long_enough(TextView(s).substr(0, s.size() - 1), Slot::Possessive)))) {
+        if (consonant_vowel && (consonant_belongs_to_stem(TextView(s).substr(0, s.size() - 2), e->text[0]) ||
+                                (!long_enough(TextView(s).substr(0, s.size() - 2), slot) &&
+                                 long_enough(TextView(s).substr(0, s.size() - 1), Slot::Possessive)))) {
             cut = 1;
             other_cut = 2;
             slot = Slot::Possessive;
