@@ -49,7 +49,12 @@
 //   the с stays when т д ң р precede (серіктесі, кеңесі, күресі). Otherwise the vowel-final stem
 //   wins: жүйесі, мәселесі, баланы are right, бизнесі -> бизне, үлесі -> үле, ауданы -> ауда are
 //   misses (ауданында still gives аудан). Agent nouns in -шы/-ші after a consonant or у
-//   (басшы, тілші, оқушы) keep their final vowel.
+//   (басшы, тілші, оқушы) keep their final vowel. A four-letter word in -сы/-ны is a short
+//   root's possessive (басы, саны, күні -> бас, сан, күн), since no two-letter stem takes them:
+//   шыны "glass" goes to шын with шынында, and иесі, аясы to иес, аяс with their forms. A stem in
+//   у takes the possessive -ы like a consonant (тауы, сайлауы), so тауын, сайлауына are тау+ы+н/на.
+// * "I am" against a noun in -м: адамын, әлемін are read as ад+амын, әл+емін only if that leaves
+//   three letters; otherwise as адам+ы+н. қоғамын -> қоқ (қоғ+амын) is a known miss.
 // * Other known misses: words that merely end like an inflected form (тегін -> тек, бүгін ->
 //   бүк, жалпы -> жалп, білім -> біл, мәлімдеді -> мәл), loanwords ending in a cluster (фонды ->
 //   фон), short roots other than a few common ones (kShortRoots: су, ел, үй, іс, ...), and
@@ -73,9 +78,11 @@ namespace izdeu {
 namespace {
 
 // Bump the number whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "kazakh-light-5";  // 3: short roots, surnames in -ов;
+constexpr const char* kDescription = "kazakh-light-6";  // 3: short roots, surnames in -ов;
                                                         // 4: "I am" after ы/і, compounds of орын;
-                                                        // 5: more nouns that drop a vowel, -жы/-жі
+                                                        // 5: more nouns that drop a vowel, -жы/-жі;
+                                                        // 6: possessives after у, roots in C+у,
+                                                        //    short roots in -н/-с + ы/і, адам+ы+н
 constexpr std::size_t kMinStem = 3;
 // Longer tokens are not words (URLs, run-together junk): leave them alone.
 constexpr std::size_t kMaxWord = 64;
@@ -430,15 +437,19 @@ const std::vector<Ending>& endings() {
     return table;
 }
 
-// Words that look inflected but are not (or whose cut would land on another word).
+// Words that look inflected but are not (or whose cut would land on another word). туынд heads
+// туынды "a work" and туындау "to arise", which are not ту "flag" + ы + н.
+// clang-format off
 constexpr TextView kProtected[] = {
     U"қазақстан", U"өзбекстан", U"қырғызстан", U"тәжікстан",  U"түрікменстан", U"ауғанстан",
     U"пәкістан",  U"үндістан",  U"дағыстан",   U"татарстан",  U"башқұртстан",  U"күрдістан",
     U"түркістан", U"алматы",    U"қарағанды",  U"қызылорда",  U"талдықорған",  U"жезқазған",
     U"өскемен",   U"елбасы",    U"елорда",     U"тағы",       U"маусым",       U"шілде",
     U"команда",   U"олимпиада", U"канада",     U"пропаганда", U"легенда",      U"бригада",
-    U"орын",      U"мұрын",     U"ерін",       U"белгі",      U"ойын",
+    U"орын",      U"мұрын",     U"ерін",       U"белгі",      U"ойын",       U"жауын",
+    U"қауын",     U"буын",      U"кісі",       U"туынд",
 };
+// clang-format on
 
 // Nouns that drop their last vowel before a vowel-initial ending (халық -> халқы): a closed
 // class of Kazakh grammar. Left out where the dropped form is another word's: қойны, қарны are
@@ -508,9 +519,11 @@ bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
 // Whether a stem ending in ы/і can be a 3rd person possessive form (so take -н, -нда, ...):
 // бала+сы, кітаб+ы yes; жиы+н, ақы+н no.
 bool possessive_plausible(TextView stem) {
-    if (stem.size() < 2)
-        return false;
+    // No noun has one letter: дінде is дін + де, not ді + нде.
+    if (stem.size() < 3) return false;
     const TextView base = stem.substr(0, stem.size() - 1);
+    // A stem in у takes -ы like a consonant (тау+ы, сайлау+ы, даму+ы), so тауын is тау+ы+н.
+    if (base.back() == U'у') return true;
     if (is_vowel(base.back()))
         return false;
     if (base.back() == U'с' && base.size() >= 2 && is_vowel(base[base.size() - 2]))
@@ -597,9 +610,20 @@ void restore_stem(Text& s) {
 // not ай + дар).
 constexpr TextView kShortRoots[] = {U"су", U"ел", U"үй", U"іс", U"ұл", U"ән", U"өз", U"ай", U"ой"};
 
-bool long_enough(TextView stem) {
+// Two-letter nouns in -у whose homonyms are verbs (ту "flag" and "to be born", шу "noise" and
+// the river Шу): only nominal endings come off them, so the participle туған ("born, native")
+// and туады ("arises") stay apart from ту; a personal ending does, since the genitive тудың reads
+// as бардың's -дың too. Left out: ру "clan" (руда, рудасы "ore"), бу "steam" (будан "hybrid").
+constexpr TextView kShortNouns[] = {U"ту", U"шу"};
+
+bool short_noun(TextView stem) {
+    return std::find(std::begin(kShortNouns), std::end(kShortNouns), stem) != std::end(kShortNouns);
+}
+
+bool long_enough(TextView stem, Slot slot) {
     if (stem.size() == 2 && std::find(std::begin(kShortRoots), std::end(kShortRoots), stem) != std::end(kShortRoots))
         return true;
+    if (short_noun(stem)) return slot != Slot::Participle && slot != Slot::Finite;
     return stem.size() >= kMinStem && has_vowel(stem);
 }
 
@@ -625,9 +649,12 @@ Text strip_pass(Text s, std::vector<Text>* chain) {
         const bool consonant_vowel = cut == 2 && (e->text[1] == U'ы' || e->text[1] == U'і') &&
                                      ((slot == Slot::Possessive && e->text[0] == U'с') ||
                                       (slot == Slot::Case && e->text[0] == U'н'));
-        if (consonant_vowel &&
-            consonant_belongs_to_stem(TextView(s).substr(0, s.size() - 2), e->text[0])) {
-            cut = 1;  // жұмыс+ы, not жұмы+сы; жиын+ы, not жиы+ны
+        // жұмыс+ы, not жұмы+сы; жиын+ы, not жиы+ны. And a short root in -с/-н with its
+        // possessive (басы, саны, күні): no two-letter stem takes -сы/-ны.
+        if (consonant_vowel && (consonant_belongs_to_stem(TextView(s).substr(0, s.size() - 2), e->text[0]) ||
+                                (!long_enough(TextView(s).substr(0, s.size() - 2), slot) &&
+                                 long_enough(TextView(s).substr(0, s.size() - 1), Slot::Possessive)))) {
+            cut = 1;
             other_cut = 2;
             slot = Slot::Possessive;
         } else if (chain) {
@@ -635,15 +662,27 @@ Text strip_pass(Text s, std::vector<Text>* chain) {
             if (runner_up)
                 other_cut = runner_up->text.size();
         }
-        if (!long_enough(TextView(s).substr(0, s.size() - cut)))
-            break;
+        if (!long_enough(TextView(s).substr(0, s.size() - cut), slot)) {
+            // The longest reading leaves too little (адамын as ад + амын "I take", әлемін as
+            // әл + емін): a noun in -м may still carry the 3rd person possessive and a case
+            // ending after it (адам + ы + н). Only after м: екпін, тосын are not екп + і + н.
+            const Ending* possessed = longest_ending(s, bit(Slot::Case) & allowed, cut);
+            while (possessed && possessed->after != kPossessed)
+                possessed = longest_ending(s, bit(Slot::Case) & allowed, possessed->text.size());
+            if (possessed == nullptr) break;
+            const TextView noun = TextView(s).substr(0, s.size() - possessed->text.size() - 1);
+            if (noun.back() != U'м' || !long_enough(noun, Slot::Possessive)) break;
+            cut = possessed->text.size();
+            other_cut = 0;
+            slot = Slot::Case;
+        }
         if (const std::size_t keep = protected_prefix(s); keep > s.size() - cut) {
             s.resize(keep);
             if (chain)
                 chain->push_back(s);
             break;
         }
-        if (chain && other_cut != 0 && long_enough(TextView(s).substr(0, s.size() - other_cut)))
+        if (chain && other_cut != 0 && long_enough(TextView(s).substr(0, s.size() - other_cut), slot))
             chain->push_back(cut_off(s, other_cut));
         s = cut_off(s, cut);
         if (chain)
