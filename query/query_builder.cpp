@@ -98,6 +98,7 @@ void merge_highlight(HighlightWord& into, HighlightWord&& from) {
     into.stems.merge(from.stems);
     into.folded.merge(from.folded);
     into.name_keys.merge(from.name_keys);
+    into.capitalised_stems.merge(from.capitalised_stems);
 }
 
 /// Two or more Latin capitals and nothing else: how the acronyms that spell a function word
@@ -213,12 +214,14 @@ void QueryBuilder::add_derived_names(const Token& t, std::string_view field, Wor
             if (seen.insert(term).second) forms.emplace_back(std::move(term));
         }
         if (forms.empty()) continue;
-        out.highlight.stems.insert(name.stem);
-        out.highlight.terms.insert(name.stem);
         if (!name.ambiguous) {
+            out.highlight.stems.insert(name.stem);
+            out.highlight.terms.insert(name.stem);
             plain.insert(plain.end(), forms.begin(), forms.end());
             continue;
         }
+        // Marked in a snippet only where written capitalised, as it is found.
+        out.highlight.capitalised_stems.insert(name.stem);
         // Turkey for Turkish: only in an article that also writes it capitalised inside a
         // sentence, where the index writes its name key (wdf 0: the key adds no weight).
         const char language = name.language == Language::English   ? schema::kNameKeyLatin

@@ -38,7 +38,7 @@ std::size_t char_start(std::string_view text, std::size_t i) {
 class WantedForms {
   public:
     explicit WantedForms(const HighlightWord& word) : word_(&word) {
-        for (const auto* forms : {&word.terms, &word.stems, &word.name_keys}) {
+        for (const auto* forms : {&word.terms, &word.stems, &word.name_keys, &word.capitalised_stems}) {
             for (const std::string& form : *forms) mark(form);
         }
     }
@@ -48,6 +48,7 @@ class WantedForms {
     bool matched(const Token& t, std::string& key) const {
         if (may_hold(t.term) && word_->terms.count(key.assign(t.term))) return true;
         if (may_hold(t.stem) && word_->stems.count(key.assign(t.stem))) return true;
+        if (t.capitalised && may_hold(t.stem) && word_->capitalised_stems.count(key.assign(t.stem))) return true;
         if (!may_hold(t.cyrillic) && !may_hold(t.name_key) && !may_hold(t.stem_name_key)) return false;
         return word_->in_other_script(t, key);
     }
@@ -87,7 +88,8 @@ bool needs_cyrillic_stems(const HighlightWord& word) {
             return std::any_of(form.begin(), form.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
         });
     };
-    return !word.name_keys.empty() || non_ascii(word.terms) || non_ascii(word.stems) || non_ascii(word.folded);
+    return !word.name_keys.empty() || non_ascii(word.terms) || non_ascii(word.stems) || non_ascii(word.folded) ||
+           non_ascii(word.capitalised_stems);
 }
 
 bool needs_cyrillic_stems(const HighlightSet& wanted) {
@@ -109,7 +111,7 @@ std::vector<std::string> initials_of(const HighlightSet& wanted) {
     bool keys = false;
     auto add = [&](const HighlightWord& word) {
         keys = keys || !word.name_keys.empty();
-        for (const auto* forms : {&word.terms, &word.stems, &word.folded}) {
+        for (const auto* forms : {&word.terms, &word.stems, &word.folded, &word.capitalised_stems}) {
             for (const std::string& form : *forms) {
                 if (form.empty()) continue;
                 if (form[0] >= 'a' && form[0] <= 'z') {

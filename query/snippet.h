@@ -24,7 +24,12 @@ struct HighlightWord {
     /// Name-key terms (schema::name_key_term): a word of the text with one of these keys is the
     /// same name in another script (Токаев for Tokayev).
     std::unordered_set<std::string> name_keys;
-    bool empty() const { return terms.empty() && stems.empty() && folded.empty() && name_keys.empty(); }
+    /// Stems that count only where the text writes the word capitalised: a place's family word
+    /// that is also a common word (Turkey for Turkish, not the bird turkey).
+    std::unordered_set<std::string> capitalised_stems;
+    bool empty() const {
+        return terms.empty() && stems.empty() && folded.empty() && name_keys.empty() && capitalised_stems.empty();
+    }
     /// Whether the token is one of these words in another script: a Latin-script Kazakh word by
     /// its Cyrillic reading, or a name by its key; key is set to what matched.
     bool in_other_script(const Token& token, std::string& key) const;

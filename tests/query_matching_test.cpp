@@ -11,6 +11,7 @@
 #include "query_builder.h"
 #include "query_parser.h"
 #include "searcher.h"
+#include "snippet.h"
 #include "test_support.h"
 
 using namespace izdeu;
@@ -347,4 +348,22 @@ TEST_CASE("A place's derived word ranks the article with the word itself first",
         CHECK(r.hits[0].id == first);
         CHECK(r.hits[1].id == second);
     }
+}
+
+TEST_CASE("A place's word that is also a common word is highlighted only capitalised", "[matching][snippet]") {
+    testing::TempDir dir;
+    testing::build_database(dir.str("db"), kPlaces);
+    Searcher searcher({dir.str("db")}, "");
+    QueryBuilder builder(searcher.analyzer(), RankingOptions{}, &searcher.database());
+    auto marked = [&](const char* text, const char* query) {
+        return mark_snippet(
+            make_snippet(text, Language::English, builder.build_plain(query).highlight, searcher.analyzer()), "[", "]");
+    };
+    const char* text = "A turkey was sold, and Turkey will host the summit.";
+    // Turkish finds Turkey only where it is written capitalised (kPlaceCases); so it marks.
+    CHECK(marked(text, "Turkish") == "A turkey was sold, and [Turkey] will host the summit.");
+    // The word itself marks every form, as it finds them.
+    CHECK(marked(text, "turkey") == "A [turkey] was sold, and [Turkey] will host the summit.");
+    // China is no common word: every word of its family marks.
+    CHECK(marked("Chinese exporters and China.", "China") == "[Chinese] exporters and [China].");
 }
