@@ -69,12 +69,13 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-8";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
+constexpr const char* kDescription = "russian-izdeu-9";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
                                                          // 4: plural entries, genitive plurals without ending;
                                                          // 5: flagged nouns whose vowel drops (посол);
                                                          // 6: plurals in -ья, -ьми, мать/дочь;
                                                          // 7: instrumental entries in -жей/-шей/-чей/-щей/-цей;
-                                                         // 8: towns in -ово/-ево/-ино
+                                                         // 8: towns in -ово/-ево/-ино;
+                                                         // 9: a noun takes the stem its citation form reads as
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -874,7 +875,25 @@ std::string verb_root(const std::string& lemma) {
 }  // namespace
 
 std::string RussianStemmer::choose(const std::vector<RussianDictionary::Lemma>& lemmas, const std::string& form) {
-    return stem_of(choose_lemma(lemmas, form));
+    return stem_of(as_cited(choose_lemma(lemmas, form)));
+}
+
+RussianDictionary::Lemma RussianStemmer::as_cited(const RussianDictionary::Lemma& lemma) {
+    // A noun whose own dictionary form is read as another noun's form (политика: политик's
+    // genitive; герой: гера's instrumental; море: мор's prepositional) lost that form, and the
+    // forms it shares, to the other noun, while its forms of its own (политикой, героя, морем)
+    // kept its lemma: one word's forms under two stems. Such a noun takes the other's stem, so
+    // every form of both meets (as суд and суда "ships" already did in their shared forms).
+    if (!dictionary_) return lemma;
+    const std::vector<RussianDictionary::Lemma> readings = instrumentals_as_forms(dictionary_->lemmas(lemma.word));
+    if (readings.size() < 2) return lemma;
+    // A noun's form made by a rule that also serves adjectives (герое) is not marked a noun's,
+    // but its lemma's entry is a noun.
+    const bool noun = lemma.noun || std::any_of(readings.begin(), readings.end(),
+                                                [&](const auto& r) { return r.noun && r.word == lemma.word; });
+    if (!noun) return lemma;
+    const RussianDictionary::Lemma& cited = choose_lemma(readings, lemma.word);
+    return cited.noun ? cited : lemma;
 }
 
 std::string RussianStemmer::stem_of(const RussianDictionary::Lemma& lemma) const {
@@ -1160,7 +1179,7 @@ std::string RussianStemmer::operator()(const std::string& word) {
     // as the noun whose paradigm it completes, when there is one.
     const bool bare = lemmas.size() == 1 && lemmas.front().bare;
     if (!lemmas.empty() && !bare) return choose(lemmas, word);
-    if (auto lemma = gap_lemma(w, bare)) return stem_of(*lemma);
+    if (auto lemma = gap_lemma(w, bare)) return stem_of(as_cited(*lemma));
     // A noun of three letters whose vowel drops leaving a soft sign (лёд, льда; лён, льна),
     // listed bare with its forms: the rules cut the forms to льд and leave the nominative лед.
     // Only when the dictionary lists the dropped genitive: other bare words of three letters

@@ -168,6 +168,9 @@ class RussianStemmer : public Xapian::StemImplementation {
     std::string choose(const std::vector<RussianDictionary::Lemma>& lemmas, const std::string& form);
     const RussianDictionary::Lemma& choose_lemma(const std::vector<RussianDictionary::Lemma>& lemmas,
                                                  const std::string& form);
+    /// The lemma a noun's own dictionary form is read as (политика: политик), so that the noun's
+    /// forms of its own meet those it shares; the lemma itself otherwise.
+    RussianDictionary::Lemma as_cited(const RussianDictionary::Lemma& lemma);
     /// The stem of a chosen lemma: a verb's root, a plural entry's or a neuter's shared stem.
     std::string stem_of(const RussianDictionary::Lemma& lemma) const;
     /// The lemma of a noun the dictionary knows whose paradigm lacks this form; a genitive
