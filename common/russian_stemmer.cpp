@@ -69,13 +69,15 @@ namespace izdeu {
 namespace {
 
 // Bump whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "russian-izdeu-9";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
-                                                         // 4: plural entries, genitive plurals without ending;
-                                                         // 5: flagged nouns whose vowel drops (посол);
-                                                         // 6: plurals in -ья, -ьми, мать/дочь;
-                                                         // 7: instrumental entries in -жей/-шей/-чей/-щей/-цей;
-                                                         // 8: towns in -ово/-ево/-ино;
-                                                         // 9: a noun takes the stem its citation form reads as
+constexpr const char* kDescription =
+    "russian-izdeu-10";  // 2: verbs' roots; 3: -мя nouns, countries in -ия, -ом names;
+                         // 4: plural entries, genitive plurals without ending;
+                         // 5: flagged nouns whose vowel drops (посол);
+                         // 6: plurals in -ья, -ьми, мать/дочь;
+                         // 7: instrumental entries in -жей/-шей/-чей/-щей/-цей;
+                         // 8: towns in -ово/-ево/-ино;
+                         // 9: a noun takes the stem its citation form reads as;
+                         // 10: adjectives in -овый/-евый/-иный as their surname-shaped forms
 // Longer tokens are not words: left alone.
 constexpr std::size_t kMaxWordBytes = 128;
 constexpr std::size_t kMinRuleStem = 3;  // code points a rule must leave
@@ -875,7 +877,18 @@ std::string verb_root(const std::string& lemma) {
 }  // namespace
 
 std::string RussianStemmer::choose(const std::vector<RussianDictionary::Lemma>& lemmas, const std::string& form) {
-    return stem_of(as_cited(choose_lemma(lemmas, form)));
+    const RussianDictionary::Lemma lemma = as_cited(choose_lemma(lemmas, form));
+    // An adjective in -овый/-евый/-иный (торговый, налоговый, боевой): its forms in -ой, -ым, -ом,
+    // -ых, -ыми have a surname's shape and take the surname rule (торговой -> торг, as Лавровой
+    // -> лавр), so the forms the dictionary reads (торговая, торгового) take that stem too.
+    if (!lemma.noun && !lemma.proper) {
+        const std::u32string w = decode_utf32(lemma.word);
+        if (ends_with(w, U"ый") || ends_with(w, U"ой")) {
+            const std::u32string base = w.substr(0, w.size() - 2);
+            if (surname_base(base) == base) return surname_stem(encode(base));
+        }
+    }
+    return stem_of(lemma);
 }
 
 RussianDictionary::Lemma RussianStemmer::as_cited(const RussianDictionary::Lemma& lemma) {
