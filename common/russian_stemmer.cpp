@@ -19,6 +19,10 @@
 //    singular forms, which hunspell-ru lists bare (ветер, ветра -> ветр).
 //    An instrumental in -жей/-шей/-чей/-щей/-цей listed as an entry (кражей, Польшей, биржей:
 //    the dictionary's way to give them -ею too) is read as its noun's form (izdeu-7).
+//    A noun whose own dictionary form is read as another noun's form (политика: политик's
+//    genitive; герой: гера's instrumental) takes that noun's stem, so that its other forms
+//    (политикой, героя) meet the ones it lost (izdeu-9). An adjective in -овый/-евый/-иный takes
+//    the stem its surname-shaped forms take (торговый, торговая -> торг, as торговой; izdeu-10).
 // 2. Gaps. hunspell-ru lists some forms bare, without flags (владельцем, земель, ветра): such
 //    a form, and a form it does not know at all, is read as a case of a noun it does know when
 //    the stem + а/я is one (владельцем: владельца -> владелец; земель: земл + я -> земля).
