@@ -83,7 +83,7 @@ constexpr const char* kDescription = "kazakh-light-7";  // 3: short roots, surna
                                                         // 5: more nouns that drop a vowel, -жы/-жі;
                                                         // 6: possessives after у, roots in C+у,
                                                         //    short roots in -н/-с + ы/і, адам+ы+н
-                                                        // 7: short nouns ем, от; nouns in -ас
+                                                        // 7: short nouns ем, от; nouns in -ас; -ум+ы+н
 constexpr std::size_t kMinStem = 3;
 // Longer tokens are not words (URLs, run-together junk): leave them alone.
 constexpr std::size_t kMaxWord = 64;
@@ -552,9 +552,12 @@ bool possessive_plausible(TextView stem) {
 // Whether a personal ending -мын/-мін, -мыз/-міз ("I am", "we are") may follow `stem`. After a
 // stem in ы/і the м is more often the stem's own (ұйым+ын, білім+ін: the possessive's accusative)
 // than a noun in ы/і + "I am"; the nouns in ы/і that take it are the agent nouns in -шы/-ші
-// (оқушымын, басшымыз).
+// (оқушымын, басшымыз). After у behind a consonant the м is the stem's own too: loanwords in
+// -ум (референдумын, форумын, меморандумын are -ум + ы + н), not a verbal noun + "I am".
 bool personal_plausible(TextView stem, TextView ending) {
-    if (ending.front() != U'м' || stem.size() < 2 || !one_of(stem.back(), U"ыі")) return true;
+    if (ending.front() != U'м' || stem.size() < 2) return true;
+    if (stem.back() == U'у') return is_vowel(stem[stem.size() - 2]);
+    if (!one_of(stem.back(), U"ыі")) return true;
     return one_of(stem[stem.size() - 2], U"шщ");
 }
 
