@@ -78,11 +78,12 @@ namespace izdeu {
 namespace {
 
 // Bump the number whenever a rule changes: the description goes into the index fingerprint.
-constexpr const char* kDescription = "kazakh-light-6";  // 3: short roots, surnames in -ов;
+constexpr const char* kDescription = "kazakh-light-7";  // 3: short roots, surnames in -ов;
                                                         // 4: "I am" after ы/і, compounds of орын;
                                                         // 5: more nouns that drop a vowel, -жы/-жі;
                                                         // 6: possessives after у, roots in C+у,
                                                         //    short roots in -н/-с + ы/і, адам+ы+н
+                                                        // 7: short nouns ем, от; nouns in -ас; -ум+ы+н
 constexpr std::size_t kMinStem = 3;
 // Longer tokens are not words (URLs, run-together junk): leave them alone.
 constexpr std::size_t kMaxWord = 64;
@@ -438,7 +439,8 @@ const std::vector<Ending>& endings() {
 }
 
 // Words that look inflected but are not (or whose cut would land on another word). туынд heads
-// туынды "a work" and туындау "to arise", which are not ту "flag" + ы + н.
+// туынды "a work" and туындау "to arise", which are not ту "flag" + ы + н; отын "firewood" is
+// not от "fire" + ы + н.
 // clang-format off
 constexpr TextView kProtected[] = {
     U"қазақстан", U"өзбекстан", U"қырғызстан", U"тәжікстан",  U"түрікменстан", U"ауғанстан",
@@ -447,7 +449,7 @@ constexpr TextView kProtected[] = {
     U"өскемен",   U"елбасы",    U"елорда",     U"тағы",       U"маусым",       U"шілде",
     U"команда",   U"олимпиада", U"канада",     U"пропаганда", U"легенда",      U"бригада",
     U"орын",      U"мұрын",     U"ерін",       U"белгі",      U"ойын",       U"жауын",
-    U"қауын",     U"буын",      U"кісі",       U"туынд",
+    U"қауын",     U"буын",      U"кісі",       U"туынд",      U"отын",
 };
 // clang-format on
 
@@ -502,6 +504,14 @@ bool verb_stem_fits(TextView stem) {
     return one_of(last, U"тқкпсш");  // айт+ады, тарт+ады
 }
 
+// Nouns in -ас whose possessive is -ы (науқас+ы "his patient", not науқа+сы).
+// clang-format off
+constexpr TextView kNounsInAs[] = {
+    U"науқас",  U"шайқас",  U"қатынас", U"көзқарас", U"талас",    U"жолдас",
+    U"қандас",  U"отандас", U"одақтас", U"замандас", U"қарындас", U"құрдас",
+};
+// clang-format on
+
 // For "…V+сы" and "…V+ны": true when the consonant belongs to the stem (жұмыс+ы, жиын+ы) rather
 // than to the ending (бала+сы, бала+ны).
 bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
@@ -513,6 +523,14 @@ bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
         return !one_of(before, U"шщқкғгж");  // and -жы/-жі: қаржы+сы, паранжы+сы
     if (v == U'е')
         return consonant == U'с' && one_of(before, U"тдңр");  // серіктес, кеңес, күрес
+    if (v == U'а' && consonant == U'с') {
+        // A noun in -а + сы is ten times as common as a noun in -ас + ы (қаласы, баласы, ортасы
+        // against науқасы, шайқасы in kazqad), so only these nouns in -ас keep their с: frequent in
+        // the news, and none is a noun in -а without it (науқа, шайқа, жолда are not nouns).
+        Text noun(vowel_stem);
+        noun.push_back(U'с');
+        return std::find(std::begin(kNounsInAs), std::end(kNounsInAs), noun) != std::end(kNounsInAs);
+    }
     return false;
 }
 
@@ -534,9 +552,12 @@ bool possessive_plausible(TextView stem) {
 // Whether a personal ending -мын/-мін, -мыз/-міз ("I am", "we are") may follow `stem`. After a
 // stem in ы/і the м is more often the stem's own (ұйым+ын, білім+ін: the possessive's accusative)
 // than a noun in ы/і + "I am"; the nouns in ы/і that take it are the agent nouns in -шы/-ші
-// (оқушымын, басшымыз).
+// (оқушымын, басшымыз). After у behind a consonant the м is the stem's own too: loanwords in
+// -ум (референдумын, форумын, меморандумын are -ум + ы + н), not a verbal noun + "I am".
 bool personal_plausible(TextView stem, TextView ending) {
-    if (ending.front() != U'м' || stem.size() < 2 || !one_of(stem.back(), U"ыі")) return true;
+    if (ending.front() != U'м' || stem.size() < 2) return true;
+    if (stem.back() == U'у') return is_vowel(stem[stem.size() - 2]);
+    if (!one_of(stem.back(), U"ыі")) return true;
     return one_of(stem[stem.size() - 2], U"шщ");
 }
 
@@ -614,7 +635,13 @@ constexpr TextView kShortRoots[] = {U"су", U"ел", U"үй", U"іс", U"ұл",
 // the river Шу): only nominal endings come off them, so the participle туған ("born, native")
 // and туады ("arises") stay apart from ту; a personal ending does, since the genitive тудың reads
 // as бардың's -дың too. Left out: ру "clan" (руда, рудасы "ore"), бу "steam" (будан "hybrid").
-constexpr TextView kShortNouns[] = {U"ту", U"шу"};
+// ем "cure" (емі, емнің, емдер) and от "fire" (оты, отқа) are nouns of the same kind; емеді
+// ("sucks") stays a verb, and отын "firewood" is protected. Left out: ет "meat", since етті is
+// also "did" (ет- "to do") and етемін "I do"; ас "food", since асты is also "under" (астында)
+// and асыға "hurrying"; ат "name, horse": its forms (аты, атындағы, атынан "on behalf of") are
+// right, but they made ат so common that a query's "ат" (the title "Диуани лұғат ат-түрік" in
+// kazqad) matched them all and ranked worse.
+constexpr TextView kShortNouns[] = {U"ту", U"шу", U"ем", U"от"};
 
 bool short_noun(TextView stem) {
     return std::find(std::begin(kShortNouns), std::end(kShortNouns), stem) != std::end(kShortNouns);
