@@ -118,6 +118,11 @@ bool has_lower_case(std::string_view text) {
 
 }  // namespace
 
+Xapian::Query every_article() {
+    // An empty term is Xapian's match-all; this query's internals belong to the caller alone.
+    return Xapian::Query(0.0, Xapian::Query(std::string()));
+}
+
 bool is_stop_word(std::string_view term) {
     return std::find(std::begin(kStopWords), std::end(kStopWords), term) != std::end(kStopWords);
 }
@@ -701,13 +706,13 @@ Q QueryBuilder::node_query(const Node& node, std::string_view field, BuiltQuery&
         case NodeKind::DateRange: {
             const std::string from = node.from.empty() ? "" : node.from + "0000";
             const std::string to = node.to.empty() ? "" : node.to + "2359";
-            if (from.empty() && to.empty()) return Q(0.0, Q::MatchAll);
+            if (from.empty() && to.empty()) return every_article();
             if (from.empty()) return Q(Q::OP_VALUE_LE, schema::kSlotDate, to);
             if (to.empty()) return Q(Q::OP_VALUE_GE, schema::kSlotDate, from);
             return Q(Q::OP_VALUE_RANGE, schema::kSlotDate, from, to);
         }
         case NodeKind::MatchAll:
-            return Q(0.0, Q::MatchAll);
+            return every_article();
     }
     return Q();
 }

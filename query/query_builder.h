@@ -153,4 +153,10 @@ class QueryBuilder {
 /// Whether a folded word is a query-time stop word (English, Russian, Kazakh function words).
 bool is_stop_word(std::string_view term);
 
+/// Every article, at weight 0. Built anew each time: Xapian::Query::MatchAll is one static
+/// object whose reference count is not atomic, and copies of it made by several threads at once
+/// (izdeu-query --batch --jobs, izdeu-serve) race on that count inside libxapian, where
+/// ThreadSanitizer cannot see it (RELIABILITY.md, "Concurrency").
+Xapian::Query every_article();
+
 }  // namespace izdeu::query

@@ -705,9 +705,9 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             // phrase over one database but not over shards (Xapian 1.4.22; tests/shards_test.py).
             // (The article set as that branch changed 11 of the 1000 benchmark queries' rankings;
             // every article at weight 0 reads no more blocks than no branch.)
-            const Xapian::Query every_article(0.0, Xapian::Query::MatchAll);
+            const Xapian::Query all_articles = every_article();
             enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, *article_set,
-                                            Xapian::Query(Xapian::Query::OP_OR, extra, every_article)));
+                                            Xapian::Query(Xapian::Query::OP_OR, extra, all_articles)));
             enquire.set_collapse_key(Xapian::BAD_VALUENO);
             second_pass_adds_first = true;
             if (options.collapse) {
