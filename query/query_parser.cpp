@@ -17,6 +17,7 @@ namespace {
 
 constexpr char32_t kReplacement = 0xFFFD;
 constexpr unsigned kDefaultNearWindow = 10;
+constexpr unsigned kMinNearWindow = 2;
 constexpr unsigned kMaxNearWindow = 1000;
 
 struct Decoded {
@@ -392,8 +393,10 @@ private:
                     window = window * 10 + static_cast<unsigned>(c - '0');
                 }
             }
-            if (!valid || window < 1 || window > kMaxNearWindow) {
-                throw ParseError("NEAR/n needs a whole number n from 1 to 1000", token.column);
+            // The window counts positions, the operands' own included: NEAR/1 could never hold
+            // two words, so it is refused rather than silently matching nothing.
+            if (!valid || window < kMinNearWindow || window > kMaxNearWindow) {
+                throw ParseError("NEAR/n needs a whole number n from 2 (side by side) to 1000", token.column);
             }
             token.window = window;
         }
