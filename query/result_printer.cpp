@@ -33,9 +33,23 @@ public:
                                         : mark_snippet(h.snippet, "[", "]"))
                      << "\n";
             }
+            if (h.parts.set) {
+                // The stages that made the score, then each term's own weight (which need not add
+                // up: a word's forms are weighed as one, and a term can serve two stages).
+                out_ << "     score " << std::setprecision(3) << h.score << " = words " << h.parts.words;
+                if (h.parts.boosts_feedback != 0) out_ << " + boosts and feedback " << h.parts.boosts_feedback;
+                if (h.parts.lead != 0) out_ << " + lead " << h.parts.lead;
+                if (h.parts.order_cap != 0) out_ << " - " << -h.parts.order_cap << " (kept below the re-ranked)";
+                out_ << "\n";
+            }
             for (const TermContribution& c : h.explanation) {
                 out_ << "     " << c.term << " " << std::setprecision(3) << c.weight << "\n";
             }
+            out_ << "\n";
+        }
+        if (!result.feedback_terms.empty()) {
+            out_ << "Feedback terms:";
+            for (const std::string& t : result.feedback_terms) out_ << " " << t;
             out_ << "\n";
         }
         if (!result.suggestion.empty()) out_ << "Did you mean: " << result.suggestion << "?\n";
@@ -104,6 +118,7 @@ nlohmann::json summary_record(const SearchResult& result, const std::string& que
         {"suggestion", result.suggestion.empty() ? nlohmann::json() : nlohmann::json(result.suggestion)},
         // Milliseconds to three decimals: a script compares, a person reads.
         {"elapsed_ms", std::round(elapsed_ms * 1000) / 1000}};
+    if (!result.feedback_terms.empty()) j["feedback_terms"] = result.feedback_terms;
     if (!query_id.empty()) j["query"] = query_id;
     return j;
 }

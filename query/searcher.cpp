@@ -665,6 +665,9 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     // Set when the second pass's scores are the boosts' and feedback's only, to be added to the
     // first pass's.
     bool second_pass_adds_first = false;
+    // Set when the first pass is the answer (nothing to re-rank with).
+    bool first_pass_is_answer = false;
+    SearchResult result;
     if (options.sort == SortOrder::Date) {
         enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
         enquire.set_query(query.query);
@@ -685,6 +688,10 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         if (r.feedback_documents > 0 && r.feedback_terms > 0 && r.feedback_weight > 0 &&
             (r.feedback_cyrillic || !cyrillic_query)) {
             expansion = feedback_expansion(db_, top, r, has_remote_, term_frequencies_);
+            if (options.explain) {
+                for (auto t = expansion.get_unique_terms_begin(); t != expansion.get_unique_terms_end(); ++t)
+                    result.feedback_terms.push_back(*t);
+            }
         }
         Xapian::Query extra = query.boosts;
         if (!expansion.empty()) {
@@ -694,6 +701,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         if (extra.empty()) {
             // Nothing to re-rank with (one word, no feedback): the first pass is the answer.
             page = top;
+            first_pass_is_answer = true;
         } else if (std::optional<Xapian::Query> article_set = article_set_filter(top, reranked_count)) {
             // Only the first pass's articles, which already stand for their copies: no
             // collapsing, and the copy counts come from the first pass. The second pass scores
@@ -752,7 +760,6 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         page = enquire.get_mset(0, reranked_count, 100);
     Xapian::MSet mset = page ? *page : enquire.get_mset(options.offset, options.limit, check_at_least);
     if (options.sort == SortOrder::Date) estimated = count_of(mset);
-    SearchResult result;
     result.estimated = estimated;
     std::size_t rank = options.offset;
     ScoredHits ranked;
@@ -761,6 +768,27 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         page && first_pass_top ? std::min<std::size_t>(reranked_count, mset.size()) : mset.size();
     for (auto it = mset.begin(); it != mset.end() && ranked.size() < reranked; ++it)
         ranked.emplace_back(it, it.get_weight());
+    // --explain: each article's score by stage, taken where each stage sets it.
+    std::unordered_map<Xapian::docid, ScoreParts> parts;
+    if (options.explain) {
+        std::unordered_map<Xapian::docid, double> first_pass_weight;
+        for (Xapian::doccount i = 0; first_pass_top && i < reranked_count; ++i)
+            first_pass_weight[*(*first_pass_top)[i]] = (*first_pass_top)[i].get_weight();
+        for (const auto& [it, score] : ranked) {
+            ScoreParts& p = parts[*it];
+            p.set = true;
+            if (!first_pass_top || first_pass_is_answer) {
+                p.words = score;  // one pass: sorted by date, or nothing to re-rank with
+            } else if (second_pass_adds_first) {
+                p.words = first_pass_weight[*it];
+                p.boosts_feedback = score;
+            } else {
+                // Remote shards: the second pass scored the words again beside the boosts.
+                p.words = first_pass_weight[*it];
+                p.boosts_feedback = score - p.words;
+            }
+        }
+    }
     if (second_pass_adds_first) {
         std::unordered_map<Xapian::docid, double> first_pass_score;
         for (Xapian::doccount i = 0; i < reranked_count; ++i)
@@ -779,6 +807,10 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
                                                            : mset.get_max_attained();
         ranked = lead_ranked(db_, first_pass_top ? *first_pass_top : mset, best_score, std::move(ranked),
                              query.lead_words, r, page_end, lead_slot_);
+        for (const auto& [it, score] : ranked) {
+            if (auto p = parts.find(*it); p != parts.end())
+                p->second.lead = score - (p->second.words + p->second.boosts_feedback);
+        }
     }
     if (page && first_pass_top) {
         // Then the first pass's articles past them, in its order, each scored below the one
@@ -788,6 +820,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             const Xapian::MSetIterator it = (*first_pass_top)[i];
             const double score = std::min(it.get_weight(), std::nextafter(floor, 0.0));
             ranked.emplace_back(it, score);
+            if (options.explain) parts[*it] = ScoreParts{it.get_weight(), 0, 0, score - it.get_weight(), true};
             floor = score;
         }
     }
@@ -836,6 +869,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
                                        query.highlight, *analyzer_);
         }
         if (options.explain) {
+            if (auto p = parts.find(hit.docid); p != parts.end()) hit.parts = p->second;
             // Each term's own BM25 weight for this document: the same scheme, one term at a
             // time, filtered to this document by its id term.
             Xapian::Enquire single(db_);

@@ -36,6 +36,15 @@ struct TermContribution {
     double weight;
 };
 
+/// With --explain: where a hit's score comes from. The parts add up to the score exactly.
+struct ScoreParts {
+    double words = 0;            ///< the first pass: BM25 of the query's words (and the all-words boost)
+    double boosts_feedback = 0;  ///< the second pass: phrase boosts and feedback terms
+    double lead = 0;             ///< the lead boost: query words in the title or the body's opening
+    double order_cap = 0;        ///< past the re-ranked articles: lowered to stay below them (<= 0)
+    bool set = false;
+};
+
 struct Hit {
     Xapian::docid docid = 0;
     std::size_t rank = 0;
@@ -44,12 +53,14 @@ struct Hit {
     Xapian::doccount duplicates = 0;  ///< other copies collapsed into this hit
     Snippet snippet;
     std::vector<TermContribution> explanation;
+    ScoreParts parts;
 };
 
 struct SearchResult {
     std::vector<Hit> hits;
     Xapian::doccount estimated = 0;
-    std::string suggestion;  ///< "Did you mean" query text, empty when none (set by the caller)
+    std::string suggestion;                   ///< "Did you mean" query text, empty when none (set by the caller)
+    std::vector<std::string> feedback_terms;  ///< with --explain: the terms feedback added, as indexed
 };
 
 /// Collection frequencies of terms, as the database state a Searcher reads gave them: the

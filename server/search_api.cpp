@@ -242,6 +242,7 @@ ApiResponse SearchApi::search(const Params& params) {
                                                                      matching, 10, limits_.time_limit_seconds));
                 }
                 body["did_you_mean"] = result.suggestion.empty() ? json(nullptr) : json(result.suggestion);
+                if (!result.feedback_terms.empty()) body["feedback_terms"] = result.feedback_terms;
                 for (const std::string& w : searcher.warnings()) body["warnings"].push_back(w);
                 body["elapsed_ms"] =
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

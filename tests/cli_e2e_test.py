@@ -239,6 +239,35 @@ class SampleCorpusTest(unittest.TestCase):
         r = self.ws.query("--explain", "--limit", "1", "ombudsman")
         self.assertEqual(r.returncode, 0)
         self.assertRegex(r.stdout, r"ombudsman \d")
+        self.assertRegex(r.stdout, r"score [\d.]+ = words [\d.]+")
+
+    def test_explain_parts_add_up_to_the_score(self):
+        # Three re-ranked articles, so the page also holds hits past them (first-pass order).
+        for query in ("constitutional court reform", "Конституционный суд", "budget"):
+            r = self.ws.query("--format", "json", "--explain", "--limit", "8", "--rerank-docs", "3", query)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            records = [json.loads(l) for l in r.stdout.splitlines()]
+            hits = [h for h in records if h["type"] == "hit"]
+            self.assertGreater(len(hits), 3, query)
+            for h in hits:
+                p = h["score_parts"]
+                total = p["words"] + p["boosts_feedback"] + p["lead"] + p["order_cap"]
+                self.assertAlmostEqual(total, h["score"], delta=1e-9 * max(1.0, h["score"]), msg=(query, h["id"], p))
+                # 0 is a match by another script's name key alone, which carries no weight.
+                self.assertGreaterEqual(p["words"], 0, (query, h["id"]))
+                self.assertLessEqual(p["order_cap"], 0)
+            self.assertGreater(hits[0]["score_parts"]["words"], 0, query)
+            # The re-ranked three carry the lead and the second pass; the rest only their words.
+            self.assertTrue(any(h["score_parts"]["lead"] > 0 for h in hits[:3]), query)
+            for h in hits[3:]:
+                self.assertEqual((h["score_parts"]["lead"], h["score_parts"]["boosts_feedback"]), (0, 0), query)
+            summary = records[-1]
+            if query == "constitutional court reform":
+                # An English query of several words: feedback added terms, and some hit gained from them.
+                self.assertTrue(summary.get("feedback_terms"), summary)
+                self.assertTrue(any(h["score_parts"]["boosts_feedback"] > 0 for h in hits[:3]))
+            if query == "Конституционный суд":
+                self.assertNotIn("feedback_terms", summary)  # no feedback for Cyrillic queries
 
     def test_lang_and_date_filters(self):
         hits, r = self.ws.json_hits("--limit", "100", "lang:ru date:2023")
