@@ -23,11 +23,11 @@ nlohmann::json hit_record(const Hit& h) {
         for (const TermContribution& c : h.explanation) terms[c.term] = c.weight;
         j["explain"] = terms;
     }
-    if (h.parts.set) {
-        j["score_parts"] = {{"words", h.parts.words},
-                            {"boosts_feedback", h.parts.boosts_feedback},
-                            {"lead", h.parts.lead},
-                            {"order_cap", h.parts.order_cap}};
+    if (h.parts) {
+        j["score_parts"] = {{"words", h.parts->words},
+                            {"boosts_feedback", h.parts->boosts_feedback},
+                            {"lead", h.parts->lead},
+                            {"order_cap", h.parts->order_cap}};
     }
     return j;
 }

@@ -33,13 +33,13 @@ public:
                                         : mark_snippet(h.snippet, "[", "]"))
                      << "\n";
             }
-            if (h.parts.set) {
+            if (const auto& p = h.parts) {
                 // The stages that made the score, then each term's own weight (which need not add
                 // up: a word's forms are weighed as one, and a term can serve two stages).
-                out_ << "     score " << std::setprecision(3) << h.score << " = words " << h.parts.words;
-                if (h.parts.boosts_feedback != 0) out_ << " + boosts and feedback " << h.parts.boosts_feedback;
-                if (h.parts.lead != 0) out_ << " + lead " << h.parts.lead;
-                if (h.parts.order_cap != 0) out_ << " - " << -h.parts.order_cap << " (kept below the re-ranked)";
+                out_ << "     score " << std::setprecision(3) << h.score << " = words " << p->words;
+                if (p->boosts_feedback != 0) out_ << " + boosts and feedback " << p->boosts_feedback;
+                if (p->lead != 0) out_ << " + lead " << p->lead;
+                if (p->order_cap != 0) out_ << " - " << -p->order_cap << " (kept below the re-ranked)";
                 out_ << "\n";
             }
             for (const TermContribution& c : h.explanation) {

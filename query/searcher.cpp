@@ -768,31 +768,30 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         page && first_pass_top ? std::min<std::size_t>(reranked_count, mset.size()) : mset.size();
     for (auto it = mset.begin(); it != mset.end() && ranked.size() < reranked; ++it)
         ranked.emplace_back(it, it.get_weight());
+    // The re-ranked articles' first-pass scores: the second pass adds to them, --explain shows them.
+    std::unordered_map<Xapian::docid, double> first_pass_score;
+    if (first_pass_top && (second_pass_adds_first || options.explain)) {
+        for (Xapian::doccount i = 0; i < reranked_count; ++i)
+            first_pass_score[*(*first_pass_top)[i]] = (*first_pass_top)[i].get_weight();
+    }
     // --explain: each article's score by stage, taken where each stage sets it.
     std::unordered_map<Xapian::docid, ScoreParts> parts;
     if (options.explain) {
-        std::unordered_map<Xapian::docid, double> first_pass_weight;
-        for (Xapian::doccount i = 0; first_pass_top && i < reranked_count; ++i)
-            first_pass_weight[*(*first_pass_top)[i]] = (*first_pass_top)[i].get_weight();
         for (const auto& [it, score] : ranked) {
             ScoreParts& p = parts[*it];
-            p.set = true;
             if (!first_pass_top || first_pass_is_answer) {
                 p.words = score;  // one pass: sorted by date, or nothing to re-rank with
             } else if (second_pass_adds_first) {
-                p.words = first_pass_weight[*it];
+                p.words = first_pass_score[*it];
                 p.boosts_feedback = score;
             } else {
                 // Remote shards: the second pass scored the words again beside the boosts.
-                p.words = first_pass_weight[*it];
+                p.words = first_pass_score[*it];
                 p.boosts_feedback = score - p.words;
             }
         }
     }
     if (second_pass_adds_first) {
-        std::unordered_map<Xapian::docid, double> first_pass_score;
-        for (Xapian::doccount i = 0; i < reranked_count; ++i)
-            first_pass_score[*(*first_pass_top)[i]] = (*first_pass_top)[i].get_weight();
         for (auto& [it, score] : ranked) score = first_pass_score[*it] + score;
         // Xapian's order: the better score first, then the lower docid.
         std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
@@ -820,7 +819,7 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             const Xapian::MSetIterator it = (*first_pass_top)[i];
             const double score = std::min(it.get_weight(), std::nextafter(floor, 0.0));
             ranked.emplace_back(it, score);
-            if (options.explain) parts[*it] = ScoreParts{it.get_weight(), 0, 0, score - it.get_weight(), true};
+            if (options.explain) parts[*it] = ScoreParts{it.get_weight(), 0, 0, score - it.get_weight()};
             floor = score;
         }
     }

@@ -42,7 +42,6 @@ struct ScoreParts {
     double boosts_feedback = 0;  ///< the second pass: phrase boosts and feedback terms
     double lead = 0;             ///< the lead boost: query words in the title or the body's opening
     double order_cap = 0;        ///< past the re-ranked articles: lowered to stay below them (<= 0)
-    bool set = false;
 };
 
 struct Hit {
@@ -53,7 +52,7 @@ struct Hit {
     Xapian::doccount duplicates = 0;  ///< other copies collapsed into this hit
     Snippet snippet;
     std::vector<TermContribution> explanation;
-    ScoreParts parts;
+    std::optional<ScoreParts> parts;  ///< with --explain
 };
 
 struct SearchResult {
