@@ -517,6 +517,11 @@ constexpr TextView kNounsInAs[] = {
 };
 // clang-format on
 
+// Whether `s` ends like a noun in -нды/-нді (туынды, қорытынды, ерітінді, үзінді).
+bool ends_in_ndy(TextView s) {
+    return s.size() >= 3 && one_of(s.back(), U"ыі") && s[s.size() - 2] == U'д' && s[s.size() - 3] == U'н';
+}
+
 // For "…V+сы" and "…V+ны": true when the consonant belongs to the stem (жұмыс+ы, жиын+ы) rather
 // than to the ending (бала+сы, бала+ны).
 bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
@@ -535,7 +540,7 @@ bool consonant_belongs_to_stem(TextView vowel_stem, char32_t consonant) {
         if (consonant == U'с' && before == U'ғ' && is_vowel(third) && vowel_stem != U"шығы") return true;
         // Nouns in -нды/-нді (туынды, қорытынды, ерітінді, үзінді, зиянды) take -сы and -ны; a
         // noun in -ндыс/-ндын is rare, while the с after other ды/ді is the stem's (үрдіс+і).
-        if (before == U'д' && third == U'н') return false;
+        if (ends_in_ndy(vowel_stem)) return false;
         return !one_of(before, U"шщқкғгж");  // and -жы/-жі: қаржы+сы, паранжы+сы
     }
     if (v == U'е')
@@ -700,9 +705,7 @@ Text strip_pass(Text s, std::vector<Text>* chain, bool nested = false) {
         // A noun in -ынды/-інді (ерітінді, қорытынды, үзінді) under a case ending is cut as its
         // bare form and its possessive are (ерітіндінің, ерітіндісі, ерітінді -> еріт), not
         // as a possessive ы/і (ерітінд). Only after ы/і + н: фондының is фонд + ы + ның.
-        if (after_case && s.size() >= 5 && one_of(s.back(), U"ыі") && s[s.size() - 2] == U'д' &&
-            s[s.size() - 3] == U'н' && one_of(s[s.size() - 4], U"ыі"))
-            break;
+        if (after_case && s.size() >= 5 && ends_in_ndy(s) && one_of(s[s.size() - 4], U"ыі")) break;
         const Ending* e = longest_ending(s, allowed, s.size());
         if (e == nullptr)
             break;
