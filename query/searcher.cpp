@@ -314,10 +314,17 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
                                  bool remote, TermFrequencies& known) {
     FeedbackTermDecider decider;
     const double documents = static_cast<double>(db.get_doccount());
-    const double feedback = static_cast<double>(std::min<Xapian::doccount>(top.size(), r.feedback_documents));
     TermTable<FeedbackTermCount> seen;
     Xapian::doccount used = 0;
-    for (auto it = top.begin(); it != top.end() && used < r.feedback_documents; ++it, ++used) {
+    // Only articles the words themselves weigh: one found by a weightless form alone (another
+    // script's name key, a place's derived word) is no evidence of what the query is about, and
+    // its terms would lift every article like it above the ones that have the word (`deamon`,
+    // 3 articles, filled its feedback set with articles on Доменных that share its name key).
+    // A query of filters only weighs no article: its first articles are read, which orders it
+    // (izdeu-query.1).
+    const bool filters_only = top.empty() || top.begin().get_weight() <= 0;
+    for (auto it = top.begin(); it != top.end() && used < r.feedback_documents && (filters_only || it.get_weight() > 0);
+         ++it, ++used) {
         const double length = std::max(1.0, static_cast<double>(db.get_doclength(*it)));
         for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
             const std::string term = *t;
@@ -327,6 +334,7 @@ Xapian::Query feedback_expansion(const Xapian::Database& db, const Xapian::MSet&
             count.share += static_cast<double>(t.get_wdf()) / length;
         }
     }
+    const double feedback = static_cast<double>(used);
     // Robertson's selection value: the number of feedback documents with the term times its
     // relevance weight, from collection-wide counts only.
     auto relevance_weight = [&](double r_t, double n_t) {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "query_builder.h"
 #include "searcher.h"
@@ -107,4 +108,45 @@ TEST_CASE("Feedback's term frequencies are the database's, as the table grows an
     frequencies.clear();
     CHECK(frequencies.size() == 0);
     CHECK(frequencies.of(db, "court", term_hash("court")) == db.get_termfreq("court"));
+}
+
+TEST_CASE("Feedback reads only articles the query's words weigh, not ones found by a weightless form", "[ranking]") {
+    // `deamon` is rare, and its name key (d-m-n) is also the key of Domain and Доменных: typed
+    // in lower case it reads as a name (the key is written capitalised in as many articles as
+    // the word), so the Russian articles are found through the key, at weight 0. Had they
+    // entered the feedback set, their shared words would lift them all above the articles that
+    // have the word.
+    testing::TempDir dir;
+    std::vector<testing::SimpleArticle> articles = {
+        {"typo1", "", "The ssh deamon reads its configuration file when it starts and logs each session."},
+        {"typo2", "", "A user space deamon with root permission can write to this directory at any time."},
+        {"domain", "", "The registry said that Domain names are sold by many companies around the world."},
+    };
+    for (int i = 0; i < 12; ++i) {
+        articles.push_back({"ru" + std::to_string(i), "",
+                            "Раздел " + std::to_string(i) +
+                                " описывает, как Система Доменных Имен Серверов связывает имена узлов с "
+                                "адресами, и как администратор настраивает сервер имен для сети."});
+    }
+    testing::build_database(dir.str("db"), articles);
+    Searcher searcher({dir.str("db")}, "");
+    RankingOptions r;  // the defaults, feedback included
+    const Xapian::Database database = searcher.database();
+    QueryBuilder builder(searcher.analyzer(), r, &database);  // as the CLI builds: it reads the key's counts
+    SearchOptions options;
+    options.ranking = r;
+    options.limit = 20;
+    options.snippets = false;
+    options.explain = true;
+    const SearchResult result = searcher.search(builder.build_plain("deamon"), options);
+    // Found through the key (the translit feature at work) ...
+    REQUIRE(result.hits.size() == 14);
+    // ... but ranked below both articles that have the word, and no feedback term is theirs.
+    std::set<std::string> first_two = {result.hits[0].id, result.hits[1].id};
+    CHECK(first_two == std::set<std::string>{"typo1", "typo2"});
+    for (const std::string& term : result.feedback_terms) {
+        INFO(term);
+        CHECK(term.find("систем") == std::string::npos);
+        CHECK(term.find("имен") == std::string::npos);
+    }
 }
