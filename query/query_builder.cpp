@@ -333,9 +333,19 @@ bool QueryBuilder::looks_like_name(const Token& t, const std::vector<std::string
     if (database_ == nullptr) return false;
     // Typed in lower case: a name if the index writes the word capitalised (its key term, which
     // only capitalised words inside sentences get) in at least half the articles that have it.
+    const std::string word(t.term);
+    const Xapian::doccount with_word = database_->get_termfreq(word);
     Xapian::doccount as_name = 0;
     for (const std::string& term : own_key_terms) as_name = std::max(as_name, database_->get_termfreq(term));
-    return as_name > 0 && as_name * 2 >= database_->get_termfreq(std::string(t.term));
+    if (as_name == 0 || as_name * 2 < with_word) return false;
+    if (with_word == 0) return true;  // only its key is here: nothing else to go by
+    // The key is a consonant skeleton that other words share (deamon: Domain, Damon), so its own
+    // count says little: count the articles that have the word and the key together.
+    Xapian::Enquire both(*database_);
+    both.set_weighting_scheme(Xapian::BoolWeight());
+    both.set_query(Q(Q::OP_AND, Q(word), Q(Q::OP_OR, own_key_terms.begin(), own_key_terms.end())));
+    const Xapian::MSet counted = both.get_mset(0, 0, with_word);  // exact: every match checked
+    return counted.get_matches_lower_bound() * 2 >= with_word;
 }
 
 void QueryBuilder::add_name_forms(const Token& t, WordForms& w, BuiltQuery& out) {

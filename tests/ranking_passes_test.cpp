@@ -111,16 +111,16 @@ TEST_CASE("Feedback's term frequencies are the database's, as the table grows an
 }
 
 TEST_CASE("Feedback reads only articles the query's words weigh, not ones found by a weightless form", "[ranking]") {
-    // `deamon` is rare, and its name key (d-m-n) is also the key of Domain and Доменных: typed
-    // in lower case it reads as a name (the key is written capitalised in as many articles as
-    // the word), so the Russian articles are found through the key, at weight 0. Had they
-    // entered the feedback set, their shared words would lift them all above the articles that
-    // have the word.
+    // A name's key (d-m-n for Damon) finds the other scripts' spellings at weight 0, and with
+    // them words that only share the consonants (Доменных). Had those entered the feedback set,
+    // their shared words would have lifted them all: the query `deamon` on the benchmark corpus
+    // ranked three articles on Доменных above the three that have the word.
     testing::TempDir dir;
     std::vector<testing::SimpleArticle> articles = {
-        {"typo1", "", "The ssh deamon reads its configuration file when it starts and logs each session."},
-        {"typo2", "", "A user space deamon with root permission can write to this directory at any time."},
+        {"damon1", "", "The ssh daemon written by Damon reads its configuration file when it starts and logs it."},
+        {"damon2", "", "A user space tool that Damon wrote can write to this directory with root permission."},
         {"domain", "", "The registry said that Domain names are sold by many companies around the world."},
+        {"deamon", "", "The ssh deamon reads its configuration file when it starts and logs each session."},
     };
     for (int i = 0; i < 12; ++i) {
         articles.push_back({"ru" + std::to_string(i), "",
@@ -138,15 +138,24 @@ TEST_CASE("Feedback reads only articles the query's words weigh, not ones found 
     options.limit = 20;
     options.snippets = false;
     options.explain = true;
-    const SearchResult result = searcher.search(builder.build_plain("deamon"), options);
-    // Found through the key (the translit feature at work) ...
-    REQUIRE(result.hits.size() == 14);
-    // ... but ranked below both articles that have the word, and no feedback term is theirs.
-    std::set<std::string> first_two = {result.hits[0].id, result.hits[1].id};
-    CHECK(first_two == std::set<std::string>{"typo1", "typo2"});
-    for (const std::string& term : result.feedback_terms) {
-        INFO(term);
-        CHECK(term.find("систем") == std::string::npos);
-        CHECK(term.find("имен") == std::string::npos);
+    SECTION("a name finds the other scripts' spellings, and only its own articles choose the feedback") {
+        const SearchResult result = searcher.search(builder.build_plain("Damon"), options);
+        REQUIRE(result.hits.size() == 14);  // found through the key: the two, then the twelve
+        const std::set<std::string> first_two = {result.hits[0].id, result.hits[1].id};
+        CHECK(first_two == std::set<std::string>{"damon1", "damon2"});
+        CHECK(result.hits[1].score > 2 * result.hits[2].score);
+        for (const std::string& term : result.feedback_terms) {
+            INFO(term);
+            CHECK(term.find("систем") == std::string::npos);
+            CHECK(term.find("имен") == std::string::npos);
+        }
+    }
+    SECTION("a word typed in lower case is a name only where the index writes it capitalised") {
+        // deamon is never capitalised; its key is here only as Domain's and Damon's.
+        const SearchResult result = searcher.search(builder.build_plain("deamon"), options);
+        REQUIRE(result.hits.size() == 1);
+        CHECK(result.hits[0].id == "deamon");
+        // damon is written capitalised in both its articles: a name, found in the other scripts.
+        CHECK(searcher.search(builder.build_plain("damon"), options).hits.size() == 14);
     }
 }
