@@ -796,7 +796,9 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
         t.term_offset = static_cast<std::uint32_t>(offset);
         t.term_size = static_cast<std::uint32_t>(term.size());
         t.stemmer = stemmer_for(term_traits, document_language, t.kazakh);
-        if (t.stemmer != nullptr && !stem_initials_.empty()) {
+        const char16_t first = utf16_[begin16];
+        t.capitalised = (first >= u'A' && first <= u'Z') || (first >= 0xC0 && u_isupper(first));
+        if (t.stemmer != nullptr && !stem_initials_.empty() && !(stem_capitalised_ && t.capitalised)) {
             if (term_traits.script == Script::Cyrillic && term.size() >= 2) {
                 const std::string_view initial = term.substr(0, 2);  // a Cyrillic letter is two bytes
                 const std::string folded = keyboard_fold(initial);
@@ -808,8 +810,6 @@ AnalysisStats Analyzer::analyze(std::string_view text, Language document_languag
                 t.stemmer = nullptr;  // a Latin-script Kazakh word gets its stemmer back below
             }
         }
-        const char16_t first = utf16_[begin16];
-        t.capitalised = (first >= u'A' && first <= u'Z') || (first >= 0xC0 && u_isupper(first));
         if (!alternative && (term_traits.script == Script::Latin || term_traits.script == Script::Cyrillic)) {
             // Only a capitalised word can start a sentence (the walk back is not free).
             t.sentence_initial = t.capitalised && sentence_initial(begin16);

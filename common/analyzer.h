@@ -147,10 +147,13 @@ class Analyzer {
     /// can only meet the query's stems through a stem with the same first letter (suffix rules
     /// keep it: Snowball's English and Russian stemmers and ours never change a word's first
     /// letter), and stemming every word of ten articles was a fifth of a snippet's analysis.
-    /// Latin words that start with a letter other than a-z are always stemmed. Empty (the
-    /// default): every word. Never for indexing.
-    void set_stem_initials(std::vector<std::string> initials) {
+    /// With `capitalised`, every capitalised word is stemmed too: a name in another script meets
+    /// the query through its stem's name key, not its first letter. Latin words that start with
+    /// a letter other than a-z are always stemmed. No initials (the default): every word. Never
+    /// for indexing.
+    void set_stem_initials(std::vector<std::string> initials, bool capitalised = false) {
         stem_initials_ = std::move(initials);
+        stem_capitalised_ = capitalised;
         latin_stem_initials_.reset();
         for (const std::string& initial : stem_initials_) {
             if (initial.size() == 1 && initial[0] >= 'a' && initial[0] <= 'z')
@@ -190,6 +193,7 @@ class Analyzer {
     bool cyrillic_stemming_ = true;
     std::vector<std::string> stem_initials_;
     std::bitset<26> latin_stem_initials_;  ///< stem_initials_'s a-z, for the Latin check
+    bool stem_capitalised_ = false;        ///< with stem_initials_: every capitalised word too
     WordSegmenter segmenter_;
     const icu::Normalizer2* casefold_ = nullptr;
     const icu::Normalizer2* nfd_ = nullptr;

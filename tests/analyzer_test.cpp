@@ -471,6 +471,11 @@ TEST_CASE("With stem initials, only words with a wanted first letter are stemmed
     // letter or that letter keyboard-folded.
     analyzer.set_stem_initials({"с"});
     CHECK(stems("running судом дома", Language::Russian) == std::vector<std::string>{"running", "суд", "дома"});
+    // With a name key wanted, a capitalised word is stemmed whatever its letter (its stem's key
+    // is the name's), a word in lower case still only by its letter.
+    analyzer.set_stem_initials({"с"}, true);
+    CHECK(stems("судом дома Дома Running running", Language::Undetermined) ==
+          std::vector<std::string>{"суд", "дома", "дом", "run", "running"});
     analyzer.set_stem_initials({});
     CHECK(stems("running walking", Language::English) == std::vector<std::string>{"run", "walk"});
 }
