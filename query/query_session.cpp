@@ -19,22 +19,26 @@ QuerySession::QuerySession(const QuerySettings& settings)
 // Builds a query text as asked (--plain or the grammar, --since), for the query and for a
 // respelling of it; `parsed` gets the tree, from which the words that may be respelled come.
 BuiltQuery QuerySession::build(const std::string& text, std::optional<Node>* parsed) {
-    BuiltQuery built;
-    if (settings_.plain) {
-        built = builder_->build_plain(text);
-    } else {
-        Node root = parse_query(text, settings_.parse_options);
-        built = builder_->build(root);
-        if (parsed) *parsed = std::move(root);
-    }
-    if (settings_.since) {
-        // As query_filters.h's add_filter, which also filters the articles with every word.
-        const Xapian::Query filter = builder_->build(*settings_.since).query;
-        for (Xapian::Query* q : {&built.query, &built.base, &built.all_words}) {
-            if (!q->empty()) *q = Xapian::Query(Xapian::Query::OP_FILTER, *q, filter);
+    // Building reads the index (a wildcard's words, word counts): a batch beside an indexer that
+    // commits often must reopen and build again, as the search does (tests/reliability_test.py).
+    return searcher_->reading([&] {
+        BuiltQuery built;
+        if (settings_.plain) {
+            built = builder_->build_plain(text);
+        } else {
+            Node root = parse_query(text, settings_.parse_options);
+            built = builder_->build(root);
+            if (parsed) *parsed = std::move(root);
         }
-    }
-    return built;
+        if (settings_.since) {
+            // As query_filters.h's add_filter, which also filters the articles with every word.
+            const Xapian::Query filter = builder_->build(*settings_.since).query;
+            for (Xapian::Query* q : {&built.query, &built.base, &built.all_words}) {
+                if (!q->empty()) *q = Xapian::Query(Xapian::Query::OP_FILTER, *q, filter);
+            }
+        }
+        return built;
+    });
 }
 
 long QuerySession::run(const std::string& text, const std::string& query_id, std::ostream& out, std::ostream& err) {

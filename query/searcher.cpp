@@ -262,28 +262,15 @@ bool Searcher::every_local_shard_records(std::string_view key, const std::string
 
 SearchResult Searcher::search(const BuiltQuery& query, const SearchOptions& options) {
     // The indexer may commit while we read; Xapian then asks us to reopen.
-    for (int attempt = 0;; ++attempt) {
-        try {
-            return search_once(query, options);
-        } catch (const Xapian::DatabaseModifiedError&) {
-            if (attempt >= 5) throw;
-            reopen();
-        }
-    }
+    return reading([&] { return search_once(query, options); });
 }
 
 Xapian::doccount Searcher::count(const BuiltQuery& query) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            Xapian::Enquire enquire(db_);
-            enquire.set_query(query.query);
-            Xapian::MSet mset = enquire.get_mset(0, 0, db_.get_doccount());
-            return mset.get_matches_estimated();
-        } catch (const Xapian::DatabaseModifiedError&) {
-            if (attempt >= 5) throw;
-            reopen();
-        }
-    }
+    return reading([&] {
+        Xapian::Enquire enquire(db_);
+        enquire.set_query(query.query);
+        return enquire.get_mset(0, 0, db_.get_doccount()).get_matches_estimated();
+    });
 }
 
 namespace {

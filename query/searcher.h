@@ -102,6 +102,21 @@ class Searcher {
     /// Runs a query; reopens and retries when the indexer commits meanwhile.
     SearchResult search(const BuiltQuery& query, const SearchOptions& options);
 
+    /// Runs `read`, which reads this searcher's database (building a query does: wildcards,
+    /// word counts), and runs it again after a reopen when the indexer's commits have discarded
+    /// the revision it was reading (Xapian's DatabaseModifiedError), as search() does.
+    template <typename Read>
+    auto reading(Read&& read) -> decltype(read()) {
+        for (int attempt = 0;; ++attempt) {
+            try {
+                return read();
+            } catch (const Xapian::DatabaseModifiedError&) {
+                if (attempt >= 5) throw;
+                reopen();
+            }
+        }
+    }
+
     /// Estimated number of matches.
     Xapian::doccount count(const BuiltQuery& query);
 

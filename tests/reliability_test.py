@@ -296,6 +296,30 @@ class ConcurrencyTest(CrashFree, unittest.TestCase):
         if errors:
             self.fail(f"{BUG_OPEN_NOT_RETRIED} ({len(errors)} of {len(errors) + len(counts)} queries)")
 
+    def test_batch_with_wildcards_during_commits(self):
+        # A wildcard is expanded over the index while the query is built, before the search's
+        # own reopen-and-retry: a batch over an index that an indexer commits to every few
+        # articles used to stop at the first query whose revision was discarded (exit 3).
+        ws = Workspace(self)
+        good_articles(ws.corpus, 100)
+        self.assertEqual(ws.index().returncode, 0)
+        good_articles(ws.corpus, 2900, start=100)
+        batch = os.path.join(ws.root, "wild.batch")
+        write(batch, "".join(f"q{i}\tquokka uniq{i % 3000:05d} sen* number\n" for i in range(3000)))
+        indexer = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--commit-every", "10",
+                                    "--jobs", "2", ws.corpus], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=env())
+        self.addCleanup(lambda: indexer.poll() is not None or (indexer.kill(), indexer.communicate()))
+        batches = 0
+        while indexer.poll() is None:
+            r = ws.query("--batch", batch, "--format", "trec", "--no-snippets", "--limit", "1")
+            self.assertEqual((r.returncode, r.stderr), (0, ""), f"batch {batches} during the commits")
+            self.assertEqual(len(r.stdout.splitlines()), 3000)
+            batches += 1
+        out, err = indexer.communicate(timeout=TIMEOUT)
+        self.assertEqual(indexer.returncode, 0, err)
+        self.assertGreater(batches, 0, "no batch ran while the indexer committed")
+
     def test_two_indexers_started_together(self):
         ws = Workspace(self)
         good_articles(ws.corpus, 10)

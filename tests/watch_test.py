@@ -373,6 +373,31 @@ class ConcurrentRunsTest(unittest.TestCase):
             self.assertEqual(len([l for l in f if '"type":"hit"' in l]), 3)
         self.assertEqual(second, [])
 
+    def test_watches_run_while_an_indexer_commits(self):
+        # Building a watch's query reads the index (a wildcard's words), and so does reading its
+        # hits' arrival stamps after the search: each is done again after a reopen when the
+        # indexer's commits discard the revision, instead of ending the run with exit 3.
+        watches = "".join(f"w{i} = sen* OR numb* OR uniq{i:03d}*\n" for i in range(40))
+        ws = Workspace(self, watches)
+        for i in range(100):
+            ws.article(f"a{i:05d}.txt", f"Article {i}", f"The senate met number uniq{i:05d} today.")
+        ws.index()
+        for i in range(100, 3000):
+            ws.article(f"a{i:05d}.txt", f"Article {i}", f"The senate met number uniq{i:05d} today.")
+        indexer = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--commit-every", "10", "--jobs", "2",
+                                    ws.news], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                   env=environment())
+        self.addCleanup(lambda: indexer.poll() is not None or (indexer.kill(), indexer.communicate()))
+        runs = 0
+        while indexer.poll() is None:
+            r = ws.watch("--no-mark", "--format", "json")
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            self.assertNotIn("Xapian", r.stderr)
+            runs += 1
+        _, err = indexer.communicate(timeout=TIMEOUT)
+        self.assertEqual(indexer.returncode, 0, err)
+        self.assertGreater(runs, 0)
+
     def test_a_run_waiting_behind_a_killed_one_reports_its_articles(self):
         ws = Workspace(self, WATCHES)
         three_wombats(ws)

@@ -32,8 +32,17 @@ std::int64_t safe_horizon(const std::string& database, std::int64_t now) {
         writing = true;  // cannot tell (a remote shard): assume an indexer may be writing
     }
     if (!writing) return now;
-    const nlohmann::json last =
-        nlohmann::json::parse(probe.get_metadata(std::string(schema::kMetaLastRun)), nullptr, false);
+    std::string last_run;
+    for (int attempt = 0;; ++attempt) {
+        try {
+            last_run = probe.get_metadata(std::string(schema::kMetaLastRun));
+            break;
+        } catch (const Xapian::DatabaseModifiedError&) {  // the writer committed twice since the open
+            if (attempt >= 5) throw;
+            probe.reopen();
+        }
+    }
+    const nlohmann::json last = nlohmann::json::parse(last_run, nullptr, false);
     if (!last.is_object() || !last.contains("finished") || !last["finished"].is_number_integer()) return 0;
     return std::min<std::int64_t>(now, last["finished"].get<std::int64_t>() * 1000000);
 }
@@ -58,10 +67,11 @@ WatchRun run_watches(const std::vector<const Watch*>& watches, const WatchState&
     query::Searcher searcher({options.database}, options.kazakh_lexicon, false, options.cache_dir);
     for (const std::string& w : searcher.warnings()) run.warnings.push_back(w);
     const Xapian::Database& db = searcher.database();
-    const Xapian::doccount stamped = db.get_value_freq(schema::kSlotIndexedAt);
-    if (stamped < db.get_doccount()) {
-        throw DatabaseError(std::to_string(db.get_doccount() - stamped) + " of the index's " +
-                            std::to_string(db.get_doccount()) +
+    const auto [stamped, articles] = searcher.reading([&] {
+        return std::pair{db.get_value_freq(schema::kSlotIndexedAt), db.get_doccount()};
+    });
+    if (stamped < articles) {
+        throw DatabaseError(std::to_string(articles - stamped) + " of the index's " + std::to_string(articles) +
                             " articles were indexed before izdeu recorded when articles arrive, which watches "
                             "need; rebuild the index once with izdeu-index --rebuild");
     }
@@ -91,7 +101,10 @@ WatchRun run_watches(const std::vector<const Watch*>& watches, const WatchState&
         const std::int64_t since = mark != nullptr ? mark->horizon : -1;
         report.next_mark = {key, watch->name, watch->query, watch->edits, std::max(since, run.horizon), options.now};
         try {
-            query::BuiltQuery built = builder.build(query::parse_query(watch->query, parse_options));
+            // Building reads the index (a wildcard's words): reopened and built again when a
+            // running indexer's commits discard the revision it reads, as the search is.
+            query::BuiltQuery built =
+                searcher.reading([&] { return builder.build(query::parse_query(watch->query, parse_options)); });
             // Arrival (or change) stamps in (since, horizon]; a stamp that begins with the
             // horizon's digits sorts below the horizon's digits followed by 0xFF.
             const Xapian::valueno slot = watch->edits ? schema::kSlotChangedAt : schema::kSlotIndexedAt;
@@ -107,18 +120,24 @@ WatchRun run_watches(const std::vector<const Watch*>& watches, const WatchState&
             }
             if (!built.base.empty()) built.base = Xapian::Query(Xapian::Query::OP_FILTER, built.base, window);
             search.limit = watch->limit;
-            query::SearchResult result = searcher.search(built, search);
-            report.matched =
-                std::max<Xapian::doccount>(result.estimated, static_cast<Xapian::doccount>(result.hits.size()));
-            for (query::Hit& hit : result.hits) {
-                WatchHit h;
-                const Xapian::Document doc = db.get_document(hit.docid);
-                h.indexed_at = arrival::decode(doc.get_value(schema::kSlotIndexedAt)).value_or(0);
-                h.changed_at = arrival::decode(doc.get_value(schema::kSlotChangedAt)).value_or(h.indexed_at);
-                h.edited = since >= 0 && h.indexed_at <= since;
-                h.hit = std::move(hit);
-                report.hits.push_back(std::move(h));
-            }
+            // The hits' arrival stamps are read after the search: when commits discard its
+            // revision in between, the search runs again, so that hits and stamps agree.
+            report.hits = searcher.reading([&] {
+                query::SearchResult result = searcher.search(built, search);
+                report.matched =
+                    std::max<Xapian::doccount>(result.estimated, static_cast<Xapian::doccount>(result.hits.size()));
+                std::vector<WatchHit> hits;
+                for (query::Hit& hit : result.hits) {
+                    WatchHit h;
+                    const Xapian::Document doc = db.get_document(hit.docid);
+                    h.indexed_at = arrival::decode(doc.get_value(schema::kSlotIndexedAt)).value_or(0);
+                    h.changed_at = arrival::decode(doc.get_value(schema::kSlotChangedAt)).value_or(h.indexed_at);
+                    h.edited = since >= 0 && h.indexed_at <= since;
+                    h.hit = std::move(hit);
+                    hits.push_back(std::move(h));
+                }
+                return hits;
+            });
         } catch (const query::ParseError& e) {
             // The parser's column counts from the query's start; the file's from the line's.
             std::string reason = e.what();
