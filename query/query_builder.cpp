@@ -10,12 +10,29 @@
 
 #include "keyboard_spellings.h"
 #include "schema.h"
+#include "text_encoding.h"
 #include "transliteration.h"
 #include "utf8.h"
 
 namespace izdeu::query {
 
 namespace {
+
+// The words of a parsed query, joined: what the user typed of them.
+std::string text_of(const Node& node) {
+    std::string text = node.text;
+    for (const Node& child : node.children) text += " " + text_of(child);
+    return text;
+}
+
+// Why a query gave nothing to search for: bytes that are not UTF-8 (a terminal or script in
+// another encoding) are dropped as no letter, which "punctuation" would not explain.
+QueryError nothing_to_search(std::string_view typed) {
+    if (!is_valid_utf8(typed)) {
+        return QueryError("the query is not UTF-8 text (is the terminal or the script in another encoding?)");
+    }
+    return QueryError("the query has only stop words or punctuation");
+}
 
 using Q = Xapian::Query;
 
@@ -749,7 +766,7 @@ BuiltQuery QueryBuilder::build(const Node& root) {
     } else {
         out.query = node_query(root, "", out, 0);
     }
-    if (out.query.empty()) throw QueryError("the query has only stop words or punctuation");
+    if (out.query.empty()) throw nothing_to_search(text_of(root));
     return out;
 }
 
@@ -770,7 +787,7 @@ BuiltQuery QueryBuilder::build_plain(std::string_view text) {
     BuiltQuery out;
     out.words = words;
     out.query = bag_of_words(words, out);
-    if (out.query.empty()) throw QueryError("the query has only stop words or punctuation");
+    if (out.query.empty()) throw nothing_to_search(text);
     return out;
 }
 

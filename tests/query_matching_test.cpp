@@ -228,6 +228,11 @@ TEST_CASE("A query of stop words or punctuation says so", "[matching]") {
     CHECK_THROWS_WITH(builder.build_plain("... ?"), Catch::Contains("only stop words or punctuation"));
     // Stop words alone are searched rather than refused.
     CHECK_NOTHROW(builder.build_plain("the of"));
+    // Bytes that are not UTF-8 (a terminal in Latin-1 or CP1251) are no letters: said as such.
+    CHECK_THROWS_WITH(builder.build_plain("\xE0\xE9\xE8"), Catch::Contains("not UTF-8"));
+    CHECK_THROWS_WITH(builder.build(parse_query("\xF1\xE5\xED\xE0\xF2", parse_options)), Catch::Contains("not UTF-8"));
+    // A word beside them is searched, as typed.
+    CHECK_NOTHROW(builder.build_plain("court \xE9"));
 }
 
 TEST_CASE("A function word typed in capitals is an acronym, not a stop word", "[matching]") {
