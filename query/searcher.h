@@ -83,6 +83,20 @@ class TermFrequencies {
     TermTable<Xapian::doccount> known_;
 };
 
+/// Runs `read`; when the indexer's commits have discarded the revision it was reading (Xapian's
+/// DatabaseModifiedError), calls `reopen` and runs it again, up to five times more.
+template <typename Reopen, typename Read>
+auto read_reopening(Reopen&& reopen, Read&& read) -> decltype(read()) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return read();
+        } catch (const Xapian::DatabaseModifiedError&) {
+            if (attempt >= 5) throw;
+            reopen();
+        }
+    }
+}
+
 /// Opens databases (folders or stub files), checks they were made by a compatible analyzer,
 /// and builds the matching Analyzer from the options stored in the first.
 class Searcher {
@@ -107,14 +121,7 @@ class Searcher {
     /// the revision it was reading (Xapian's DatabaseModifiedError), as search() does.
     template <typename Read>
     auto reading(Read&& read) -> decltype(read()) {
-        for (int attempt = 0;; ++attempt) {
-            try {
-                return read();
-            } catch (const Xapian::DatabaseModifiedError&) {
-                if (attempt >= 5) throw;
-                reopen();
-            }
-        }
+        return read_reopening([this] { reopen(); }, read);
     }
 
     /// Estimated number of matches.
