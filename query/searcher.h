@@ -84,13 +84,18 @@ class TermFrequencies {
 };
 
 /// Runs `read`; when the indexer's commits have discarded the revision it was reading (Xapian's
-/// DatabaseModifiedError), calls `reopen` and runs it again, up to five times more.
+/// DatabaseModifiedError, or a DatabaseCorruptError from a block the writer was reusing, seen in
+/// tests/reliability_test.py), calls `reopen` and runs it again, up to five times more: a real
+/// corruption persists through the retries and is reported.
 template <typename Reopen, typename Read>
 auto read_reopening(Reopen&& reopen, Read&& read) -> decltype(read()) {
     for (int attempt = 0;; ++attempt) {
         try {
             return read();
         } catch (const Xapian::DatabaseModifiedError&) {
+            if (attempt >= 5) throw;
+            reopen();
+        } catch (const Xapian::DatabaseCorruptError&) {
             if (attempt >= 5) throw;
             reopen();
         }

@@ -306,7 +306,7 @@ class ConcurrencyTest(CrashFree, unittest.TestCase):
         good_articles(ws.corpus, 2900, start=100)
         batch = os.path.join(ws.root, "wild.batch")
         write(batch, "".join(f"q{i}\tquokka uniq{i % 3000:05d} sen* number\n" for i in range(3000)))
-        indexer = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--commit-every", "10",
+        indexer = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--commit-every", "25",
                                     "--jobs", "2", ws.corpus], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env=env())
         self.addCleanup(lambda: indexer.poll() is not None or (indexer.kill(), indexer.communicate()))

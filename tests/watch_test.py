@@ -384,7 +384,7 @@ class ConcurrentRunsTest(unittest.TestCase):
         ws.index()
         for i in range(100, 3000):
             ws.article(f"a{i:05d}.txt", f"Article {i}", f"The senate met number uniq{i:05d} today.")
-        indexer = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--commit-every", "10", "--jobs", "2",
+        indexer = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--commit-every", "25", "--jobs", "2",
                                     ws.news], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                    env=environment())
         self.addCleanup(lambda: indexer.poll() is not None or (indexer.kill(), indexer.communicate()))
