@@ -6,6 +6,7 @@
 #include <map>
 
 #include "errors.h"
+#include "revision_reads.h"
 #include "schema.h"
 
 namespace izdeu {
@@ -145,21 +146,22 @@ IdOwners::IdOwners(Xapian::Database* before, std::unordered_map<std::string, std
 
 std::string IdOwners::owner_term_before(const std::string& id_term) {
     if (!before_) return {};
-    for (int attempt = 0;; ++attempt) {
-        try {
-            Xapian::PostingIterator p = before_->postlist_begin(id_term);
-            if (p == before_->postlist_end(id_term)) return {};
-            Xapian::TermIterator t = before_->termlist_begin(*p);
-            const std::string prefix(schema::kSourceFilePrefix);
-            t.skip_to(prefix);
-            if (t != before_->termlist_end(*p) && (*t).rfind(prefix, 0) == 0) return *t;
-            return {};
-        } catch (const Xapian::DatabaseModifiedError&) {
-            // Our own commits moved the index on; the newer revision answers as well.
-            if (attempt == 3) throw;
-            before_->reopen();
-        }
-    }
+    // committed() keeps the revision read the latest one; the retry is for a run whose own
+    // commits still outpace it (revision_reads.h).
+    return read_reopening([this] { before_->reopen(); },
+                          [&]() -> std::string {
+                              Xapian::PostingIterator p = before_->postlist_begin(id_term);
+                              if (p == before_->postlist_end(id_term)) return {};
+                              Xapian::TermIterator t = before_->termlist_begin(*p);
+                              const std::string prefix(schema::kSourceFilePrefix);
+                              t.skip_to(prefix);
+                              if (t != before_->termlist_end(*p) && (*t).rfind(prefix, 0) == 0) return *t;
+                              return {};
+                          });
+}
+
+void IdOwners::committed() {
+    if (before_) before_->reopen();
 }
 
 std::string IdOwners::claim(const std::string& id_term, const std::string& path) {

@@ -43,11 +43,11 @@ std::string choose_id_root(const std::optional<std::string>& given, const std::s
 /// Sets each file's id to its path relative to id_root (or its absolute path outside it).
 void assign_article_ids(std::vector<InputFile>& files, const std::string& id_root);
 
-/// Who gives each id: the files written in this run, and the index as it was when the run
-/// started. Used by the writer thread only.
+/// Who gives each id: the files written in this run, and the index as last committed (a file
+/// this run rewrote without an id no longer gives it). Used by the thread that commits only.
 class IdOwners {
   public:
-    /// `before`: the index as committed at the start (nullptr for a fresh build); `path_of`:
+    /// `before`: the index, opened for reading (nullptr for a fresh build); `path_of`:
     /// source-file term (XF...) -> path of every file the index knows; `leaving`: source-file
     /// terms of the files this run deletes (their ids may move to another file).
     IdOwners(Xapian::Database* before, std::unordered_map<std::string, std::string> path_of,
@@ -56,6 +56,11 @@ class IdOwners {
     /// Claims an id for the file at `path`. Returns the path of another file that already gives
     /// it (the claim is refused), or an empty string when `path` may write it.
     std::string claim(const std::string& id_term, const std::string& path);
+
+    /// Call after each commit of the run: the index is read at that revision, which the
+    /// writer leaves intact until its next commit (an older one's blocks it reuses: reading
+    /// them failed with "EOF reading block" in a run committing every few articles).
+    void committed();
 
   private:
     std::string owner_term_before(const std::string& id_term);

@@ -545,7 +545,10 @@ class IndexWriter {
             if (s != ShardSet::kStateShard) workers_[s]->sync();
         }
         workers_[ShardSet::kStateShard]->post([](Xapian::WritableDatabase& db) { db.commit(); });
-        if (in_order) workers_[ShardSet::kStateShard]->sync();
+        if (in_order) {
+            workers_[ShardSet::kStateShard]->sync();
+            owners_.committed();
+        }
         pending_ = 0;
         pending_documents_ = 0;
     }

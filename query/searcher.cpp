@@ -237,8 +237,8 @@ bool Searcher::reopen() {
                 hit_fields_slot_ = every_local_shard_records(schema::kMetaHitFields, "1");
             }
             return changed;
-        } catch (const Xapian::DatabaseModifiedError&) {
-            if (attempt >= 5) throw;
+        } catch (const Xapian::DatabaseError& e) {
+            if (attempt >= 5 || !revision_was_discarded(e)) throw;
         }
     }
 }

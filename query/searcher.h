@@ -11,6 +11,7 @@
 
 #include "analyzer.h"
 #include "query_builder.h"
+#include "revision_reads.h"
 #include "term_table.h"
 
 namespace izdeu::query {
@@ -83,25 +84,6 @@ class TermFrequencies {
     TermTable<Xapian::doccount> known_;
 };
 
-/// Runs `read`; when the indexer's commits have discarded the revision it was reading (Xapian's
-/// DatabaseModifiedError, or a DatabaseCorruptError from a block the writer was reusing, seen in
-/// tests/reliability_test.py), calls `reopen` and runs it again, up to five times more: a real
-/// corruption persists through the retries and is reported.
-template <typename Reopen, typename Read>
-auto read_reopening(Reopen&& reopen, Read&& read) -> decltype(read()) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            return read();
-        } catch (const Xapian::DatabaseModifiedError&) {
-            if (attempt >= 5) throw;
-            reopen();
-        } catch (const Xapian::DatabaseCorruptError&) {
-            if (attempt >= 5) throw;
-            reopen();
-        }
-    }
-}
-
 /// Opens databases (folders or stub files), checks they were made by a compatible analyzer,
 /// and builds the matching Analyzer from the options stored in the first.
 class Searcher {
@@ -123,7 +105,7 @@ class Searcher {
 
     /// Runs `read`, which reads this searcher's database (building a query does: wildcards,
     /// word counts), and runs it again after a reopen when the indexer's commits have discarded
-    /// the revision it was reading (Xapian's DatabaseModifiedError), as search() does.
+    /// the revision it was reading (revision_reads.h), as search() does.
     template <typename Read>
     auto reading(Read&& read) -> decltype(read()) {
         return read_reopening([this] { reopen(); }, read);

@@ -9,6 +9,7 @@
 #include <unicode/unistr.h>
 
 #include "query_builder.h"
+#include "revision_reads.h"
 #include "schema.h"
 #include "utf8.h"
 
@@ -347,8 +348,9 @@ std::string suggest_for(SpellingSuggester& suggester, Searcher& searcher, std::s
         return helpful_suggestion(
             suggester, text, words, [&] { return articles_found(built); },
             [&](const std::string& respelled) { return articles_found(rebuild(respelled)); });
-    } catch (const Xapian::DatabaseModifiedError&) {
+    } catch (const Xapian::DatabaseError& e) {
         // The indexer committed meanwhile: the hits stand, the suggestion waits for the next query.
+        if (!revision_was_discarded(e)) throw;
         return {};
     }
 }

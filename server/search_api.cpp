@@ -11,6 +11,7 @@
 #include "query_builder.h"
 #include "query_filters.h"
 #include "query_parser.h"
+#include "revision_reads.h"
 #include "schema.h"
 #include "snippet.h"
 #include "spelling_suggester.h"
@@ -247,8 +248,8 @@ ApiResponse SearchApi::search(const Params& params) {
                 body["elapsed_ms"] =
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
                 return reply(200, body);
-            } catch (const Xapian::DatabaseModifiedError&) {
-                if (attempt >= 5) throw;
+            } catch (const Xapian::DatabaseError& e) {
+                if (attempt >= 5 || !revision_was_discarded(e)) throw;
                 lease.reopen();
             }
         }
@@ -294,8 +295,8 @@ ApiResponse SearchApi::article(const Params& params) {
                 body["highlights"] = std::move(highlights);
                 body["title_highlights"] = std::move(title_highlights);
                 return reply(200, body);
-            } catch (const Xapian::DatabaseModifiedError&) {
-                if (attempt >= 3) throw;
+            } catch (const Xapian::DatabaseError& e) {
+                if (attempt >= 3 || !revision_was_discarded(e)) throw;
                 lease.reopen();
             }
         }

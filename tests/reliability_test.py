@@ -320,6 +320,21 @@ class ConcurrencyTest(CrashFree, unittest.TestCase):
         self.assertEqual(indexer.returncode, 0, err)
         self.assertGreater(batches, 0, "no batch ran while the indexer committed")
 
+    def test_in_place_run_committing_every_few_articles(self):
+        # The run looks up who owned each id in the index as committed; that reader used to stay
+        # at the run's first revision, whose blocks the writer reuses two commits later, and a
+        # run failed with "DatabaseError: EOF reading block ..." (about one run in five of these
+        # on the binary before the fix: the race is timing's, so three runs are tried).
+        for run_number in range(3):
+            ws = Workspace(self)
+            good_articles(ws.corpus, 100)
+            self.assertEqual(ws.index().returncode, 0)
+            good_articles(ws.corpus, 2900, start=100)
+            r = ws.index("--commit-every", "10", "--jobs", "2")
+            self.assertCrashFree(r)
+            self.assertEqual((r.returncode, r.stderr), (0, ""), f"run {run_number}")
+            self.assertEqual(ws.count("quokka"), 3000)
+
     def test_two_indexers_started_together(self):
         ws = Workspace(self)
         good_articles(ws.corpus, 10)
