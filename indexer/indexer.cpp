@@ -28,6 +28,7 @@
 #include "errors.h"
 #include "input_reader.h"
 #include "lead_terms.h"
+#include "revision_reads.h"
 #include "schema.h"
 #include "shard_set.h"
 #include "text_encoding.h"
@@ -1222,17 +1223,10 @@ std::string summary_json(const IndexSummary& s) {
     return j.dump();
 }
 
-std::string database_stats_json(const std::string& database) {
-    Xapian::Database db;
-    try {
-        db = Xapian::Database(database);
-    } catch (const Xapian::DatabaseNotFoundError&) {
-        std::error_code ec;
-        if (!std::filesystem::exists(database, ec) || std::filesystem::is_empty(database, ec)) {
-            throw DatabaseError("no izdeu database at " + database + " (index articles with izdeu-index first)");
-        }
-        throw DatabaseError(database + " is not an izdeu database: the folder holds other files and no index");
-    }
+namespace {
+
+/// --stats' answer, read from `db` (one revision).
+std::string stats_json(const Xapian::Database& db, const std::string& database) {
     nlohmann::json j;
     j["database"] = database;
     j["documents"] = db.get_doccount();
@@ -1274,6 +1268,24 @@ std::string database_stats_json(const std::string& database) {
         analyzer_options.is_object() ? analyzer_options.value("russian_dictionary", std::string()) : std::string();
     j["layout"] = db.get_metadata("izdeu:layout").empty() ? "single" : db.get_metadata("izdeu:layout");
     return j.dump();
+}
+
+}  // namespace
+
+std::string database_stats_json(const std::string& database) {
+    Xapian::Database db;
+    try {
+        db = Xapian::Database(database);
+    } catch (const Xapian::DatabaseNotFoundError&) {
+        std::error_code ec;
+        if (!std::filesystem::exists(database, ec) || std::filesystem::is_empty(database, ec)) {
+            throw DatabaseError("no izdeu database at " + database + " (index articles with izdeu-index first)");
+        }
+        throw DatabaseError(database + " is not an izdeu database: the folder holds other files and no index");
+    }
+    // An indexer may commit meanwhile (cron): the whole answer is read again from its latest
+    // revision, so the counts and the records agree (revision_reads.h).
+    return read_reopening([&] { db.reopen(); }, [&] { return stats_json(db, database); });
 }
 
 }  // namespace izdeu

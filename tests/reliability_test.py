@@ -335,6 +335,31 @@ class ConcurrencyTest(CrashFree, unittest.TestCase):
             self.assertEqual((r.returncode, r.stderr), (0, ""), f"run {run_number}")
             self.assertEqual(ws.count("quokka"), 3000)
 
+    def test_stats_during_commits(self):
+        # `izdeu-index --stats` beside a cron run: its reads of the failed-file records met the
+        # writer's commits and it reported "cannot read the database ... it may be damaged"
+        # (DatabaseModifiedError; 2 of 295 calls in one run before the fix).
+        ws = Workspace(self)
+        good_articles(ws.corpus, 100)
+        self.assertEqual(ws.index().returncode, 0)
+        good_articles(ws.corpus, 2900, start=100)
+        for i in range(300):  # failed files: --stats lists them, reading a metadata key each
+            write(os.path.join(ws.corpus, "bad", f"b{i:03d}.txt"), "\x00\x01")
+        indexer = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--commit-every", "10",
+                                    "--jobs", "2", ws.corpus], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=env())
+        self.addCleanup(lambda: indexer.poll() is not None or (indexer.kill(), indexer.communicate()))
+        calls, documents = 0, []
+        while indexer.poll() is None:
+            r = run([bin_path("izdeu-index"), "--db", ws.db, "--stats=json"])
+            self.assertEqual((r.returncode, r.stderr), (0, ""), f"--stats call {calls} during the commits")
+            documents.append(json.loads(r.stdout)["documents"])
+            calls += 1
+        out, err = indexer.communicate(timeout=TIMEOUT)
+        self.assertEqual(indexer.returncode, 1, err)  # the failed files
+        self.assertGreater(calls, 1, "no --stats call ran while the indexer committed")
+        self.assertEqual(documents, sorted(documents))
+
     def test_two_indexers_started_together(self):
         ws = Workspace(self)
         good_articles(ws.corpus, 10)
