@@ -177,20 +177,20 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                 lead_slot_ = lead_slot_usable();
                 hit_fields_slot_ = every_local_shard_records(schema::kMetaHitFields, "1");
                 break;
-            } catch (const Xapian::DatabaseModifiedError&) {
-                if (attempt >= 5) throw;
             } catch (const Xapian::DatabaseOpeningError&) {
                 // --compact and --rebuild swap the index folder: a reader that read the old
                 // stub may look for a shard that just moved. Opening again sees the new index;
                 // a database that is really missing is reported after a few tries.
                 if (attempt >= 3 || !std::filesystem::exists(opening)) throw;
                 std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
-            } catch (const Xapian::DatabaseCorruptError&) {
-                // Opening while the indexer commits can read a block the writer is reusing
-                // (seen under load in tests/reliability_test.py); a real corruption persists
-                // through the retries and is reported.
-                if (attempt >= 5) throw;
-                std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
+            } catch (const Xapian::DatabaseError& e) {
+                // Opening while the indexer commits can read a revision it is discarding
+                // (revision_reads.h; seen under load in tests/reliability_test.py); a real
+                // corruption persists through the retries and is reported.
+                if (attempt >= 5 || !revision_was_discarded(e)) throw;
+                if (e.get_type() != std::string("DatabaseModifiedError")) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
+                }
             }
         }
     } catch (const Xapian::DatabaseNotFoundError& e) {
