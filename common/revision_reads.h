@@ -24,15 +24,16 @@ inline bool revision_was_discarded(const Xapian::DatabaseError& e) {
 
 /// Runs `read`; when it fails as a read of a discarded revision does, calls `reopen` and runs
 /// it again, up to five times more: a real corruption or I/O error persists through the
-/// retries and is reported.
+/// retries and is reported. A reopen that itself meets further commits (it reads the new
+/// revision's roots) counts as an attempt too.
 template <typename Reopen, typename Read>
 auto read_reopening(Reopen&& reopen, Read&& read) -> decltype(read()) {
     for (int attempt = 0;; ++attempt) {
         try {
+            if (attempt > 0) reopen();
             return read();
         } catch (const Xapian::DatabaseError& e) {
             if (attempt >= 5 || !revision_was_discarded(e)) throw;
-            reopen();
         }
     }
 }

@@ -1275,7 +1275,8 @@ std::string stats_json(const Xapian::Database& db, const std::string& database) 
 std::string database_stats_json(const std::string& database) {
     Xapian::Database db;
     try {
-        db = Xapian::Database(database);
+        // Opening reads the latest revision's roots, which a commit meanwhile can discard.
+        db = read_reopening([] {}, [&] { return Xapian::Database(database); });
     } catch (const Xapian::DatabaseNotFoundError&) {
         std::error_code ec;
         if (!std::filesystem::exists(database, ec) || std::filesystem::is_empty(database, ec)) {

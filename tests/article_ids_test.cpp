@@ -72,6 +72,20 @@ TEST_CASE("A read of a discarded revision is retried after a reopen; other error
             CHECK(reopens == 1);
         }
     }
+    SECTION("a reopen that meets further commits is retried as well") {
+        int calls = 0;
+        const int answer = read_reopening(
+            [&] {
+                if (++reopens == 1) throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
+            },
+            [&] {
+                if (++calls == 1) throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
+                return 7;
+            });
+        CHECK(answer == 7);
+        CHECK(reopens == 2);
+        CHECK(calls == 2);
+    }
     SECTION("an error that persists is reported after five reopens") {
         int calls = 0;
         CHECK_THROWS_AS(read_reopening(reopen,
