@@ -289,6 +289,11 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         if (timings) print_timings(std::move(outcome.latencies_ms), err);
         if (outcome.any_error) return kUsageOrQueryError;
         return outcome.any_hit ? kHits : kNoHits;
+    } catch (const Xapian::DatabaseModifiedError& e) {
+        err << "izdeu-query: the index changed faster than the query could be answered (an indexer committing "
+               "every few articles); run it again (Xapian: "
+            << e.get_description() << ")\n";
+        return kDatabaseError;
     } catch (const Xapian::Error& e) {
         err << "izdeu-query: the database failed while searching; it may be damaged (check it with xapian-check) "
                "or replaced meanwhile (try again) (Xapian: "

@@ -58,6 +58,11 @@ ApiResponse guarded(Handler&& handler) {
         return error_reply(503, e.what());
     } catch (const Xapian::WildcardError&) {
         return error_reply(400, "wildcard matches too many words (limit 1000); make the prefix longer", "q");
+    } catch (const Xapian::DatabaseModifiedError& e) {
+        return error_reply(503,
+                           "the index changed faster than this request could be answered (an indexer "
+                           "committing every few articles); try again (Xapian: " +
+                               e.get_description() + ")");
     } catch (const Xapian::DatabaseError& e) {
         return error_reply(503, "the database failed while searching; it may be damaged or being replaced (Xapian: " +
                                     e.get_description() + ")");
@@ -207,8 +212,9 @@ ApiResponse SearchApi::search(const Params& params) {
         // An indexer that commits twice while we read (building the query expands wildcards over
         // the term list; suggestions and facets read it again) discards our revision: the whole
         // answer is computed again on the new one, so its parts never disagree.
-        for (int attempt = 0;; ++attempt) {
-            try {
+        return read_reopening(
+            [&] { lease.reopen(); },
+            [&]() -> ApiResponse {
                 query::QueryBuilder builder(searcher.analyzer(), options.ranking, &searcher.database());
                 query::BuiltQuery built = plain ? builder.build_plain(text) : builder.build(*parsed);
                 for (const Filter& f : filters) {
@@ -248,11 +254,7 @@ ApiResponse SearchApi::search(const Params& params) {
                 body["elapsed_ms"] =
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
                 return reply(200, body);
-            } catch (const Xapian::DatabaseError& e) {
-                if (attempt >= 5 || !revision_was_discarded(e)) throw;
-                lease.reopen();
-            }
-        }
+            });
     });
 }
 
@@ -268,8 +270,9 @@ ApiResponse SearchApi::article(const Params& params) {
 
         SearcherPool::Lease lease = pool_.acquire();
         query::Searcher& searcher = lease.searcher();
-        for (int attempt = 0;; ++attempt) {
-            try {
+        return read_reopening(
+            [&] { lease.reopen(); },
+            [&]() -> ApiResponse {
                 const Xapian::Database& db = searcher.database();
                 const std::string term = schema::id_term(id);
                 auto posting = db.postlist_begin(term);
@@ -295,11 +298,7 @@ ApiResponse SearchApi::article(const Params& params) {
                 body["highlights"] = std::move(highlights);
                 body["title_highlights"] = std::move(title_highlights);
                 return reply(200, body);
-            } catch (const Xapian::DatabaseError& e) {
-                if (attempt >= 3 || !revision_was_discarded(e)) throw;
-                lease.reopen();
-            }
-        }
+            });
     });
 }
 

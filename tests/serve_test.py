@@ -472,6 +472,33 @@ class DatabaseStatesTest(unittest.TestCase):
                 w.join()
         self.assertEqual(failures, [])
 
+    def test_phrase_searches_while_an_indexer_commits_every_few_articles(self):
+        # A phrase in every article takes a few milliseconds, as long as two commits of an
+        # indexer committing every 10 articles: six tries in a row lost the race and the
+        # request was a 503 "may be damaged" (6-8 of ~70 such requests a run, before the fix).
+        db = os.path.join(self.tmp, "db")
+        corpus = os.path.join(self.tmp, "corpus")
+        for i in range(3000):
+            write_article(os.path.join(corpus, "many"), "a%04d.txt" % i, "Storm article %d" % i,
+                          "The quokka number %d met the senate today." % i)
+            if i == 99:
+                self.assertEqual(run(tool("izdeu-index"), "--db", db, "--quiet", corpus).returncode, 0)
+        server = self.serve("--db", db, "--threads", "4")
+        indexer = subprocess.Popen([tool("izdeu-index"), "--db", db, "--quiet", "--commit-every", "10", "--jobs",
+                                    "2", corpus], env=env(), stderr=subprocess.PIPE, text=True)
+        requests, failures = 0, []
+        while indexer.poll() is None:
+            for path, params in (("/api/search", {"q": '"met the senate"'}),
+                                 ("/api/article", {"id": "many/a0050.txt", "q": '"met the senate"'})):
+                status, body = server.api(path, params)
+                requests += 1
+                if status != 200:
+                    failures.append((path, status, body))
+        with indexer.stderr:
+            self.assertEqual(indexer.wait(), 0, indexer.stderr.read())
+        self.assertEqual(failures, [])
+        self.assertGreater(requests, 10)
+
     def test_sigterm_stops_cleanly(self):
         server = Server("--db", Fixture.db)
         self.assertEqual(server.api("/api/health")[0], 200)
