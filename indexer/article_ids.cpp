@@ -148,7 +148,7 @@ std::string IdOwners::owner_term_before(const std::string& id_term) {
     if (!before_) return {};
     // committed() keeps the revision read the latest one; the retry is for a run whose own
     // commits still outpace it (revision_reads.h).
-    return read_reopening([this] { before_->reopen(); },
+    return read_reopening([this] { return before_->reopen(); },
                           [&]() -> std::string {
                               Xapian::PostingIterator p = before_->postlist_begin(id_term);
                               if (p == before_->postlist_end(id_term)) return {};

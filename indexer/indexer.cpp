@@ -1286,7 +1286,7 @@ std::string database_stats_json(const std::string& database) {
     }
     // An indexer may commit meanwhile (cron): the whole answer is read again from its latest
     // revision, so the counts and the records agree (revision_reads.h).
-    return read_reopening([&] { db.reopen(); }, [&] { return stats_json(db, database); });
+    return read_reopening([&] { return db.reopen(); }, [&] { return stats_json(db, database); });
 }
 
 }  // namespace izdeu

@@ -108,7 +108,7 @@ class Searcher {
     /// the revision it was reading (revision_reads.h), as search() does.
     template <typename Read>
     auto reading(Read&& read) -> decltype(read()) {
-        return read_reopening([this] { reopen(); }, read);
+        return read_reopening([this] { return reopen(); }, read);
     }
 
     /// Estimated number of matches.

@@ -213,7 +213,7 @@ ApiResponse SearchApi::search(const Params& params) {
         // the term list; suggestions and facets read it again) discards our revision: the whole
         // answer is computed again on the new one, so its parts never disagree.
         return read_reopening(
-            [&] { lease.reopen(); },
+            [&] { return lease.reopen(); },
             [&]() -> ApiResponse {
                 query::QueryBuilder builder(searcher.analyzer(), options.ranking, &searcher.database());
                 query::BuiltQuery built = plain ? builder.build_plain(text) : builder.build(*parsed);
@@ -271,7 +271,7 @@ ApiResponse SearchApi::article(const Params& params) {
         SearcherPool::Lease lease = pool_.acquire();
         query::Searcher& searcher = lease.searcher();
         return read_reopening(
-            [&] { lease.reopen(); },
+            [&] { return lease.reopen(); },
             [&]() -> ApiResponse {
                 const Xapian::Database& db = searcher.database();
                 const std::string term = schema::id_term(id);

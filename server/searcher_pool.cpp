@@ -92,9 +92,10 @@ query::FacetColumns& SearcherPool::Lease::facet_columns() {
     return *slot_->facet_columns;
 }
 
-void SearcherPool::Lease::reopen() {
-    slot_->searcher->reopen();
+bool SearcherPool::Lease::reopen() {
+    if (!slot_->searcher->reopen()) return false;
     slot_->facet_columns.reset();
+    return true;
 }
 
 }  // namespace izdeu::serve

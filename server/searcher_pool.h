@@ -48,8 +48,8 @@ class SearcherPool {
         /// The facet columns of the database's current state, read when first asked for.
         query::FacetColumns& facet_columns();
         /// After Xapian reported a commit in the middle of a request: reopen, and forget what
-        /// was read from the old state.
-        void reopen();
+        /// was read from the old state. True when there was a newer state.
+        bool reopen();
 
       private:
         SearcherPool* pool_;

@@ -96,6 +96,19 @@ TEST_CASE("A read of a discarded revision is retried after a reopen; other error
         CHECK(calls == 11);
         CHECK(reopens == 10);
     }
+    SECTION("after the quick tries, each try starts just after a commit") {
+        int calls = 0, polls = 0;
+        const auto reopen_moved = [&] { return ++polls % 3 == 0; };  // a commit every third look
+        const int answer = read_reopening(reopen_moved, [&] {
+            if (++calls <= 6) throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
+            return 7;
+        });
+        CHECK(answer == 7);
+        CHECK(calls == 7);
+        // Tries 2 to 7 each reopen first (looks 1 to 6); the seventh then waits for the next
+        // commit (looks 7, 8 and 9).
+        CHECK(polls == 9);
+    }
     SECTION("an error that persists is reported") {
         int calls = 0;
         CHECK_THROWS_AS(read_reopening(reopen,

@@ -496,8 +496,13 @@ class DatabaseStatesTest(unittest.TestCase):
                     failures.append((path, status, body))
         with indexer.stderr:
             self.assertEqual(indexer.wait(), 0, indexer.stderr.read())
-        self.assertEqual(failures, [])
         self.assertGreater(requests, 10)
+        # A reader slower than two commits can still lose (a sanitizer build's is): it is told
+        # so, never that the database may be damaged, and it stays the exception.
+        for path, status, body in failures:
+            self.assertEqual(status, 503, body)
+            self.assertIn("the index changed faster than this request could be answered", body["error"])
+        self.assertLessEqual(len(failures), requests // 10, failures)
 
     def test_sigterm_stops_cleanly(self):
         server = Server("--db", Fixture.db)

@@ -32,8 +32,8 @@ std::int64_t safe_horizon(const std::string& database, std::int64_t now) {
         writing = true;  // cannot tell (a remote shard): assume an indexer may be writing
     }
     if (!writing) return now;
-    const std::string last_run =
-        read_reopening([&] { probe.reopen(); }, [&] { return probe.get_metadata(std::string(schema::kMetaLastRun)); });
+    const std::string last_run = read_reopening([&] { return probe.reopen(); },
+                                                [&] { return probe.get_metadata(std::string(schema::kMetaLastRun)); });
     const nlohmann::json last = nlohmann::json::parse(last_run, nullptr, false);
     if (!last.is_object() || !last.contains("finished") || !last["finished"].is_number_integer()) return 0;
     return std::min<std::int64_t>(now, last["finished"].get<std::int64_t>() * 1000000);
