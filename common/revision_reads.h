@@ -25,6 +25,12 @@ inline bool revision_was_discarded(const Xapian::DatabaseError& e) {
     return type == "DatabaseModifiedError" || type == "DatabaseCorruptError" || type == "DatabaseError";
 }
 
+/// True when Xapian itself says the revision was discarded, which only a commit does (the
+/// other two errors can also mean real damage).
+inline bool discarded_by_a_commit(const Xapian::DatabaseError& e) {
+    return std::string(e.get_type()) == "DatabaseModifiedError";  // Xapian::Error is not polymorphic
+}
+
 /// Runs `read`; when it fails as a read of a discarded revision does, calls `reopen` and runs
 /// it again, five times more; while Xapian says the revision was discarded (only commits do
 /// that), for at least a second. A read as slow as two commits of an indexer committing every
@@ -55,8 +61,8 @@ auto read_reopening(Reopen&& reopen, Read&& read) -> decltype(read()) {
             return read();
         } catch (const Xapian::DatabaseError& e) {
             if (!revision_was_discarded(e)) throw;
-            if (attempt + 1 >= kQuickAttempts && (e.get_type() != std::string("DatabaseModifiedError") ||
-                                                  std::chrono::steady_clock::now() - started >= kPatience))
+            if (attempt + 1 >= kQuickAttempts &&
+                (!discarded_by_a_commit(e) || std::chrono::steady_clock::now() - started >= kPatience))
                 throw;
         }
     }

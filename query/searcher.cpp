@@ -188,9 +188,8 @@ Searcher::Searcher(const std::vector<std::string>& databases, const std::string&
                 // (revision_reads.h; seen under load in tests/reliability_test.py); a real
                 // corruption persists through the retries and is reported.
                 if (attempt >= 5 || !revision_was_discarded(e)) throw;
-                if (e.get_type() != std::string("DatabaseModifiedError")) {
+                if (!discarded_by_a_commit(e))
                     std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
-                }
             }
         }
     } catch (const Xapian::DatabaseNotFoundError& e) {

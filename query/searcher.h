@@ -108,7 +108,21 @@ class Searcher {
     /// the revision it was reading (revision_reads.h), as search() does.
     template <typename Read>
     auto reading(Read&& read) -> decltype(read()) {
-        return read_reopening([this] { return reopen(); }, read);
+        return reading_with([this] { return reopen(); }, read);
+    }
+
+    /// reading() with the caller's own reopen (izdeu-serve's also forgets its facet columns).
+    /// A reading inside another runs once: the outer one retries the whole, so a request that
+    /// loses to the commits is not retried six times over six (search() inside a request).
+    template <typename Reopen, typename Read>
+    auto reading_with(Reopen&& reopen, Read&& read) -> decltype(read()) {
+        if (reading_) return read();
+        reading_ = true;
+        struct Done {
+            bool& reading;
+            ~Done() { reading = false; }
+        } done{reading_};
+        return read_reopening(reopen, read);
     }
 
     /// Estimated number of matches.
@@ -146,6 +160,7 @@ class Searcher {
     std::string missing_shard_;  ///< the stub's local entry being opened, for the error message
     Xapian::Database db_;
     TermFrequencies term_frequencies_;  ///< of db_'s current state
+    bool reading_ = false;              ///< inside reading_with(), whose retry covers nested reads
     std::unique_ptr<Analyzer> analyzer_;
 };
 

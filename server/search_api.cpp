@@ -11,7 +11,6 @@
 #include "query_builder.h"
 #include "query_filters.h"
 #include "query_parser.h"
-#include "revision_reads.h"
 #include "schema.h"
 #include "snippet.h"
 #include "spelling_suggester.h"
@@ -212,7 +211,7 @@ ApiResponse SearchApi::search(const Params& params) {
         // An indexer that commits twice while we read (building the query expands wildcards over
         // the term list; suggestions and facets read it again) discards our revision: the whole
         // answer is computed again on the new one, so its parts never disagree.
-        return read_reopening(
+        return searcher.reading_with(
             [&] { return lease.reopen(); },
             [&]() -> ApiResponse {
                 query::QueryBuilder builder(searcher.analyzer(), options.ranking, &searcher.database());
@@ -270,7 +269,7 @@ ApiResponse SearchApi::article(const Params& params) {
 
         SearcherPool::Lease lease = pool_.acquire();
         query::Searcher& searcher = lease.searcher();
-        return read_reopening(
+        return searcher.reading_with(
             [&] { return lease.reopen(); },
             [&]() -> ApiResponse {
                 const Xapian::Database& db = searcher.database();

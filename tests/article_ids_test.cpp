@@ -10,6 +10,7 @@
 #include "article_ids.h"
 #include "revision_reads.h"
 #include "schema.h"
+#include "searcher.h"
 #include "test_support.h"
 
 using izdeu::IdOwners;
@@ -24,6 +25,14 @@ Xapian::Document article_of_file(const std::string& id, const std::string& path)
     doc.add_boolean_term(schema::id_term(id));
     doc.add_boolean_term(schema::source_file_term(path));
     return doc;
+}
+
+/// A read that fails as one of a discarded revision does its first `failures` times, then answers 7.
+auto read_failing(int& calls, int failures) {
+    return [&calls, failures] {
+        if (++calls <= failures) throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
+        return 7;
+    };
 }
 
 }  // namespace
@@ -78,20 +87,14 @@ TEST_CASE("A read of a discarded revision is retried after a reopen; other error
             [&] {
                 if (++reopens == 1) throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
             },
-            [&] {
-                if (++calls == 1) throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
-                return 7;
-            });
+            read_failing(calls, 1));
         CHECK(answer == 7);
         CHECK(reopens == 2);
         CHECK(calls == 2);
     }
     SECTION("a read slower than the commits gets more than six tries") {
         int calls = 0;
-        const int answer = read_reopening(reopen, [&] {
-            if (++calls <= 10) throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
-            return 7;
-        });
+        const int answer = read_reopening(reopen, read_failing(calls, 10));
         CHECK(answer == 7);
         CHECK(calls == 11);
         CHECK(reopens == 10);
@@ -99,10 +102,7 @@ TEST_CASE("A read of a discarded revision is retried after a reopen; other error
     SECTION("after the quick tries, each try starts just after a commit") {
         int calls = 0, polls = 0;
         const auto reopen_moved = [&] { return ++polls % 3 == 0; };  // a commit every third look
-        const int answer = read_reopening(reopen_moved, [&] {
-            if (++calls <= 6) throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
-            return 7;
-        });
+        const int answer = read_reopening(reopen_moved, read_failing(calls, 6));
         CHECK(answer == 7);
         CHECK(calls == 7);
         // Tries 2 to 7 each reopen first (looks 1 to 6); the seventh then waits for the next
@@ -127,4 +127,18 @@ TEST_CASE("A read of a discarded revision is retried after a reopen; other error
                         Xapian::DatabaseLockError);
         CHECK(reopens == 0);
     }
+}
+
+TEST_CASE("A reading inside another runs once: the outer one retries the whole", "[article_ids]") {
+    TempDir dir;
+    izdeu::testing::build_database(dir.str("db"), {{"a1", "Senate", "The senate met."}});
+    izdeu::query::Searcher searcher({dir.str("db")}, "");
+    int outer_calls = 0, inner_calls = 0;
+    const int answer = searcher.reading([&] {
+        ++outer_calls;
+        return searcher.reading(read_failing(inner_calls, 1));
+    });
+    CHECK(answer == 7);
+    CHECK(inner_calls == 2);
+    CHECK(outer_calls == 2);  // the inner failure went out to the outer retry
 }
