@@ -22,6 +22,7 @@ EVAL_DIR = Path(__file__).resolve().parents[1] / "bench" / "eval"
 sys.path.insert(0, str(EVAL_DIR))
 
 import run_eval  # noqa: E402
+import significance  # noqa: E402
 import sweep  # noqa: E402
 import trec_metrics  # noqa: E402
 
@@ -418,6 +419,17 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(code, 3)
         self.assertIn("database is corrupt", stderr)
 
+    def test_sweep_run_keeps_every_query_score_for_compare(self):
+        self.install_tools("perfect")
+        results = self.tmp / "sweep.json"
+        with contextlib.redirect_stderr(io.StringIO()):
+            code = sweep.main(["--eval-dir", str(self.eval_dir), "run", "--results", str(results),
+                               "--build", str(self.build), "--label", "x", "--variant", "base="])
+        self.assertEqual(code, 0)
+        stored = json.loads(results.read_text())
+        self.assertEqual(stored["x/base"], {"toy": 1.0})
+        self.assertEqual(stored["_per_query"]["x/base"], {"toy": {"q1": 1.0, "q2": 1.0}})
+
     def test_write_md_rewrites_only_the_marked_section(self):
         self.install_tools("perfect")
         target = self.tmp / "EVALUATION.md"
@@ -514,6 +526,115 @@ class SweepObjectiveTest(unittest.TestCase):
         code, _, err = self.loo("--objective", "issue16")
         self.assertEqual(code, run_eval.EXIT_USAGE)
         self.assertIn("--reference", err)
+
+
+class SignificanceTest(unittest.TestCase):
+    """significance.py, on differences whose p-values are counted by hand."""
+
+    def test_exact_p_counts_the_sign_assignments(self):
+        # Three +1s: of the 8 sign assignments, +++ and --- reach |3|.
+        self.assertEqual(significance.paired_randomization_p([1, 1, 1]), 2 / 8)
+        # Zeros drop out: the same as [2, 2], where ++ and -- of 4 reach |4|.
+        self.assertEqual(significance.paired_randomization_p([0, 2, 0, 2]), 2 / 4)
+        # [3, 1]: |3 + 1| and |-3 - 1| reach 4, |3 - 1| does not: 2 of 4.
+        self.assertEqual(significance.paired_randomization_p([3, 1]), 0.5)
+        # A mean difference of 0 is reached by every assignment.
+        self.assertEqual(significance.paired_randomization_p([1, -1]), 1.0)
+        self.assertEqual(significance.paired_randomization_p([0, 0]), 1.0)
+
+    def test_sampled_p_is_small_for_a_consistent_difference_and_never_zero(self):
+        # 20 queries all better: the exact p is 2 / 2^20; sampled, (0 + 1) / (samples + 1).
+        p = significance.paired_randomization_p([0.5] * 20, samples=2000)
+        self.assertEqual(p, 1 / 2001)
+        # Half better and half worse by as much: no evidence at all.
+        self.assertEqual(significance.paired_randomization_p([0.5, -0.5] * 10, samples=2000), 1.0)
+
+    def test_sampled_p_agrees_with_the_exact_one(self):
+        differences = [0.3, 0.2, -0.1, 0.4, 0.1, 0.2, -0.2, 0.5, 0.1, 0.3, 0.2, -0.3, 0.1, 0.2, 0.4, 0.1, 0.2]
+        exact = significance.paired_randomization_p(differences[:16])
+        sampled = significance.paired_randomization_p(differences[:16] + [0.0], samples=20000)
+        self.assertAlmostEqual(sampled, exact, delta=0.005)
+        sampled17 = significance.paired_randomization_p(differences, samples=20000)  # 17 non-zero: sampled
+        self.assertLess(sampled17, 0.05)
+
+    def test_bootstrap_interval_of_constants_is_a_point_and_of_a_spread_holds_the_mean(self):
+        low, high = significance.bootstrap_interval({"a": [0.7] * 10}, lambda m: m["a"], samples=200)
+        self.assertAlmostEqual(low, 0.7)
+        self.assertAlmostEqual(high, 0.7)
+        values = [0.0, 1.0] * 50
+        low, high = significance.bootstrap_interval({"a": values}, lambda m: m["a"], samples=2000)
+        # The mean of 100 draws of 0/1 at p = 0.5 has a standard error of 0.05: about 0.4 to 0.6.
+        self.assertTrue(0.37 < low < 0.45 and 0.55 < high < 0.63, (low, high))
+        # Seeded: the same numbers each time.
+        self.assertEqual((low, high), significance.bootstrap_interval({"a": values}, lambda m: m["a"], samples=2000))
+
+    def test_group_p_flips_every_collection_and_sees_a_shared_direction(self):
+        # Each collection alone is weak evidence (5 of 5 better: exact p 2/32 = 0.0625); together,
+        # 10 of 10 better is strong.
+        strata = {"n1": [0.1] * 5, "n2": [0.1] * 5}
+        p = significance.group_randomization_p(strata, lambda m: m["n1"] + m["n2"], samples=4000)
+        self.assertLess(p, 0.01)
+        self.assertEqual(significance.group_randomization_p({"n1": [0.0] * 5}, lambda m: m["n1"]), 1.0)
+        opposite = {"n1": [0.1] * 5, "n2": [-0.1] * 5}
+        self.assertEqual(significance.group_randomization_p(opposite, lambda m: m["n1"] + m["n2"]), 1.0)
+
+
+class SweepCompareTest(unittest.TestCase):
+    """sweep.py compare: per-query scores in, p-values and intervals out."""
+
+    README = SweepObjectiveTest.README
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="izdeu-compare-test-"))
+        self.addCleanup(lambda: __import__("shutil").rmtree(self.tmp, ignore_errors=True))
+        (self.tmp / "README.md").write_text(self.README, encoding="utf-8")
+        queries = [f"q{i}" for i in range(20)]
+        base = {c: {q: 0.5 for q in queries} for c in ("a1", "a2", "n1", "n2")}
+        # "better": every news query up by 0.1, the academic ones unchanged.
+        better = {c: {q: v + (0.1 if c.startswith("n") else 0.0) for q, v in scores.items()}
+                  for c, scores in base.items()}
+        results = {"x/base": {c: 0.5 for c in base}, "x/better": {c: 0.6 if c.startswith("n") else 0.5 for c in base},
+                   "x/old": {c: 0.5 for c in base}, "_per_query": {"x/base": base, "x/better": better}}
+        self.results = self.tmp / "results.json"
+        self.results.write_text(json.dumps(results), encoding="utf-8")
+
+    def compare(self, *args):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = sweep.main(["--eval-dir", str(self.tmp), "compare", "--results", str(self.results),
+                               "--samples", "2000", *args])
+        return code, out.getvalue(), err.getvalue()
+
+    def rows(self, text):
+        return {cells[0]: cells for cells in (run_eval._table_cells(line) for line in text.splitlines())
+                if cells and not cells[0].startswith("collection") and not cells[0].startswith("---")}
+
+    def test_one_variant_gets_intervals(self):
+        code, out, err = self.compare("x/base")
+        self.assertEqual(code, 0, err)
+        rows = self.rows(out)
+        # Every query 0.5: the interval is the point; news 0.5 against best stock engines of 0.8.
+        self.assertEqual(rows["n1"][1:4], ["20", "0.5000", "0.5000 to 0.5000"])
+        self.assertEqual(rows["**news average gain**"][2:4], ["-37.5%", "-37.5 to -37.5%"])
+
+    def test_a_consistent_difference_is_significant_and_no_difference_is_not(self):
+        code, out, err = self.compare("x/base", "x/better")
+        self.assertEqual(code, 0, err)
+        rows = self.rows(out)
+        self.assertEqual(rows["n1"][3:5], ["+0.1000", "20 / 0"])
+        self.assertAlmostEqual(float(rows["n1"][5]), 1 / 2001, delta=1e-6)
+        self.assertEqual(rows["a1"][3:5], ["+0.0000", "0 / 0"])
+        self.assertEqual(float(rows["a1"][5]), 1.0)
+        # News: 0.6 + 0.6 against 0.8 + 0.8 is -25%, from -37.5%: +12.5 points, every draw.
+        self.assertEqual(rows["**news average gain**"][1:4], ["-37.5%", "-25.0%", "+12.50 points"])
+        self.assertEqual(rows["**news average gain**"][6], "+12.50 to +12.50 points")
+        self.assertEqual(float(rows["**academic average gain**"][5]), 1.0)
+
+    def test_a_variant_without_per_query_scores_is_a_usage_error(self):
+        code, _, err = self.compare("x/base", "x/old")
+        self.assertEqual(code, run_eval.EXIT_USAGE)
+        self.assertIn("x/old", err)
+        self.assertIn("run it again", err)
 
 
 if __name__ == "__main__":

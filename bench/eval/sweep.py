@@ -32,6 +32,13 @@ lead for news; this one does, down to the floor the issue sets.
 
     python3 bench/eval/sweep.py loo --results /tmp/sweep.json --objective issue16 \
         --reference base/default --table
+
+`compare` says how sure a difference is (significance.py): for one variant, each collection's
+nDCG@10 and the academic and news average gains with 95% bootstrap intervals over the queries;
+for two, the difference per collection and per group with the paired randomization test's
+p-value and the interval of the difference (`run` keeps every query's score for it):
+
+    python3 bench/eval/sweep.py compare --results /tmp/sweep.json base/default base/k1=1.2
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run_eval  # noqa: E402
+import significance  # noqa: E402
 import trec_metrics  # noqa: E402
 
 
@@ -87,6 +95,9 @@ def command_run(args: argparse.Namespace) -> int:
                 # Read and write per measurement: an interrupted sweep keeps what it measured.
                 results = _load(args.results)
                 results.setdefault(key, {})[collection.name] = ndcg
+                # Each query's score too, for `compare`'s significance figures.
+                results.setdefault("_per_query", {}).setdefault(key, {})[collection.name] = {
+                    query: values["ndcg_cut_10"] for query, values in per_query.items()}
                 results.setdefault("_options", {})[key] = {"index": index_options, "query": options}
                 args.results.write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
         finally:
@@ -206,6 +217,92 @@ def command_loo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _per_query(all_results: dict, key: str) -> dict[str, dict[str, float]]:
+    measured = all_results.get("_per_query", {}).get(key)
+    if measured is None:
+        known = sorted(k for k in all_results.get("_per_query", {}))
+        raise run_eval.UsageError(f"no per-query scores for {key!r} in the results (measured before they were kept, "
+                                  f"or not measured: run it again); variants with them: {', '.join(known) or 'none'}")
+    return measured
+
+
+def _interval(low: float, high: float, scale: float = 1.0, digits: int = 4, unit: str = "") -> str:
+    return f"{low * scale:+.{digits}f} to {high * scale:+.{digits}f}{unit}"
+
+
+def command_compare(args: argparse.Namespace) -> int:
+    """Each collection's and each group's figure for one variant with its 95% interval, or the
+    difference between two variants with the paired randomization test's p-value and the
+    interval of the difference (significance.py)."""
+    readme_text = (args.eval_dir / "README.md").read_text(encoding="utf-8")
+    all_baselines = run_eval.parse_all_baselines(readme_text)
+    best = {name: b.best.ndcg for name, b in all_baselines.items()}
+    news = set(all_baselines) - set(run_eval.parse_baselines(readme_text))
+    all_results = _load(args.results)
+    a = _per_query(all_results, args.variant_a)
+    b = _per_query(all_results, args.variant_b) if args.variant_b else None
+    collections = sorted(c for c in a if c in best and (b is None or c in b))
+    if not collections:
+        raise run_eval.UsageError("no collection with a best stock engine measured for the variant(s)")
+    groups = [("academic", [c for c in collections if c not in news]), ("news", [c for c in collections if c in news])]
+    draws = {"samples": args.samples, "seed": args.seed}
+
+    def group_gain(means: dict[str, float], names: list[str]) -> float:
+        return sum(means[c] for c in names) / sum(best[c] for c in names)
+
+    if b is None:
+        print(f"{args.variant_a}: nDCG@10 with a 95% bootstrap interval over the queries "
+              f"({args.samples} draws, seed {args.seed})")
+        print()
+        print("| collection | queries | nDCG@10 | 95% interval | best stock engine |")
+        print("|---|---|---|---|---|")
+        for c in collections:
+            scores = list(a[c].values())
+            low, high = significance.bootstrap_interval({c: scores}, lambda m, c=c: m[c], **draws)
+            print(f"| {c} | {len(scores)} | {sum(scores) / len(scores):.4f} | {low:.4f} to {high:.4f} | {best[c]:.3f} |")
+        for name, names in groups:
+            if not names:
+                continue
+            strata = {c: list(a[c].values()) for c in names}
+            means = {c: sum(v) / len(v) for c, v in strata.items()}
+            low, high = significance.bootstrap_interval(strata, lambda m, n=names: group_gain(m, n) - 1, **draws)
+            print(f"| **{name} average gain** | {sum(len(v) for v in strata.values())} | "
+                  f"{(group_gain(means, names) - 1) * 100:+.1f}% | {_interval(low, high, 100, 1, '%')} | |")
+        return 0
+
+    print(f"B = {args.variant_b} against A = {args.variant_a}, query by query (B - A); p: two-sided paired "
+          f"randomization test; interval: 95% paired bootstrap ({args.samples} draws, seed {args.seed})")
+    print()
+    print("| collection | A | B | B - A | queries up / down | p | 95% interval of B - A |")
+    print("|---|---|---|---|---|---|---|")
+    differences: dict[str, list[float]] = {}
+    for c in collections:
+        queries = sorted(a[c])
+        if sorted(b[c]) != queries:
+            raise run_eval.UsageError(f"{c}: the two variants were scored on different queries")
+        differences[c] = [b[c][q] - a[c][q] for q in queries]
+        d = differences[c]
+        mean_a, mean_b = (sum(x[c][q] for q in queries) / len(queries) for x in (a, b))
+        p = significance.paired_randomization_p(d, **draws)
+        low, high = significance.bootstrap_interval({c: d}, lambda m, c=c: m[c], **draws)
+        print(f"| {c} | {mean_a:.4f} | {mean_b:.4f} | {mean_b - mean_a:+.4f} | {sum(x > 0 for x in d)} / "
+              f"{sum(x < 0 for x in d)} | {p:.3g} | {_interval(low, high)} |")
+    for name, names in groups:
+        if not names:
+            continue
+        strata = {c: differences[c] for c in names}
+        gain_a, gain_b = (group_gain({c: sum(x[c].values()) / len(x[c]) for c in names}, names) - 1 for x in (a, b))
+
+        def gain_difference(means: dict[str, float], names: list[str] = names) -> float:
+            return sum(means[c] for c in names) / sum(best[c] for c in names)
+
+        p = significance.group_randomization_p(strata, gain_difference, **draws)
+        low, high = significance.bootstrap_interval(strata, gain_difference, **draws)
+        print(f"| **{name} average gain** | {gain_a * 100:+.1f}% | {gain_b * 100:+.1f}% | "
+              f"{(gain_b - gain_a) * 100:+.2f} points | | {p:.3g} | {_interval(low, high, 100, 2, ' points')} |")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -232,9 +329,16 @@ def main(argv: list[str] | None = None) -> int:
                             help="issue16's floor for the academic average lead (default: %(default)s)")
     loo_parser.add_argument("--reference", metavar="VARIANT",
                             help="issue16: the defaults' variant, whose academic lead sets each fold's floor")
+    compare_parser = commands.add_parser("compare", help="how sure a difference is: p-values and intervals")
+    compare_parser.add_argument("--results", type=Path, required=True)
+    compare_parser.add_argument("variant_a", metavar="A", help="a variant (alone: its figures with intervals)")
+    compare_parser.add_argument("variant_b", metavar="B", nargs="?", help="the variant compared with A")
+    compare_parser.add_argument("--samples", type=int, default=10000, help="random draws (default: %(default)s)")
+    compare_parser.add_argument("--seed", type=int, default=1, help="seed of the draws (default: %(default)s)")
     args = parser.parse_args(argv)
+    commands_by_name = {"run": command_run, "loo": command_loo, "compare": command_compare}
     try:
-        return command_run(args) if args.command == "run" else command_loo(args)
+        return commands_by_name[args.command](args)
     except run_eval.UsageError as error:
         print(f"sweep: {error}", file=sys.stderr)
         return run_eval.EXIT_USAGE
