@@ -27,6 +27,7 @@ nlohmann::json hit_record(const Hit& h) {
         j["score_parts"] = {{"words", h.parts->words},
                             {"boosts_feedback", h.parts->boosts_feedback},
                             {"lead", h.parts->lead},
+                            {"coverage", h.parts->coverage},
                             {"order_cap", h.parts->order_cap}};
     }
     return j;

@@ -518,10 +518,9 @@ Q QueryBuilder::bag_of_words(const std::vector<std::string>& words, BuiltQuery& 
         boosts.emplace_back(ranking_.near_boost, Q(Q::OP_NEAR, positional.begin(), positional.end(),
                                                    static_cast<Xapian::termcount>(std::max<std::size_t>(2 * n, 8))));
     }
-    if (ranking_.all_words_boost > 0) {
-        boosts.emplace_back(ranking_.all_words_boost, Q(Q::OP_AND, word_queries.begin(), word_queries.end()));
-        out.all_words = boosts.back();
-    }
+    // The articles with every word: what spelling suggestions are compared on, boosted or not.
+    out.all_words = Q(Q::OP_AND, word_queries.begin(), word_queries.end());
+    if (ranking_.all_words_boost > 0) boosts.emplace_back(ranking_.all_words_boost, out.all_words);
     if (boosts.empty()) return base;
     out.base = base;
     out.boosts = combine(Q::OP_OR, boosts);

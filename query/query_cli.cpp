@@ -104,6 +104,7 @@ void read_number_options(const po::variables_map& vm, SearchOptions& search) {
     decimal("lead-boost", r.lead_boost, 0, 1000);
     whole("lead-words", r.lead_words, 0, 100000);
     whole("lead-prefix", r.lead_prefix, 0, 100);
+    decimal("coverage-boost", r.coverage_boost, 0, 1000);
     whole("rerank-docs", r.rerank_documents, 1, 10000);
     decimal("derived-weight", r.derived_name_weight, 0, 1000);
 }
@@ -143,7 +144,7 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
          "BM25: shorter documents weigh as if this share of the average length (default 0: no floor)")
         ("phrase-boost", po::value<std::string>(), "weight of the words as a phrase")
         ("near-boost", po::value<std::string>(), "weight of the words close together (default 0: off)")
-        ("all-words-boost", po::value<std::string>(), "weight of having every word")
+        ("all-words-boost", po::value<std::string>(), "weight of having every word (default 0: see --coverage-boost)")
         ("boost-max-words", po::value<std::string>(), "no proximity boosts for more words than this (default 8)")
         ("keyboard-weight", po::value<std::string>(), "weight of keyboard-folded Kazakh forms")
         ("no-translit", po::bool_switch(), "names match only as written: Tokayev does not find Токаев")
@@ -157,6 +158,8 @@ int run_query_cli(const std::vector<std::string>& args, std::ostream& out, std::
         ("lead-words", po::value<std::string>(), "the body's first words that count for --lead-boost (default 30)")
         ("lead-prefix", po::value<std::string>(),
          "a query word also counts in the lead by a word whose stem shares its first N letters (default 5; 0: off)")
+        ("coverage-boost", po::value<std::string>(),
+         "weight of holding the query's words anywhere, graded by their share (default 0.1; 0: off)")
         ("no-derived-names", po::bool_switch(), "a place's name and its derived words (China, Chinese) do not find each other")
         ("derived-weight", po::value<std::string>(),
          "weight of a place's other words in articles without the word itself (default 0: found, ranked by the other words)")

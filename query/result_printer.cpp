@@ -39,6 +39,7 @@ public:
                 out_ << "     score " << std::setprecision(3) << h.score << " = words " << p->words;
                 if (p->boosts_feedback != 0) out_ << " + boosts and feedback " << p->boosts_feedback;
                 if (p->lead != 0) out_ << " + lead " << p->lead;
+                if (p->coverage != 0) out_ << " + coverage " << p->coverage;
                 if (p->order_cap != 0) out_ << " - " << -p->order_cap << " (kept below the re-ranked)";
                 out_ << "\n";
             }

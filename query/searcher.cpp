@@ -543,16 +543,47 @@ std::vector<std::unordered_set<Xapian::docid>> related_words_in_lead(const Xapia
     return found;
 }
 
-/// Re-orders `ranked` (best first) by the lead boost: each article gains the idf-weighted share
-/// of the query's words that it holds in its title or first `lead_words` words, times `boost`
-/// times `best_score` (the best of the whole match). `statistics`: an MSet of a query with the
-/// words' forms, for their frequencies. Reads each word's first position in each article
-/// that could still reach the first `needed` (0: every article). With `lead_slot` (every article
-/// carries schema::kSlotLeadTerms), the lead's default window and family letters are read from
-/// it: one value an article, the same answers as the positions (lead_terms.h).
-ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& statistics, double best_score, ScoredHits ranked,
-                       const std::vector<std::vector<std::string>>& words, const RankingOptions& r, std::size_t needed,
-                       bool lead_slot) {
+/// For each query word, the articles of `ranked` that hold one of its `forms` anywhere: one
+/// posting list cursor a form, leapfrogging the window in docid order (as related_words_in_lead).
+std::vector<std::unordered_set<Xapian::docid>> words_held(const Xapian::Database& db, const ScoredHits& ranked,
+                                                          const std::vector<std::vector<std::string>>& forms) {
+    std::vector<std::unordered_set<Xapian::docid>> held(forms.size());
+    std::vector<Xapian::docid> window;
+    for (const auto& hit : ranked) window.push_back(*hit.first);
+    std::sort(window.begin(), window.end());
+    for (std::size_t w = 0; w < forms.size(); ++w) {
+        for (const std::string& term : forms[w]) {
+            auto post = db.postlist_begin(term);
+            const auto post_end = db.postlist_end(term);
+            for (auto at = window.begin(); at != window.end();) {
+                post.skip_to(*at);
+                if (post == post_end) break;
+                if (*post != *at) {
+                    at = std::lower_bound(at, window.end(), *post);
+                    continue;
+                }
+                held[w].insert(*at);
+                ++at;
+            }
+        }
+    }
+    return held;
+}
+
+/// Re-orders `ranked` (best first) by what each article holds of the query's words, as shares
+/// of `best_score` (the best of the whole match):
+/// - the lead boost: the idf-weighted share of the words that it holds in its title or first
+///   `lead_words` words, times `r.lead_boost`. Reads each word's first position in each article
+///   that could still reach the first `needed` (0: every article). With `lead_slot` (every
+///   article carries schema::kSlotLeadTerms), the lead's default window and family letters are
+///   read from it: one value an article, the same answers as the positions (lead_terms.h);
+/// - the coverage boost: the square of the idf-weighted share of the words it holds anywhere,
+///   times `r.coverage_boost` (each article's gain in `coverage_gains`, when given).
+/// `statistics`: an MSet of a query with the words' forms, for their frequencies.
+ScoredHits presence_ranked(const Xapian::Database& db, const Xapian::MSet& statistics, double best_score,
+                           ScoredHits ranked, const std::vector<std::vector<std::string>>& words,
+                           const RankingOptions& r, std::size_t needed, bool lead_slot,
+                           std::unordered_map<Xapian::docid, double>* coverage_gains) {
     if (ranked.empty() || words.empty()) return ranked;
     // Each word's inverse document frequency from the statistics the MSet already holds (the
     // word's forms were query terms): no lookups, and the same numbers over shards.
@@ -585,20 +616,27 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& statistic
         if (const std::string family = family_prefix(words[w], r.lead_prefix); !family.empty())
             keys[w].push_back(lead_family_key(family));
     }
+    const bool lead = r.lead_boost > 0;
     const std::vector<std::unordered_set<Xapian::docid>> related =
-        from_slot ? std::vector<std::unordered_set<Xapian::docid>>(words.size())
-                  : related_words_in_lead(db, ranked, words, r, lead_end);
+        from_slot || !lead ? std::vector<std::unordered_set<Xapian::docid>>(words.size())
+                           : related_words_in_lead(db, ranked, words, r, lead_end);
     const double scale = r.lead_boost * best_score / total;
-    // The window comes best first, and no article gains more than scale * total: once an
-    // article could not pass the `needed`-th best score even with every word in its lead,
-    // neither can any after it. They keep their score and stay below the page; the page is the
-    // one of boosting the whole window, with fewer position lookups.
-    const double most_gained = scale * total * (1 + 1e-9);  // the margin covers rounding in the sums
+    const double coverage_scale = r.coverage_boost * best_score;
+    const std::vector<std::unordered_set<Xapian::docid>> held =
+        coverage_scale > 0 ? words_held(db, ranked, present) : std::vector<std::unordered_set<Xapian::docid>>();
+    // The window comes best first, and no article gains more than scale * total from its lead
+    // and coverage_scale from its coverage: once an article could not pass the `needed`-th best
+    // score even with every word in its lead, neither can any after it. They keep their score
+    // and stay below the page; the page is the one of boosting the whole window, with fewer
+    // position lookups.
+    const double most_gained = (scale * total + coverage_scale) * (1 + 1e-9);  // the margin covers rounding
     std::vector<double> best;                               // a min-heap of the `needed` best scores so far
     for (auto& [it, score] : ranked) {
         if (needed > 0 && best.size() >= needed && score + most_gained < best.front()) break;
         double share = 0;
-        if (from_slot) {
+        if (!lead) {
+            // No lead boost: the coverage alone.
+        } else if (from_slot) {
             const std::string value = db.get_document(*it, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotLeadTerms);
             const LeadTerms lead_terms(value);
             for (std::size_t w = 0; w < words.size(); ++w) {
@@ -617,6 +655,16 @@ ScoredHits lead_ranked(const Xapian::Database& db, const Xapian::MSet& statistic
             }
         }
         score += scale * share;
+        if (!held.empty()) {
+            double holds = 0;
+            for (std::size_t w = 0; w < words.size(); ++w) {
+                if (held[w].count(*it) > 0) holds += idf[w];
+            }
+            // Squared: all but a common word keeps most of the gain, all but a rare one little.
+            const double gain = coverage_scale * (holds / total) * (holds / total);
+            score += gain;
+            if (coverage_gains != nullptr) (*coverage_gains)[*it] = gain;
+        }
         if (needed == 0) continue;
         if (best.size() < needed) {
             best.push_back(score);
@@ -746,11 +794,12 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
         }
     }
 
-    // The lead boost re-orders every re-ranked article, and a page past them continues with the
-    // first pass's: either way the second pass returns all it re-ranked.
-    const bool lead = options.sort == SortOrder::Relevance && r.lead_boost > 0 && !query.lead_words.empty();
+    // The lead and coverage boosts re-order every re-ranked article, and a page past them
+    // continues with the first pass's: either way the second pass returns all it re-ranked.
+    const bool presence =
+        options.sort == SortOrder::Relevance && (r.lead_boost > 0 || r.coverage_boost > 0) && !query.lead_words.empty();
     const std::size_t page_end = static_cast<std::size_t>(options.offset) + options.limit;
-    if (first_pass_top && !page && (lead || page_end > reranked_count || second_pass_adds_first))
+    if (first_pass_top && !page && (presence || page_end > reranked_count || second_pass_adds_first))
         page = enquire.get_mset(0, reranked_count, 100);
     Xapian::MSet mset = page ? *page : enquire.get_mset(options.offset, options.limit, check_at_least);
     if (options.sort == SortOrder::Date) estimated = count_of(mset);
@@ -792,17 +841,21 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             return a.second > b.second || (a.second == b.second && *a.first < *b.first);
         });
     }
-    if (lead) {
+    if (presence) {
         // The words' frequencies from the first pass, which had them all; the best score of the
         // whole match, which a second pass returned whole.
         const double best_score = ranked.empty()           ? 0.0
                                   : second_pass_adds_first ? ranked.front().second
                                                            : mset.get_max_attained();
-        ranked = lead_ranked(db_, first_pass_top ? *first_pass_top : mset, best_score, std::move(ranked),
-                             query.lead_words, r, page_end, lead_slot_);
+        std::unordered_map<Xapian::docid, double> coverage_gains;
+        ranked =
+            presence_ranked(db_, first_pass_top ? *first_pass_top : mset, best_score, std::move(ranked),
+                            query.lead_words, r, page_end, lead_slot_, options.explain ? &coverage_gains : nullptr);
         for (const auto& [it, score] : ranked) {
-            if (auto p = parts.find(*it); p != parts.end())
-                p->second.lead = score - (p->second.words + p->second.boosts_feedback);
+            if (auto p = parts.find(*it); p != parts.end()) {
+                p->second.coverage = coverage_gains[*it];
+                p->second.lead = score - (p->second.words + p->second.boosts_feedback + p->second.coverage);
+            }
         }
     }
     if (page && first_pass_top) {
@@ -813,7 +866,11 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
             const Xapian::MSetIterator it = (*first_pass_top)[i];
             const double score = std::min(it.get_weight(), std::nextafter(floor, 0.0));
             ranked.emplace_back(it, score);
-            if (options.explain) parts[*it] = ScoreParts{it.get_weight(), 0, 0, score - it.get_weight()};
+            if (options.explain) {
+                ScoreParts& p = parts[*it];
+                p.words = it.get_weight();
+                p.order_cap = score - it.get_weight();
+            }
             floor = score;
         }
     }

@@ -39,9 +39,10 @@ struct TermContribution {
 
 /// With --explain: where a hit's score comes from. The parts add up to the score exactly.
 struct ScoreParts {
-    double words = 0;            ///< the first pass: BM25 of the query's words (and the all-words boost)
+    double words = 0;            ///< the first pass: BM25 of the query's words
     double boosts_feedback = 0;  ///< the second pass: phrase boosts and feedback terms
     double lead = 0;             ///< the lead boost: query words in the title or the body's opening
+    double coverage = 0;         ///< the coverage boost: the share of the query's words the article holds
     double order_cap = 0;        ///< past the re-ranked articles: lowered to stay below them (<= 0)
 };
 

@@ -251,16 +251,19 @@ class SampleCorpusTest(unittest.TestCase):
             self.assertGreater(len(hits), 3, query)
             for h in hits:
                 p = h["score_parts"]
-                total = p["words"] + p["boosts_feedback"] + p["lead"] + p["order_cap"]
+                total = p["words"] + p["boosts_feedback"] + p["lead"] + p["coverage"] + p["order_cap"]
                 self.assertAlmostEqual(total, h["score"], delta=1e-9 * max(1.0, h["score"]), msg=(query, h["id"], p))
                 # 0 is a match by another script's name key alone, which carries no weight.
                 self.assertGreaterEqual(p["words"], 0, (query, h["id"]))
                 self.assertLessEqual(p["order_cap"], 0)
             self.assertGreater(hits[0]["score_parts"]["words"], 0, query)
-            # The re-ranked three carry the lead and the second pass; the rest only their words.
+            # The re-ranked three carry the lead, the coverage and the second pass; the rest only
+            # their words.
             self.assertTrue(any(h["score_parts"]["lead"] > 0 for h in hits[:3]), query)
+            self.assertTrue(all(h["score_parts"]["coverage"] > 0 for h in hits[:3]), query)
             for h in hits[3:]:
-                self.assertEqual((h["score_parts"]["lead"], h["score_parts"]["boosts_feedback"]), (0, 0), query)
+                self.assertEqual((h["score_parts"]["lead"], h["score_parts"]["boosts_feedback"],
+                                  h["score_parts"]["coverage"]), (0, 0, 0), query)
             summary = records[-1]
             if query == "constitutional court reform":
                 # An English query of several words: feedback added terms, and some hit gained from them.
@@ -355,7 +358,8 @@ class RankingTest(unittest.TestCase):
         # does not depend on the phrase, proximity, feedback or lead settings, so a run without
         # them has the same articles after the re-ranked ones, in the same order.
         query = "court ruling"
-        no_boosts = ("--phrase-boost", "0", "--near-boost", "0", "--feedback-docs", "0", "--lead-boost", "0")
+        no_boosts = ("--phrase-boost", "0", "--near-boost", "0", "--feedback-docs", "0", "--lead-boost", "0",
+                     "--coverage-boost", "0")
         def ids(*args):
             hits, r = self.ws.json_hits("--limit", "8", "--no-snippets", "--rerank-docs", "3", *args, query)
             self.assertEqual(len(hits), 8, r.stderr)

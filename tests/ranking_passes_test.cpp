@@ -3,6 +3,7 @@
 // score that one query of the words and the boosts gives each article.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -39,6 +40,7 @@ TEST_CASE("The two passes score every article as one query of the words and boos
     RankingOptions r;
     r.feedback_terms = 0;       // its terms are the searcher's choice: checked by the evaluation harness
     r.lead_boost = 0;           // re-orders after the sum (lead_terms_test.cpp)
+    r.coverage_boost = 0;       // likewise (below)
     r.rerank_documents = 5000;  // every match: past them, the first pass's order continues
     r.near_boost = 0.5;         // off by default; on here, so that its crediting is checked too
     Searcher searcher({dir.str("db")}, "");
@@ -157,5 +159,94 @@ TEST_CASE("Feedback reads only articles the query's words weigh, not ones found 
         CHECK(result.hits[0].id == "deamon");
         // damon is written capitalised in both its articles: a name, found in the other scripts.
         CHECK(searcher.search(builder.build_plain("damon"), options).hits.size() == 14);
+    }
+}
+
+TEST_CASE("Coverage: each re-ranked article gains by the square of the query's idf share it holds", "[ranking]") {
+    // The graded form of the all-words boost: an article one word short keeps most of the gain
+    // when the missing word is common, little when it is rare (EVALUATION.md, news, twelfth step).
+    testing::TempDir dir;
+    std::string filler;
+    for (int i = 0; i < 6; ++i) filler += " the people of the city read it again";
+    std::vector<testing::SimpleArticle> articles = {
+        {"all", "", "A kayak, a zebra and a quartz stone." + filler},
+        {"no_quartz", "", "A kayak and a zebra on the river." + filler},
+        {"no_zebra", "", "A kayak and a quartz stone on the river." + filler},
+        {"kayak_only", "", "A kayak on the river, and another kayak." + filler},
+    };
+    // zebra is common, kayak less, quartz rare (only in `all` and `no_zebra`).
+    for (int i = 0; i < 30; ++i) articles.push_back({"zebra" + std::to_string(i), "", "A zebra ran." + filler});
+    for (int i = 0; i < 5; ++i) articles.push_back({"kayak" + std::to_string(i), "", "A kayak sank." + filler});
+    for (int i = 0; i < 20; ++i) articles.push_back({"other" + std::to_string(i), "", "Nothing here." + filler});
+    testing::build_database(dir.str("db"), articles);
+    Searcher searcher({dir.str("db")}, "");
+    const Xapian::Database& db = searcher.database();
+
+    RankingOptions r;
+    r.feedback_terms = 0;
+    r.phrase_boost = 0;
+    r.lead_boost = 0;  // the coverage alone, against the words alone
+    auto scores = [&](double coverage) {
+        RankingOptions with = r;
+        with.coverage_boost = coverage;
+        SearchOptions options;
+        options.ranking = with;
+        options.limit = 100;
+        options.snippets = false;
+        options.collapse = false;
+        QueryBuilder builder(searcher.analyzer(), with);
+        std::map<std::string, double> by_id;
+        for (const Hit& hit : searcher.search(builder.build_plain("kayak zebra quartz"), options).hits)
+            by_id[hit.id] = hit.score;
+        return by_id;
+    };
+    const std::map<std::string, double> words = scores(0), covered = scores(0.1);
+    REQUIRE(words.size() == covered.size());
+    REQUIRE(words.size() == 4 + 30 + 5);
+    double best = 0;
+    for (const auto& [id, score] : words) best = std::max(best, score);
+    // The words never inflect here: each word's one form, its idf as the searcher counts it.
+    const double n = db.get_doccount();
+    auto idf = [&](const char* term) { return std::log(n / (db.get_termfreq(term) + 0.5) + 1); };
+    const double kayak = idf("kayak"), zebra = idf("zebra"), quartz = idf("quartz");
+    const double total = kayak + zebra + quartz;
+    REQUIRE(quartz > kayak);
+    REQUIRE(kayak > zebra);
+    auto gain = [&](double held) { return 0.1 * best * (held / total) * (held / total); };
+    const std::map<std::string, double> expected_gain = {
+        {"all", gain(total)},
+        {"no_quartz", gain(kayak + zebra)},
+        {"no_zebra", gain(kayak + quartz)},
+        {"kayak_only", gain(kayak)},
+        {"zebra0", gain(zebra)},
+        {"kayak0", gain(kayak)},
+    };
+    for (const auto& [id, expected] : expected_gain) {
+        INFO(id);
+        CHECK(covered.at(id) - words.at(id) == Approx(expected).epsilon(1e-9));
+    }
+    // Missing the common word costs less than missing the rare one, and much less than two.
+    CHECK(expected_gain.at("no_zebra") > expected_gain.at("no_quartz"));
+    CHECK(expected_gain.at("no_quartz") > 2 * expected_gain.at("kayak_only"));
+    CHECK(covered.at("all") > covered.at("no_zebra"));
+
+    SECTION("explained as a part of its own, the parts adding up to the score") {
+        RankingOptions with = r;
+        with.lead_boost = 0.5;
+        SearchOptions options;
+        options.ranking = with;
+        options.limit = 10;
+        options.snippets = false;
+        options.explain = true;
+        QueryBuilder builder(searcher.analyzer(), with);
+        const SearchResult result = searcher.search(builder.build_plain("kayak zebra quartz"), options);
+        REQUIRE_FALSE(result.hits.empty());
+        for (const Hit& hit : result.hits) {
+            INFO(hit.id);
+            REQUIRE(hit.parts);
+            const ScoreParts& p = *hit.parts;
+            CHECK(p.words + p.boosts_feedback + p.lead + p.coverage + p.order_cap == Approx(hit.score).epsilon(1e-12));
+            CHECK(p.coverage > 0);
+        }
     }
 }
