@@ -543,8 +543,9 @@ std::vector<std::unordered_set<Xapian::docid>> related_words_in_lead(const Xapia
     return found;
 }
 
-/// For each query word, the articles of `ranked` that hold one of its `forms` anywhere: one
-/// posting list cursor a form, leapfrogging the window in docid order (as related_words_in_lead).
+/// For each query word, the articles of `ranked` that hold one of its `forms` (most frequent
+/// first) anywhere: one posting list cursor a form, leapfrogging in docid order the articles
+/// that no form before it was found in (as related_words_in_lead).
 std::vector<std::unordered_set<Xapian::docid>> words_held(const Xapian::Database& db, const ScoredHits& ranked,
                                                           const std::vector<std::vector<std::string>>& forms) {
     std::vector<std::unordered_set<Xapian::docid>> held(forms.size());
@@ -552,19 +553,28 @@ std::vector<std::unordered_set<Xapian::docid>> words_held(const Xapian::Database
     for (const auto& hit : ranked) window.push_back(*hit.first);
     std::sort(window.begin(), window.end());
     for (std::size_t w = 0; w < forms.size(); ++w) {
+        std::vector<Xapian::docid> unfound = window;
         for (const std::string& term : forms[w]) {
+            if (unfound.empty()) break;
             auto post = db.postlist_begin(term);
             const auto post_end = db.postlist_end(term);
-            for (auto at = window.begin(); at != window.end();) {
+            std::vector<Xapian::docid> still;
+            for (auto at = unfound.begin(); at != unfound.end();) {
                 post.skip_to(*at);
-                if (post == post_end) break;
+                if (post == post_end) {
+                    still.insert(still.end(), at, unfound.end());
+                    break;
+                }
                 if (*post != *at) {
-                    at = std::lower_bound(at, window.end(), *post);
+                    const auto next = std::lower_bound(at, unfound.end(), *post);
+                    still.insert(still.end(), at, next);
+                    at = next;
                     continue;
                 }
                 held[w].insert(*at);
                 ++at;
             }
+            unfound = std::move(still);
         }
     }
     return held;
