@@ -361,6 +361,42 @@ class ConcurrencyTest(CrashFree, unittest.TestCase):
         self.assertGreater(calls, 1, "no --stats call ran while the indexer committed")
         self.assertEqual(documents, sorted(documents))
 
+    def test_queries_open_beside_commits_when_the_analyzer_is_slow_to_build(self):
+        # Opening reads the index's analyzer options, builds the analyzer (loading the Kazakh
+        # word list they name: 70 ms for hunspell-kk's 54,000 words), then reads the index's
+        # identity. Built again on every try, it took longer than two commits of a cron run
+        # committing every 10 articles on every try: 6 of 7 queries failed with "cannot open
+        # the database ... it may be damaged" (exit 3) before the fix. The list here is
+        # made up, larger, so that the build is slow on any machine.
+        ws = Workspace(self)
+        letters = "абвгдежзийклмнопрстуфхұүқғңәөһі"
+        lexicon = os.path.join(ws.root, "kk.dic")
+        with open(lexicon, "w", encoding="utf-8") as f:
+            f.write("150000\n")
+            for i in range(150000):
+                word, n = "", i
+                for _ in range(6):
+                    word, n = word + letters[n % len(letters)], n // len(letters)
+                f.write(word + "/A\n")
+        good_articles(ws.corpus, 100)
+        self.assertEqual(ws.index("--kazakh-lexicon", lexicon).returncode, 0)
+        good_articles(ws.corpus, 2900, start=100)
+        indexer = subprocess.Popen([bin_path("izdeu-index"), "--db", ws.db, "--commit-every", "10",
+                                    "--kazakh-lexicon", lexicon, ws.corpus], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=env())
+        self.addCleanup(lambda: indexer.poll() is not None or (indexer.kill(), indexer.communicate()))
+        calls, counts = 0, []
+        while indexer.poll() is None:
+            r = ws.query("--count", "quokka")
+            self.assertEqual((r.returncode, r.stderr), (0, ""), f"query {calls} during the commits")
+            counts.append(int(r.stdout))
+            calls += 1
+        out, err = indexer.communicate(timeout=TIMEOUT)
+        self.assertEqual(indexer.returncode, 0, err)
+        self.assertGreater(calls, 1, "no query ran while the indexer committed")
+        self.assertEqual(counts, sorted(counts))
+        self.assertEqual(ws.count("quokka"), 3000)
+
     def test_two_indexers_started_together(self):
         ws = Workspace(self)
         good_articles(ws.corpus, 10)
