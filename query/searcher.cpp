@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -600,6 +601,40 @@ std::vector<std::unordered_set<Xapian::docid>> words_held(const Xapian::Database
     return held;
 }
 
+/// words_held over a remote shard, which sends a posting list whole (a common word's, for a
+/// hundred articles): the server matches instead. Each word's forms, as one synonym, weigh
+/// 2^w under a boolean weight (TfIdfWeight "bnn": 1 for a present term), so that an article's
+/// weight, a sum of distinct powers of two, says exactly which words it holds. `window`: a
+/// filter matching the articles of `ranked` (and perhaps more, which are ignored).
+std::vector<std::unordered_set<Xapian::docid>> words_held_matching(const Xapian::Database& db, const ScoredHits& ranked,
+                                                                   const std::vector<std::vector<std::string>>& forms,
+                                                                   const Xapian::Query& window) {
+    std::vector<std::unordered_set<Xapian::docid>> held(forms.size());
+    constexpr std::size_t kMostWords = 52;  // each power of two exact in a double's mantissa
+    std::vector<Xapian::Query> words;
+    for (std::size_t w = 0; w < forms.size() && w < kMostWords; ++w) {
+        if (forms[w].empty()) continue;
+        words.emplace_back(std::ldexp(1.0, static_cast<int>(w)),
+                           Xapian::Query(Xapian::Query::OP_SYNONYM, forms[w].begin(), forms[w].end()));
+    }
+    if (words.empty()) return held;
+    std::unordered_set<Xapian::docid> in_window;
+    for (const auto& hit : ranked) in_window.insert(*hit.first);
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::TfIdfWeight("bnn"));
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                    Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()), window));
+    const Xapian::MSet matches = enquire.get_mset(0, db.get_doccount());
+    for (auto it = matches.begin(); it != matches.end(); ++it) {
+        if (in_window.count(*it) == 0) continue;
+        auto bits = static_cast<std::uint64_t>(it.get_weight());
+        for (std::size_t w = 0; bits != 0; ++w, bits >>= 1) {
+            if (bits & 1) held[w].insert(*it);
+        }
+    }
+    return held;
+}
+
 /// Re-orders `ranked` (best first) by what each article holds of the query's words, as shares
 /// of `best_score` (the best of the whole match):
 /// - the lead boost: the idf-weighted share of the words that it holds in its title or first
@@ -613,6 +648,7 @@ std::vector<std::unordered_set<Xapian::docid>> words_held(const Xapian::Database
 ScoredHits presence_ranked(const Xapian::Database& db, const Xapian::MSet& statistics, double best_score,
                            ScoredHits ranked, const std::vector<std::vector<std::string>>& words,
                            const RankingOptions& r, std::size_t needed, bool lead_slot,
+                           const std::optional<Xapian::Query>& remote_window,
                            std::unordered_map<Xapian::docid, double>* coverage_gains) {
     if (ranked.empty() || words.empty()) return ranked;
     // Each word's inverse document frequency from the statistics the MSet already holds (the
@@ -653,7 +689,9 @@ ScoredHits presence_ranked(const Xapian::Database& db, const Xapian::MSet& stati
     const double scale = r.lead_boost * best_score / total;
     const double coverage_scale = r.coverage_boost * best_score;
     const std::vector<std::unordered_set<Xapian::docid>> held =
-        coverage_scale > 0 ? words_held(db, ranked, present) : std::vector<std::unordered_set<Xapian::docid>>();
+        coverage_scale <= 0 ? std::vector<std::unordered_set<Xapian::docid>>()
+        : remote_window     ? words_held_matching(db, ranked, present, *remote_window)
+                            : words_held(db, ranked, present);
     // The window comes best first, and no article gains more than scale * total from its lead
     // and coverage_scale from its coverage: once an article could not pass the `needed`-th best
     // score even with every word in its lead, neither can any after it. They keep their score
@@ -739,6 +777,8 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
     bool second_pass_adds_first = false;
     // Set when the first pass is the answer (nothing to re-rank with).
     bool first_pass_is_answer = false;
+    // With a remote shard: the re-ranked articles (and their copies), as a filter.
+    std::optional<Xapian::Query> remote_window;
     SearchResult result;
     if (options.sort == SortOrder::Date) {
         enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
@@ -819,8 +859,8 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
                 }
             }
             if (keys.empty()) keys.emplace_back(std::string(schema::kIdPrefix) + "\x01none");
-            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second,
-                                            Xapian::Query(Xapian::Query::OP_OR, keys.begin(), keys.end())));
+            remote_window = Xapian::Query(Xapian::Query::OP_OR, keys.begin(), keys.end());
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, second, *remote_window));
         }
     }
 
@@ -878,9 +918,9 @@ SearchResult Searcher::search_once(const BuiltQuery& query, const SearchOptions&
                                   : second_pass_adds_first ? ranked.front().second
                                                            : mset.get_max_attained();
         std::unordered_map<Xapian::docid, double> coverage_gains;
-        ranked =
-            presence_ranked(db_, first_pass_top ? *first_pass_top : mset, best_score, std::move(ranked),
-                            query.lead_words, r, page_end, lead_slot_, options.explain ? &coverage_gains : nullptr);
+        ranked = presence_ranked(db_, first_pass_top ? *first_pass_top : mset, best_score, std::move(ranked),
+                                 query.lead_words, r, page_end, lead_slot_, remote_window,
+                                 options.explain ? &coverage_gains : nullptr);
         for (const auto& [it, score] : ranked) {
             if (auto p = parts.find(*it); p != parts.end()) {
                 p->second.coverage = coverage_gains[*it];
