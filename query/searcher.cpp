@@ -519,83 +519,78 @@ std::string family_prefix(const std::vector<std::string>& forms, std::size_t let
     return first.empty() ? std::string() : std::string(schema::kStemPrefix) + std::string(first);
 }
 
-/// For each query word of at least `r.lead_prefix` letters, the articles of `ranked` whose lead
+/// The articles of `ranked` in docid order: the order their posting lists are read in.
+std::vector<Xapian::docid> window_docids(const ScoredHits& ranked) {
+    std::vector<Xapian::docid> window;
+    for (const auto& hit : ranked) window.push_back(*hit.first);
+    std::sort(window.begin(), window.end());
+    return window;
+}
+
+/// Calls `found(docid, posting)` for each article of `window` (ascending docids) that `term`'s
+/// posting list holds. Leapfrogs between the two lists: a skip_to per window article cost 3,500
+/// calls a query over a prefix's ~60 stems on the benchmark index, most of them in a few articles.
+template <typename Found>
+void for_each_in_window(const Xapian::Database& db, const std::string& term, const std::vector<Xapian::docid>& window,
+                        Found&& found) {
+    auto post = db.postlist_begin(term);
+    const auto post_end = db.postlist_end(term);
+    for (auto at = window.begin(); at != window.end();) {
+        post.skip_to(*at);
+        if (post == post_end) return;
+        if (*post != *at) {
+            at = std::lower_bound(at, window.end(), *post);
+            continue;
+        }
+        found(*at, post);
+        ++at;
+    }
+}
+
+/// For each query word of at least `r.lead_prefix` letters, the articles of `window` whose lead
 /// (positions up to `lead_end`) holds a stem starting with the word's first `r.lead_prefix`
 /// letters, other than the word's own forms. Stems, not surface terms: one per lemma, where a
 /// Russian prefix has dozens of inflected forms, each a posting list to open (measured on
 /// news_ru_dev: +0.7 ms a query, against +2.5 ms over the surface terms, for about the same ranking).
 /// (The index writes a stem only where it differs from the word: words that never inflect are missed.)
 std::vector<std::unordered_set<Xapian::docid>> related_words_in_lead(const Xapian::Database& db,
-                                                                     const ScoredHits& ranked,
+                                                                     const std::vector<Xapian::docid>& window,
                                                                      const std::vector<std::vector<std::string>>& words,
                                                                      const RankingOptions& r,
                                                                      Xapian::termpos lead_end) {
     std::vector<std::unordered_set<Xapian::docid>> found(words.size());
     if (r.lead_prefix == 0) return found;
-    std::vector<Xapian::docid> window;
-    for (const auto& hit : ranked) window.push_back(*hit.first);
-    std::sort(window.begin(), window.end());
     for (std::size_t w = 0; w < words.size(); ++w) {
         const std::string prefix = family_prefix(words[w], r.lead_prefix);
         if (prefix.empty()) continue;  // a short word: its own forms only
         for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
             const std::string stem = *t;
             if (std::find(words[w].begin(), words[w].end(), stem) != words[w].end()) continue;  // looked up already
-            auto post = db.postlist_begin(stem);
-            const auto post_end = db.postlist_end(stem);
-            // Leapfrog between the window and the stem's articles: a prefix has ~60 stems in the
-            // benchmark's index, most in a few articles, and a skip_to per window article cost
-            // 3,500 calls a query. An article found already needs no position read.
-            for (auto at = window.begin(); at != window.end();) {
-                post.skip_to(*at);
-                if (post == post_end) break;
-                if (*post != *at) {
-                    at = std::lower_bound(at, window.end(), *post);
-                    continue;
-                }
-                if (found[w].count(*at) == 0) {
-                    auto position = post.positionlist_begin();
-                    if (position != post.positionlist_end() && *position <= lead_end) found[w].insert(*at);
-                }
-                ++at;
-            }
+            for_each_in_window(db, stem, window, [&](Xapian::docid article, const Xapian::PostingIterator& post) {
+                if (found[w].count(article) > 0) return;  // found already: no position read
+                auto position = post.positionlist_begin();
+                if (position != post.positionlist_end() && *position <= lead_end) found[w].insert(article);
+            });
         }
     }
     return found;
 }
 
-/// For each query word, the articles of `ranked` that hold one of its `forms` (most frequent
-/// first) anywhere: one posting list cursor a form, leapfrogging in docid order the articles
-/// that no form before it was found in (as related_words_in_lead).
-std::vector<std::unordered_set<Xapian::docid>> words_held(const Xapian::Database& db, const ScoredHits& ranked,
+/// For each query word, the articles of `window` that hold one of its `forms` (most frequent
+/// first) anywhere: a form's posting list is read only for the articles no form before it was in.
+std::vector<std::unordered_set<Xapian::docid>> words_held(const Xapian::Database& db,
+                                                          const std::vector<Xapian::docid>& window,
                                                           const std::vector<std::vector<std::string>>& forms) {
     std::vector<std::unordered_set<Xapian::docid>> held(forms.size());
-    std::vector<Xapian::docid> window;
-    for (const auto& hit : ranked) window.push_back(*hit.first);
-    std::sort(window.begin(), window.end());
     for (std::size_t w = 0; w < forms.size(); ++w) {
         std::vector<Xapian::docid> unfound = window;
         for (const std::string& term : forms[w]) {
             if (unfound.empty()) break;
-            auto post = db.postlist_begin(term);
-            const auto post_end = db.postlist_end(term);
-            std::vector<Xapian::docid> still;
-            for (auto at = unfound.begin(); at != unfound.end();) {
-                post.skip_to(*at);
-                if (post == post_end) {
-                    still.insert(still.end(), at, unfound.end());
-                    break;
-                }
-                if (*post != *at) {
-                    const auto next = std::lower_bound(at, unfound.end(), *post);
-                    still.insert(still.end(), at, next);
-                    at = next;
-                    continue;
-                }
-                held[w].insert(*at);
-                ++at;
-            }
-            unfound = std::move(still);
+            for_each_in_window(db, term, unfound,
+                               [&](Xapian::docid article, const Xapian::PostingIterator&) { held[w].insert(article); });
+            unfound.erase(std::remove_if(unfound.begin(), unfound.end(),
+                                         [&](Xapian::docid article) { return held[w].count(article) > 0; }),
+                          unfound.end());
         }
     }
     return held;
@@ -683,15 +678,16 @@ ScoredHits presence_ranked(const Xapian::Database& db, const Xapian::MSet& stati
             keys[w].push_back(lead_family_key(family));
     }
     const bool lead = r.lead_boost > 0;
+    const std::vector<Xapian::docid> window = window_docids(ranked);
     const std::vector<std::unordered_set<Xapian::docid>> related =
         from_slot || !lead ? std::vector<std::unordered_set<Xapian::docid>>(words.size())
-                           : related_words_in_lead(db, ranked, words, r, lead_end);
+                           : related_words_in_lead(db, window, words, r, lead_end);
     const double scale = r.lead_boost * best_score / total;
     const double coverage_scale = r.coverage_boost * best_score;
     const std::vector<std::unordered_set<Xapian::docid>> held =
         coverage_scale <= 0 ? std::vector<std::unordered_set<Xapian::docid>>()
         : remote_window     ? words_held_matching(db, ranked, present, *remote_window)
-                            : words_held(db, ranked, present);
+                            : words_held(db, window, present);
     // The window comes best first, and no article gains more than scale * total from its lead
     // and coverage_scale from its coverage: once an article could not pass the `needed`-th best
     // score even with every word in its lead, neither can any after it. They keep their score

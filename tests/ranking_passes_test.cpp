@@ -186,18 +186,21 @@ TEST_CASE("Coverage: each re-ranked article gains by the square of the query's i
     r.feedback_terms = 0;
     r.phrase_boost = 0;
     r.lead_boost = 0;  // the coverage alone, against the words alone
-    auto scores = [&](double coverage) {
-        RankingOptions with = r;
-        with.coverage_boost = coverage;
+    auto search = [&](const RankingOptions& with, bool explain) {
         SearchOptions options;
         options.ranking = with;
         options.limit = 100;
         options.snippets = false;
         options.collapse = false;
+        options.explain = explain;
         QueryBuilder builder(searcher.analyzer(), with);
+        return searcher.search(builder.build_plain("kayak zebra quartz"), options);
+    };
+    auto scores = [&](double coverage) {
+        RankingOptions with = r;
+        with.coverage_boost = coverage;
         std::map<std::string, double> by_id;
-        for (const Hit& hit : searcher.search(builder.build_plain("kayak zebra quartz"), options).hits)
-            by_id[hit.id] = hit.score;
+        for (const Hit& hit : search(with, false).hits) by_id[hit.id] = hit.score;
         return by_id;
     };
     const std::map<std::string, double> words = scores(0), covered = scores(0.1);
@@ -233,13 +236,7 @@ TEST_CASE("Coverage: each re-ranked article gains by the square of the query's i
     SECTION("explained as a part of its own, the parts adding up to the score") {
         RankingOptions with = r;
         with.lead_boost = 0.5;
-        SearchOptions options;
-        options.ranking = with;
-        options.limit = 10;
-        options.snippets = false;
-        options.explain = true;
-        QueryBuilder builder(searcher.analyzer(), with);
-        const SearchResult result = searcher.search(builder.build_plain("kayak zebra quartz"), options);
+        const SearchResult result = search(with, true);
         REQUIRE_FALSE(result.hits.empty());
         for (const Hit& hit : result.hits) {
             INFO(hit.id);

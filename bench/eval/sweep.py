@@ -293,8 +293,10 @@ def command_compare(args: argparse.Namespace) -> int:
         strata = {c: differences[c] for c in names}
         gain_a, gain_b = (group_gain({c: sum(x[c].values()) / len(x[c]) for c in names}, names) - 1 for x in (a, b))
 
+        # The gain is linear in the means: the difference of two gains is the gain formula over
+        # the per-query differences' means (without the - 1).
         def gain_difference(means: dict[str, float], names: list[str] = names) -> float:
-            return sum(means[c] for c in names) / sum(best[c] for c in names)
+            return group_gain(means, names)
 
         p = significance.group_randomization_p(strata, gain_difference, **draws)
         low, high = significance.bootstrap_interval(strata, gain_difference, **draws)
